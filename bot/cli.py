@@ -1,0 +1,254 @@
+"""The `wijkbot` command line: run the bot, migrate the database, set up neighbourhoods.
+
+Every problem with the configuration or the input is one line on stderr and
+exit code 2; nothing here prints a token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot import logs
+from bot.config import ConfigError, Runtime, Settings, load_settings
+from bot.domain import db, invites, neighbourhoods
+from bot.domain.errors import InvalidNeighbourhoodFile
+from bot.domain.models import Role
+
+EXIT_CONFIG = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return EXIT_CONFIG
+    try:
+        settings = load_settings(env_file=args.env_file)
+        logs.configure(settings.log_level)
+        return asyncio.run(args.handler(settings, args)) or 0
+    except ConfigError as exc:
+        print(f"wijkbot: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (OperationalError, DBAPIError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        print(f"wijkbot: DATABASE_URL: cannot use the database: {reason}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wijkbot",
+        description="Wijkbot: a chat bot for residents and professionals of a neighbourhood.",
+    )
+    parser.add_argument("--env-file", default=".env", help="settings file (default: .env)")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start the bot", description=_run.__doc__)
+    run.set_defaults(handler=_run)
+
+    database = commands.add_parser("db", help="database schema").add_subparsers(
+        title="commands", metavar="COMMAND", required=True
+    )
+    upgrade = database.add_parser("upgrade", help="migrate to the newest schema")
+    upgrade.set_defaults(handler=_db_upgrade)
+    current = database.add_parser("current", help="show the schema revision")
+    current.set_defaults(handler=_db_current)
+
+    admin = commands.add_parser("admin", help="set up neighbourhoods and roles").add_subparsers(
+        title="commands", metavar="COMMAND", required=True
+    )
+    load = admin.add_parser(
+        "load", help="load or update a neighbourhood from YAML", description=_load.__doc__
+    )
+    load.add_argument("file", type=Path, help="e.g. examples/overvecht.yaml")
+    load.set_defaults(handler=_load)
+    invite = admin.add_parser(
+        "invite", help="print a one-time invite link for a role", description=_invite.__doc__
+    )
+    invite.add_argument("role", choices=[role.value for role in Role])
+    invite.add_argument("--neighbourhood", required=True, help="the neighbourhood's slug")
+    invite.add_argument("--organisation", help="the partner's organisation (partners only)")
+    invite.add_argument(
+        "--bot-username", help="the bot's @username; asked from Telegram when left out"
+    )
+    invite.set_defaults(handler=_invite)
+
+    i18n = commands.add_parser("i18n", help="translation catalogs").add_subparsers(
+        title="commands", metavar="COMMAND", required=True
+    )
+    for name, text in (
+        ("extract", "collect the messages from the code into locales/bot.pot"),
+        ("update", "merge locales/bot.pot into every catalog"),
+        ("compile", "compile the catalogs to .mo files"),
+    ):
+        sub = i18n.add_parser(name, help=text)
+        sub.set_defaults(handler=_i18n, step=name)
+    return parser
+
+
+async def _with_database(
+    settings: Settings, work: Callable[[Any], Awaitable[int | None]], *, migrate: bool = False
+) -> int | None:
+    engine = db.make_engine(settings.database_url)
+    try:
+        if migrate:
+            await db.upgrade(engine)
+        return await work(engine)
+    finally:
+        await engine.dispose()
+
+
+async def ensure_schema(settings: Settings, engine: Any) -> None:
+    """SQLite is migrated on start; a shared PostgreSQL is migrated on purpose, once."""
+    if settings.is_sqlite:
+        await db.upgrade(engine)
+        return
+    if await db.current_revision(engine) != db.head_revision():
+        raise ConfigError("the database schema is not up to date: run `wijkbot db upgrade`")
+
+
+async def _run(settings: Settings, _: argparse.Namespace) -> int:
+    """Start the bot: polling, or a webhook server when WEBHOOK_URL is set."""
+    settings.require_token()
+    if settings.runtime is not Runtime.AIOGRAM:
+        raise ConfigError("RUNTIME=ptb is not available in this version yet: use aiogram")
+    from bot.app import build_app
+    from bot.handlers.aiogram import AiogramRuntime
+
+    app = build_app(settings)
+    try:
+        await ensure_schema(settings, app.engine)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signum, stop.set)
+        await AiogramRuntime(app).run(stop)
+    finally:
+        await app.close()
+    return 0
+
+
+async def _db_upgrade(settings: Settings, _: argparse.Namespace) -> int:
+    async def report(engine: Any) -> int:
+        print(f"database schema at revision {await db.current_revision(engine)}")
+        return 0
+
+    return await _with_database(settings, report, migrate=True) or 0
+
+
+async def _db_current(settings: Settings, _: argparse.Namespace) -> int:
+    async def report(engine: Any) -> int:
+        current = await db.current_revision(engine)
+        state = "up to date" if current == db.head_revision() else "needs `wijkbot db upgrade`"
+        print(f"database schema at revision {current or 'none'} ({state})")
+        return 0
+
+    return await _with_database(settings, report) or 0
+
+
+async def _load(settings: Settings, args: argparse.Namespace) -> int:
+    """Load a neighbourhood with its buurten and themes; running it again updates it."""
+    try:
+        document = yaml.safe_load(args.file.read_text(encoding="utf-8"))
+        spec = neighbourhoods.parse(document)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{args.file}: cannot read: {str(exc).splitlines()[0]}") from None
+    except InvalidNeighbourhoodFile as exc:
+        raise ConfigError(f"{args.file}: {exc}") from None
+
+    async def work(engine: Any) -> int:
+        from bot.clock import SystemClock
+
+        async with db.make_sessions(engine).begin() as session:
+            loaded = await neighbourhoods.load(session, spec, SystemClock().now())
+        print(
+            f"loaded {loaded.name} ({loaded.slug}): "
+            f"{len(spec.areas)} buurten, {len(spec.themes)} themes"
+        )
+        return 0
+
+    return await _with_database(settings, work, migrate=settings.is_sqlite) or 0
+
+
+async def _invite(settings: Settings, args: argparse.Namespace) -> int:
+    """Print a t.me link that makes whoever opens it a coordinator, partner or admin.
+
+    The link works once and expires after INVITE_TTL_HOURS.
+    """
+    role = Role(args.role)
+    if role is Role.PARTNER and not args.organisation:
+        raise ConfigError("--organisation is required for a partner invite")
+    key = settings.signing_key()
+    username = args.bot_username or await _bot_username(settings)
+
+    async def work(engine: Any) -> int:
+        from bot.clock import SystemClock
+
+        now = SystemClock().now()
+        async with db.make_sessions(engine).begin() as session:
+            neighbourhood = await neighbourhoods.by_slug(session, args.neighbourhood)
+            if neighbourhood is None:
+                raise ConfigError(f"no neighbourhood {args.neighbourhood!r}: load it first")
+            organisation = None
+            if args.organisation:
+                organisation = await invites.organisation_named(session, args.organisation, now)
+            invite, payload = await invites.create(
+                session,
+                key,
+                role=role,
+                neighbourhood_id=neighbourhood.id,
+                organisation_id=organisation.id if organisation else None,
+                now=now,
+                ttl=timedelta(hours=settings.invite_ttl_hours),
+            )
+        print(f"https://t.me/{username.lstrip('@')}?start={payload}")
+        print(f"valid once, until {invite.expires_at:%Y-%m-%d %H:%M} UTC", file=sys.stderr)
+        return 0
+
+    return await _with_database(settings, work, migrate=settings.is_sqlite) or 0
+
+
+async def _bot_username(settings: Settings) -> str:
+    from aiogram.exceptions import TelegramAPIError
+
+    from bot.app import build_app
+    from bot.handlers.aiogram.runtime import make_bot
+
+    app = build_app(settings)
+    bot = make_bot(app)
+    try:
+        me = await bot.get_me()
+    except TelegramAPIError as exc:
+        raise ConfigError(
+            f"cannot ask Telegram for the bot's name ({exc}): use --bot-username"
+        ) from None
+    finally:
+        await bot.session.close()
+        await app.close()
+    return me.username or ""
+
+
+async def _i18n(_: Settings, args: argparse.Namespace) -> int:
+    from bot import catalogs
+
+    step: Callable[[], int] = getattr(catalogs, args.step)
+    return step()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Settings in one typed object, read from the environment and an optional `.env`.
+
+Every setting has a one-line explanation in the README's configuration table.
+`load_settings()` turns any problem into a `ConfigError` whose message is one
+clear line naming the setting; the command line prints it and exits with 2.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SUPPORTED_LOCALES = ("nl", "en", "tr", "ar", "pl")
+TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line for the user."""
+
+
+class Runtime(StrEnum):
+    AIOGRAM = "aiogram"
+    PTB = "ptb"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = Field(default=None, description="token from @BotFather")
+    telegram_api_url: str = Field(default=TELEGRAM_API_URL)
+    database_url: str = Field(default="sqlite+aiosqlite:///wijkbot.db")
+    runtime: Runtime = Runtime.AIOGRAM
+    default_locale: str = "nl"
+    timezone: str = "Europe/Amsterdam"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    listen: str = "127.0.0.1:8080"
+    invite_secret: SecretStr | None = None
+    invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 90)
+    log_level: str = "INFO"
+    workers: int = Field(default=64, ge=1, le=1024)
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            bot_id, sep, rest = value.get_secret_value().partition(":")
+            if not (sep and bot_id.isdigit() and rest):
+                raise ValueError("expected the form 123456:ABC... as given by @BotFather")
+        return value
+
+    @field_validator("telegram_api_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+        elif value.startswith("sqlite:///"):
+            value = "sqlite+aiosqlite:///" + value.removeprefix("sqlite:///")
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///FILE or postgresql+asyncpg://USER@HOST/DB")
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("not a known time zone, e.g. Europe/Amsterdam") from None
+        return value
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not (sep and host and port.isdigit() and 0 < int(port) < 65536):
+            raise ValueError("expected HOST:PORT, e.g. 0.0.0.0:8080")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
+    @property
+    def listen_host(self) -> str:
+        return self.listen.rpartition(":")[0]
+
+    @property
+    def listen_port(self) -> int:
+        return int(self.listen.rpartition(":")[2])
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def require_token(self) -> str:
+        if self.bot_token is None:
+            raise ConfigError("BOT_TOKEN is not set: get a token from @BotFather (see README)")
+        return self.bot_token.get_secret_value()
+
+    def signing_key(self) -> bytes:
+        """Key for invite signatures: its own secret, else derived from the token."""
+        if self.invite_secret is not None:
+            return self.invite_secret.get_secret_value().encode()
+        return ("wijkbot-invite:" + self.require_token()).encode()
+
+    def check_webhook(self) -> None:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ConfigError(
+                "WEBHOOK_SECRET is not set: a webhook needs a secret (1-256 of A-Z a-z 0-9 _ -)"
+            )
+        if self.webhook_secret is not None:
+            secret = self.webhook_secret.get_secret_value()
+            allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+            if not (0 < len(secret) <= 256 and set(secret) <= allowed):
+                raise ConfigError("WEBHOOK_SECRET is malformed: use 1-256 of A-Z a-z 0-9 _ -")
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:
+    """Read settings; any problem becomes one `ConfigError` line that names the setting."""
+    try:
+        settings = Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        reason = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name} is malformed: {reason}") from None
+    settings.check_webhook()
+    return settings

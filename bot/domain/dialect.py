@@ -1,0 +1,33 @@
+"""The one place where SQL differs between SQLite and PostgreSQL.
+
+Everything else in Wijkbot is portable SQLAlchemy. What lives here:
+connection pragmas for SQLite and insert-or-ignore for idempotent writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.dml import Insert
+
+
+def tune_sqlite(engine: AsyncEngine) -> None:
+    """WAL for concurrent readers, enforced foreign keys, waiting instead of 'locked' errors."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def insert_ignoring_duplicates(table: Table, dialect_name: str, *conflict_columns: str) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING, which both databases spell the same way."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=list(conflict_columns))

@@ -1,0 +1,56 @@
+"""The domain's tables, one module per concern; import them from here."""
+
+from bot.domain.models.audit import AuditEntry
+from bot.domain.models.base import Base
+from bot.domain.models.conversation import ConversationState, ReceivedUpdate, UpdateStatus
+from bot.domain.models.initiatives import (
+    Action,
+    ActionStatus,
+    Initiative,
+    InitiativePartner,
+    InitiativeStatus,
+    ProgressUpdate,
+    Result,
+    Signup,
+    SignupStatus,
+    Support,
+    WhenKind,
+)
+from bot.domain.models.messaging import Broadcast, BroadcastStatus, Delivery, DeliveryStatus
+from bot.domain.models.partners import Commitment, CommitmentStatus
+from bot.domain.models.people import Identity, Invite, Organisation, Person, Role, RoleGrant
+from bot.domain.models.places import Area, Neighbourhood, Theme
+
+__all__ = [
+    "Action",
+    "ActionStatus",
+    "Area",
+    "AuditEntry",
+    "Base",
+    "Broadcast",
+    "BroadcastStatus",
+    "Commitment",
+    "CommitmentStatus",
+    "ConversationState",
+    "Delivery",
+    "DeliveryStatus",
+    "Identity",
+    "Initiative",
+    "InitiativePartner",
+    "InitiativeStatus",
+    "Invite",
+    "Neighbourhood",
+    "Organisation",
+    "Person",
+    "ProgressUpdate",
+    "ReceivedUpdate",
+    "Result",
+    "Role",
+    "RoleGrant",
+    "Signup",
+    "SignupStatus",
+    "Support",
+    "Theme",
+    "UpdateStatus",
+    "WhenKind",
+]

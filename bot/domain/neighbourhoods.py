@@ -1,0 +1,132 @@
+"""Neighbourhoods, their buurten and themes, loaded from a YAML description.
+
+The file format is documented in the README and by `examples/overvecht.yaml`.
+Loading is idempotent: it updates what exists (matched by slug) and adds what
+is new; buurten and themes missing from the file stay, since initiatives may
+point to them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.config import SUPPORTED_LOCALES
+from bot.domain import audit
+from bot.domain.errors import InvalidNeighbourhoodFile
+from bot.domain.models import Area, Neighbourhood, Theme
+
+SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
+
+
+class AreaSpec(BaseModel):
+    slug: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1, max_length=60)
+
+
+class ThemeSpec(BaseModel):
+    slug: str = Field(pattern=SLUG)
+    emoji: str = Field(default="", max_length=8)
+    names: dict[str, str]
+
+    @field_validator("names")
+    @classmethod
+    def _every_language(cls, names: dict[str, str]) -> dict[str, str]:
+        missing = [locale for locale in SUPPORTED_LOCALES if not names.get(locale)]
+        if missing:
+            raise ValueError(f"names lack {', '.join(missing)}")
+        return names
+
+
+class NeighbourhoodSpec(BaseModel):
+    slug: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1, max_length=60)
+    timezone: str = "Europe/Amsterdam"
+    default_locale: str = "nl"
+    areas: list[AreaSpec] = Field(min_length=1)
+    themes: list[ThemeSpec] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+
+def parse(document: Any) -> NeighbourhoodSpec:
+    """Validate a parsed YAML document; the error names the first wrong field."""
+    try:
+        return NeighbourhoodSpec.model_validate(document)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "file"
+        reason = str(error["msg"]).removeprefix("Value error, ")
+        raise InvalidNeighbourhoodFile(f"{where}: {reason}") from None
+
+
+async def load(session: AsyncSession, spec: NeighbourhoodSpec, now: datetime) -> Neighbourhood:
+    neighbourhood = await session.scalar(
+        select(Neighbourhood)
+        .where(Neighbourhood.slug == spec.slug)
+        .options(selectinload(Neighbourhood.areas), selectinload(Neighbourhood.themes))
+    )
+    if neighbourhood is None:
+        neighbourhood = Neighbourhood(slug=spec.slug, created_at=now, areas=[], themes=[])
+        session.add(neighbourhood)
+    neighbourhood.name = spec.name
+    neighbourhood.timezone = spec.timezone
+    neighbourhood.default_locale = spec.default_locale
+
+    areas = {area.slug: area for area in neighbourhood.areas}
+    for position, area_spec in enumerate(spec.areas):
+        area = areas.get(area_spec.slug)
+        if area is None:
+            area = Area(slug=area_spec.slug)
+            neighbourhood.areas.append(area)
+        area.name, area.position = area_spec.name, position
+
+    themes = {theme.slug: theme for theme in neighbourhood.themes}
+    for position, theme_spec in enumerate(spec.themes):
+        theme = themes.get(theme_spec.slug)
+        if theme is None:
+            theme = Theme(slug=theme_spec.slug)
+            neighbourhood.themes.append(theme)
+        theme.names, theme.emoji, theme.position = theme_spec.names, theme_spec.emoji, position
+
+    await session.flush()
+    audit.record(
+        session, now, "neighbourhood.loaded", neighbourhood_id=neighbourhood.id, slug=spec.slug
+    )
+    return neighbourhood
+
+
+async def all_neighbourhoods(session: AsyncSession) -> list[Neighbourhood]:
+    return list(await session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+
+
+async def by_slug(session: AsyncSession, slug: str) -> Neighbourhood | None:
+    return await session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+
+
+async def areas_of(session: AsyncSession, neighbourhood_id: int) -> list[Area]:
+    return list(
+        await session.scalars(
+            select(Area).where(Area.neighbourhood_id == neighbourhood_id).order_by(Area.position)
+        )
+    )

@@ -1,0 +1,107 @@
+"""People: recognising them by their messenger identity and keeping their choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.models import ConversationState, Identity, Person
+
+PRIVACY_VERSION = "2026-1"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Who wrote to us, as the messenger describes them."""
+
+    messenger: str
+    external_id: str
+    chat_id: int
+    first_name: str
+    username: str | None = None
+    language_code: str | None = None
+
+
+async def recognise(
+    session: AsyncSession, contact: Contact, *, now: datetime, locale: str
+) -> tuple[Person, ConversationState, bool]:
+    """The person behind `contact` with their conversation state; created on first contact.
+
+    One query for a known person. Returns (person, state, is_new).
+    """
+    row = (
+        await session.execute(
+            select(Person, ConversationState)
+            .join(Identity, Identity.person_id == Person.id)
+            .outerjoin(ConversationState, ConversationState.person_id == Person.id)
+            .where(Identity.messenger == contact.messenger)
+            .where(Identity.external_id == contact.external_id)
+        )
+    ).first()
+    if row is not None:
+        person, state = row
+        person.last_seen_at = now
+        if person.unreachable_at is not None:
+            person.unreachable_at = None  # they wrote to us, so they have unblocked the bot
+        if state is None:
+            state = ConversationState(person_id=person.id, data={}, version=0, updated_at=now)
+            session.add(state)
+        return person, state, False
+
+    person = Person(
+        first_name=contact.first_name[:64],
+        locale=locale,
+        created_at=now,
+        last_seen_at=now,
+        identities=[
+            Identity(
+                messenger=contact.messenger,
+                external_id=contact.external_id,
+                chat_id=contact.chat_id,
+                username=contact.username,
+                language_code=contact.language_code,
+            )
+        ],
+    )
+    session.add(person)
+    await session.flush()
+    state = ConversationState(person_id=person.id, data={}, version=0, updated_at=now)
+    session.add(state)
+    return person, state, True
+
+
+def give_consent(person: Person, now: datetime) -> None:
+    person.consent_version = PRIVACY_VERSION
+    person.consent_at = now
+
+
+async def forget(session: AsyncSession, person: Person, state: ConversationState) -> None:
+    """Erase a person; foreign keys cascade or anonymise everything that points to them."""
+    await session.delete(state)
+    await session.delete(person)
+
+
+async def set_reachable(
+    session: AsyncSession, messenger: str, external_id: str, *, reachable: bool, now: datetime
+) -> None:
+    """Record that a person blocked the bot (or unblocked it)."""
+    person = await session.scalar(
+        select(Person)
+        .join(Identity, Identity.person_id == Person.id)
+        .where(Identity.messenger == messenger, Identity.external_id == external_id)
+    )
+    if person is not None:
+        person.unreachable_at = None if reachable else (person.unreachable_at or now)
+
+
+async def count_residents(session: AsyncSession, neighbourhood_id: int) -> int:
+    """People who finished onboarding in a neighbourhood."""
+    count = await session.scalar(
+        select(func.count(Person.id)).where(
+            Person.neighbourhood_id == neighbourhood_id, Person.consent_at.is_not(None)
+        )
+    )
+    return count or 0

@@ -1,0 +1,178 @@
+"""The conversation engine: one event from one person in, an answer out.
+
+    event ──> commands (/start, /help, /cancel, /language, /menu)
+          └─> the person's current flow and step ──> outcome ──> state saved
+          └─> no flow: onboarding if not done yet, else the main menu
+
+State lives in the database (`ConversationState`), so a restart, another bot
+process or another runtime continues exactly where the person was. The caller
+owns the transaction: it commits after `handle` and only then sends the answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain import people
+from bot.flows import menu
+from bot.flows.commands import Commands
+from bot.flows.events import Event, Kind
+from bot.flows.replies import Answer, Reply
+from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Retry
+from bot.i18n import Html, pick_locale, translator
+
+TRAIL = "_trail"
+RESUME = "_resume"
+
+
+class Conversation:
+    def __init__(self, settings: Settings, clock: Clock, flows: list[Flow]) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.flows = {flow.name: flow for flow in flows}
+        self.commands = Commands(self)
+
+    async def handle(self, session: AsyncSession, contact: people.Contact, event: Event) -> Answer:
+        now = self.clock.now()
+        guess = pick_locale(contact.language_code, self.settings.default_locale)
+        person, state, _ = await people.recognise(session, contact, now=now, locale=guess)
+        ctx = Context(
+            session=session,
+            person=person,
+            state=state,
+            t=translator(person.locale),
+            now=now,
+            settings=self.settings,
+            event=event,
+            flow=self.flows.get(state.flow or ""),
+        )
+        answer = await self._route(ctx)
+        if not ctx.forgotten:
+            state.updated_at = now
+        return answer
+
+    async def _route(self, ctx: Context) -> Answer:
+        event = ctx.event
+        if event.kind is Kind.COMMAND:
+            return await self.commands.run(ctx)
+        if ctx.flow is not None:
+            return await self._in_flow(ctx)
+        if not ctx.person.onboarded:
+            return await self.start(ctx, "onboarding")
+        if event.kind is Kind.BUTTON:
+            if event.payload.startswith(menu.PREFIX):
+                return await menu.press(self, ctx, event.payload.removeprefix(menu.PREFIX))
+            return Answer([menu.main(ctx)], notice=ctx.t._("This button is no longer active."))
+        return Answer([menu.main(ctx, ctx.t._("I did not understand that. Choose from the menu:"))])
+
+    # -- moving through a flow -------------------------------------------------------------
+
+    async def start(self, ctx: Context, name: str, **data: object) -> Answer:
+        """Begin flow `name`; an interrupting flow keeps the current one to hand it back."""
+        flow = self.flows[name]
+        state = ctx.state
+        if flow.interrupts and ctx.flow is not None and not ctx.flow.interrupts:
+            data[RESUME] = {"flow": state.flow, "step": state.step, "data": state.data}
+        state.flow, state.step, state.data = flow.name, flow.first, {**data, TRAIL: []}
+        ctx.flow = flow
+        return await self._enter(ctx, flow.first, edit=False)
+
+    async def _enter(self, ctx: Context, name: str | None, *, edit: bool) -> Answer:
+        assert ctx.flow is not None
+        while name is not None:
+            ctx.state.step = name
+            step = ctx.flow.steps[name]
+            outcome = await step.auto(ctx)
+            if outcome is None:
+                return Answer([await self._show(ctx, edit=edit)])
+            if not isinstance(outcome, Next):
+                return await self._apply(ctx, outcome, edit=edit)
+            name = outcome.step
+        return await self.finish(ctx, await ctx.flow.complete(ctx), edit=edit)
+
+    async def _show(self, ctx: Context, *, edit: bool = False, hint: Html | None = None) -> Reply:
+        """The current step's question, with a way back when there is one to go back to."""
+        assert ctx.flow is not None and ctx.state.step is not None
+        ctx.state.version += 1
+        reply = await ctx.flow.steps[ctx.state.step].show(ctx)
+        buttons = reply.buttons
+        if ctx.data.get(TRAIL):
+            buttons = (*buttons, (ctx.button("« " + ctx.t._("Back"), "back"),))
+        text = Html(f"{hint}\n\n{reply.text}") if hint else reply.text
+        return replace(reply, text=text, buttons=buttons, edit=edit)
+
+    async def _apply(self, ctx: Context, outcome: Outcome, *, edit: bool) -> Answer:
+        if isinstance(outcome, Next):
+            ctx.remember(**{TRAIL: [*ctx.data.get(TRAIL, []), ctx.state.step]})
+            return await self._enter(ctx, outcome.step, edit=edit)
+        if isinstance(outcome, Retry):
+            return Answer([await self._show(ctx, hint=outcome.hint)])
+        return await self.finish(ctx, outcome.replies, edit=edit)
+
+    async def finish(self, ctx: Context, replies: list[Reply], *, edit: bool = False) -> Answer:
+        """End the current flow; an interrupted one is handed back and shown again."""
+        if ctx.forgotten:
+            return Answer(replies)
+        if edit and replies:
+            replies = [replace(replies[0], edit=True), *replies[1:]]
+        resume = ctx.data.get(RESUME)
+        self.clear(ctx)
+        if resume:
+            ctx.state.flow, ctx.state.step, ctx.state.data = (
+                resume["flow"],
+                resume["step"],
+                resume["data"],
+            )
+            ctx.flow = self.flows[resume["flow"]]
+            replies = [*replies, await self._show(ctx)]
+        return Answer(replies)
+
+    def clear(self, ctx: Context) -> None:
+        ctx.state.flow = ctx.state.step = None
+        ctx.state.data = {}
+        ctx.state.version += 1
+        ctx.flow = None
+
+    async def reshow(self, ctx: Context, hint: Html | None = None) -> Reply:
+        return await self._show(ctx, hint=hint)
+
+    async def _in_flow(self, ctx: Context) -> Answer:
+        assert ctx.flow is not None and ctx.state.step is not None
+        event, t = ctx.event, ctx.t
+        step = ctx.flow.steps[ctx.state.step]
+        outcome: Outcome | None = None
+        if event.kind is Kind.BUTTON:
+            code, _, rest = event.payload.partition(":")
+            version, _, rest = rest.partition(":")
+            action, _, arg = rest.partition(":")
+            if code != ctx.flow.code or version != str(ctx.state.version):
+                notice = t._("This button is no longer active.")
+                return Answer([await self._show(ctx, hint=self._where(ctx))], notice=notice)
+            if action == "back" and ctx.data.get(TRAIL):
+                *trail, previous = ctx.data[TRAIL]
+                ctx.remember(**{TRAIL: trail})
+                return await self._enter(ctx, previous, edit=True)
+            outcome = await step.on_button(ctx, action, arg)
+        elif event.kind is Kind.TEXT:
+            outcome = await step.on_text(ctx, event.text.strip())
+        elif event.kind is Kind.PHOTO and event.photo:
+            outcome = await step.on_photo(ctx, event.photo, event.text.strip())
+        elif event.kind is Kind.LOCATION and event.location:
+            outcome = await step.on_location(ctx, *event.location)
+        if outcome is None:
+            hint = step.hint(ctx)
+            if event.kind in (Kind.OTHER, Kind.PHOTO, Kind.LOCATION):
+                hint = Html(t._("I cannot use that kind of message here.") + " " + hint)
+            outcome = Retry(hint)
+        return await self._apply(ctx, outcome, edit=event.kind is Kind.BUTTON)
+
+    @staticmethod
+    def _where(ctx: Context) -> Html:
+        return ctx.t._("You were here. Send /cancel to stop.")
+
+
+__all__ = ["Conversation", "Finish", "Next", "Retry"]

@@ -1,0 +1,135 @@
+"""The building blocks of a conversation: steps, flows and what a step decides.
+
+A flow is a list of named steps. A step shows a question (`show`) and reads
+the answer (`on_button`, `on_text`, ...), returning an outcome: go to the
+next step, ask again with a hint, or finish. The engine does the rest: it
+stores where the person is, offers "back", answers the wrong kind of input,
+and recognises buttons from old messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.flows.events import Event
+from bot.flows.replies import Button, Reply
+from bot.i18n import Html, Translator
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.domain.models import ConversationState, Person
+
+
+@dataclass
+class Context:
+    """Everything a step may use while it handles one event."""
+
+    session: AsyncSession
+    person: Person
+    state: ConversationState
+    t: Translator
+    now: datetime
+    settings: Settings
+    event: Event
+    flow: Flow | None = None
+    forgotten: bool = False  # the person was erased while handling this event
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.state.data
+
+    def remember(self, **values: Any) -> None:
+        # A new dict, so that SQLAlchemy sees the JSON column change.
+        self.state.data = {**self.state.data, **values}
+
+    def button(self, label: str, action: str, arg: object = "") -> Button:
+        """A button for the current step; pressed later, it is recognised as stale."""
+        assert self.flow is not None, "step buttons belong to a flow"
+        return Button(label, f"{self.flow.code}:{self.state.version}:{action}:{arg}")
+
+    def use_locale(self, translator: Translator) -> None:
+        self.t = translator
+
+
+@dataclass(frozen=True, slots=True)
+class Next:
+    """Go to the named step; None completes the flow."""
+
+    step: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """Ask the same question again, starting with what was wrong."""
+
+    hint: Html
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    replies: list[Reply] = field(default_factory=list)
+
+
+Outcome = Next | Retry | Finish
+
+
+class Step:
+    """One question. Subclasses override what they accept; the rest is answered for them."""
+
+    name: ClassVar[str]
+
+    def __init__(self, then: str | None = None) -> None:
+        self.then = then  # the step after this one; None completes the flow
+
+    def proceed(self) -> Next:
+        return Next(self.then)
+
+    async def auto(self, ctx: Context) -> Outcome | None:
+        """An outcome that needs no question (e.g. only one choice); None shows the step."""
+        return None
+
+    async def show(self, ctx: Context) -> Reply:
+        raise NotImplementedError
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        return None
+
+    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+        return None
+
+    async def on_photo(self, ctx: Context, file_id: str, caption: str) -> Outcome | None:
+        return None
+
+    async def on_location(self, ctx: Context, latitude: float, longitude: float) -> Outcome | None:
+        return None
+
+    def hint(self, ctx: Context) -> Html:
+        """What to do here, said when the input did not fit."""
+        return ctx.t._("Please choose one of the buttons below.")
+
+
+class Flow:
+    """A named conversation; `code` is its short name inside button data."""
+
+    name: ClassVar[str]
+    code: ClassVar[str]
+    steps: dict[str, Step]
+    first: str
+    # A flow that may interrupt another (e.g. changing language) and then hands it back.
+    interrupts: ClassVar[bool] = False
+
+    def __init__(self, *steps: Step) -> None:
+        self.steps = {step.name: step for step in steps}
+        self.first = steps[0].name
+
+    async def complete(self, ctx: Context) -> list[Reply]:
+        """What to say when the last step is done."""
+        return []
+
+    async def cancelled(self, ctx: Context) -> list[Reply]:
+        """What to say when the person stops this flow with /cancel."""
+        return []

@@ -1,0 +1,116 @@
+"""Languages: gettext catalogs, CLDR plural rules and locale-aware dates.
+
+Catalogs live in `locales/<lang>/LC_MESSAGES/bot.po` (msgids in English) and
+are compiled to `.mo`. A wheel carries them inside the package as
+`bot/locales`; a source checkout uses the folder at the repository root.
+
+Placeholders are named (`{name}`) and filled by `Translator`, which escapes
+every value for Telegram's HTML unless it is already `Html`: a person's text
+can never break or inject markup.
+"""
+
+from __future__ import annotations
+
+import gettext
+import html
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_datetime, format_skeleton
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from bot.config import SUPPORTED_LOCALES
+
+DOMAIN = "bot"
+LANGUAGE_NAMES = {
+    "nl": "Nederlands",
+    "en": "English",
+    "tr": "Türkçe",
+    "ar": "العربية",
+    "pl": "Polski",
+}
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+class Html(str):
+    """Text that is already safe Telegram HTML (escaped or built by us)."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> Html:
+    """Escape anything a person typed for Telegram's HTML parse mode."""
+    if isinstance(value, Html):
+        return value
+    return Html(html.escape(str(value), quote=False))
+
+
+def locales_dir() -> Path:
+    packaged = Path(__file__).parent / "locales"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "locales"
+
+
+def pick_locale(language_code: str | None, default: str = "nl") -> str:
+    """The supported language closest to Telegram's `language_code` (e.g. "tr-TR")."""
+    if language_code:
+        base = language_code.replace("_", "-").split("-")[0].lower()
+        if base in SUPPORTED_LOCALES:
+            return base
+    return default
+
+
+class Translator:
+    """One language: messages, plurals, dates and numbers, all in that locale."""
+
+    def __init__(self, locale: str, translations: gettext.NullTranslations) -> None:
+        self.locale = locale
+        self._translations = translations
+        self._babel_locale = Locale.parse(locale)
+
+    @property
+    def rtl(self) -> bool:
+        return self._babel_locale.text_direction == "rtl"
+
+    def _(self, message: str, **values: object) -> Html:
+        return self._fill(self._translations.gettext(message), values)
+
+    def n_(self, singular: str, plural: str, n: int, **values: object) -> Html:
+        values.setdefault("n", self.number(n))
+        return self._fill(self._translations.ngettext(singular, plural, n), values)
+
+    @staticmethod
+    def _fill(template: str, values: dict[str, object]) -> Html:
+        if not values:
+            return Html(template)
+        return Html(template.format(**{key: escape(value) for key, value in values.items()}))
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self._babel_locale)
+
+    def datetime(self, moment: datetime, zone: ZoneInfo) -> str:
+        """Weekday, day, month and time, in the order and words of the locale."""
+        day = format_skeleton("MMMMEEEEd", moment, tzinfo=zone, locale=self._babel_locale)
+        time = format_datetime(moment, "HH:mm", tzinfo=zone, locale=self._babel_locale)
+        return f"{day}, {time}"
+
+    def date(self, moment: datetime, zone: ZoneInfo) -> str:
+        return format_skeleton("yMMMMd", moment, tzinfo=zone, locale=self._babel_locale)
+
+
+@cache
+def translator(locale: str) -> Translator:
+    """The translator for a supported locale; loaded once per process."""
+    if locale not in SUPPORTED_LOCALES:
+        raise ValueError(f"unsupported locale {locale!r}")
+    translations = Translations.load(str(locales_dir()), [locale], domain=DOMAIN)
+    if type(translations) is gettext.NullTranslations and locale != "en":
+        raise FileNotFoundError(f"compiled catalog for {locale!r} is missing in {locales_dir()}")
+    return Translator(locale, translations)
