@@ -19,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime, format_skeleton
+from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_decimal
 from babel.support import Translations
 
@@ -96,13 +96,15 @@ class Translator:
         return format_decimal(value, locale=self._babel_locale)
 
     def datetime(self, moment: datetime, zone: ZoneInfo) -> str:
-        """Weekday, day, month and time, in the order and words of the locale."""
-        day = format_skeleton("MMMMEEEEd", moment, tzinfo=zone, locale=self._babel_locale)
-        time = format_datetime(moment, "HH:mm", tzinfo=zone, locale=self._babel_locale)
-        return f"{day}, {time}"
+        """Weekday, date and time in the words and order of the locale, in `zone`."""
+        local = moment.astimezone(zone)
+        day = format_date(local.date(), "full", locale=self._babel_locale)
+        time = format_time(local.time(), "short", locale=self._babel_locale)
+        pattern = get_datetime_format("long", locale=self._babel_locale).replace("'", "")
+        return pattern.format(time, day)
 
     def date(self, moment: datetime, zone: ZoneInfo) -> str:
-        return format_skeleton("yMMMMd", moment, tzinfo=zone, locale=self._babel_locale)
+        return format_date(moment.astimezone(zone).date(), "long", locale=self._babel_locale)
 
 
 @cache

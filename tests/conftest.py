@@ -57,7 +57,7 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     if url:
         try:
             asyncio.run(_reset_postgresql(url))
-        except (OSError, Exception) as exc:  # noqa: BLE001 - any failure to connect
+        except (OSError, Exception) as exc:
             reason = f"PostgreSQL at {TEST_DB_ENV} is not reachable: {exc}"
             if os.environ.get("CI"):
                 pytest.exit(reason, returncode=1)

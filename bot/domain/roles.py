@@ -97,6 +97,7 @@ async def grant(
         created_at=now,
     )
     session.add(role_grant)
+    await session.flush()
     audit.record(
         session,
         now,

@@ -47,7 +47,9 @@ async def test_onboarding_in_english_stores_choices_and_consent(app: App) -> Non
     async with app.sessions() as session:
         area = await session.get(Area, person.area_id)
         assert area is not None and area.name == "Vechtzoom-Noord"
-        consent = await session.scalar(select(AuditEntry).where(AuditEntry.action == "consent.given"))
+        consent = await session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "consent.given")
+        )
         assert consent is not None and consent.actor_id == person.id
         state = await session.get(ConversationState, person.id)
         assert state is not None and state.flow is None
