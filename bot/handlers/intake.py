@@ -75,8 +75,8 @@ class Intake:
             insert = insert_ignoring_duplicates(
                 table, session.bind.dialect.name, "messenger", "update_id"
             )
-            result = await session.execute(insert, rows)
-        return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else 0
+            stored = await session.execute(insert.returning(table.c.id), rows)
+            return len(stored.all())
 
     async def claim(self, limit: int) -> list[ReceivedUpdate]:
         """Take up to `limit` updates to process: pending ones, and ones whose lease ran out."""
