@@ -94,12 +94,8 @@ def test_compiled_catalog_is_up_to_date(locale: str) -> None:
     mo_path = ROOT / "locales" / locale / "LC_MESSAGES" / "bot.mo"
     with mo_path.open("rb") as handle:
         mo = read_mo(handle)
-    expected = {
-        m.id: m.string
-        for m in po
-        if m.id and all(m.string if isinstance(m.string, tuple) else (m.string,))
-    }
-    compiled = {m.id: m.string for m in mo if m.id}
+    expected = {key(m.id): tuple(m.string) if m.pluralizable else m.string for m in po if m.id}
+    compiled = {key(m.id): tuple(m.string) if m.pluralizable else m.string for m in mo if m.id}
     assert compiled == expected, f"run `wijkbot i18n compile` ({locale})"
 
 

@@ -58,8 +58,9 @@ async def test_onboarding_in_english_stores_choices_and_consent(app: App) -> Non
 async def test_language_is_suggested_from_telegram_and_used_at_once(app: App) -> None:
     chat = Chat(app, 2, language_code="tr-TR")
     await chat.send("/start")
-    assert "Hangi dili" in chat.text or "language" in chat.text  # Turkish once translated
-    await chat.press("Polski")
+    assert "Hangi dili kullanmak istersiniz?" in chat.text
+    await chat.press("Polski")  # the next question comes in the chosen language at once
+    assert "Taagdreef" in chat.labels and "Which buurt" not in chat.text
     person = await person_of(app, 2)
     assert person is not None and person.locale == "pl"
 
