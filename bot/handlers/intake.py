@@ -177,6 +177,11 @@ class Processor:
                 await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
         await self.drain()
 
+    def abort(self) -> None:
+        """Drop the updates in hand; their leases run out and another run takes them."""
+        for task in self._tasks:
+            task.cancel()
+
     async def drain(self) -> None:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)

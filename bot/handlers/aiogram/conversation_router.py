@@ -12,11 +12,16 @@ from bot.handlers.aiogram.middlewares import AfterCommit
 from bot.handlers.aiogram.send import send_answer
 from bot.handlers.aiogram.translate import contact_of, event_of
 
-router = Router(name="conversation")
-router.message.filter(F.chat.type == "private")
+
+def make_router() -> Router:
+    """A new router each time: aiogram routers belong to exactly one dispatcher."""
+    router = Router(name="conversation")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(on_message, F.from_user)
+    router.callback_query.register(on_button, F.message)
+    return router
 
 
-@router.message(F.from_user)
 async def on_message(
     message: Message,
     bot: Bot,
@@ -31,7 +36,6 @@ async def on_message(
     after_commit.append(lambda: send_answer(bot, message.chat.id, answer))
 
 
-@router.callback_query(F.message)
 async def on_button(
     query: CallbackQuery,
     bot: Bot,

@@ -10,10 +10,13 @@ from bot.clock import Clock
 from bot.domain import people
 from bot.handlers.intake import MESSENGER
 
-router = Router(name="membership")
+
+def make_router() -> Router:
+    router = Router(name="membership")
+    router.my_chat_member.register(on_membership, F.chat.type == "private")
+    return router
 
 
-@router.my_chat_member(F.chat.type == "private")
 async def on_membership(update: ChatMemberUpdated, session: AsyncSession, clock: Clock) -> None:
     reachable = update.new_chat_member.status not in ("kicked", "left")
     await people.set_reachable(

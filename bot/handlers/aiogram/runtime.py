@@ -53,7 +53,7 @@ def make_bot(app: App) -> Bot:
 def make_dispatcher(app: App) -> Dispatcher:
     dispatcher = Dispatcher(conversation=app.conversation, clock=app.clock, settings=app.settings)
     dispatcher.update.outer_middleware(UnitOfWork(app.sessions, app.clock))
-    dispatcher.include_routers(conversation_router.router, membership_router.router)
+    dispatcher.include_routers(conversation_router.make_router(), membership_router.make_router())
     return dispatcher
 
 
@@ -92,10 +92,13 @@ class AiogramRuntime:
                 await self._serve_webhook(stop)
             else:
                 await self._poll(stop)
-        finally:
-            stop.set()
+            stop.set()  # a graceful stop: finish the updates in hand
             self.processor.wake()
             await processing
+        finally:
+            if not processing.done():  # cancelled: stop at once, the intake keeps the rest
+                processing.cancel()
+                self.processor.abort()
             await self.bot.session.close()
 
     # -- polling -------------------------------------------------------------------------

@@ -1,0 +1,136 @@
+"""End-to-end: the real aiogram runtime over HTTP against the Bot API emulator.
+
+`wijkbot` is started in-process (polling or webhook), on this test's database
+and clock, and can be stopped, crashed and restarted like a real process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.app import App, build_app
+from bot.clock import ManualClock
+from bot.emulator import BotAPIEmulator
+from bot.handlers.aiogram import AiogramRuntime
+from tests.conftest import TOKEN, load_example, make_settings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RunningBot:
+    """One `wijkbot run` process, as far as the emulator and the database can tell."""
+
+    def __init__(
+        self, database_url: str, emulator: BotAPIEmulator, clock: ManualClock, **settings: Any
+    ) -> None:
+        self.settings = make_settings(
+            database_url, telegram_api_url=emulator.url, bot_token=emulator.token, **settings
+        )
+        self.emulator = emulator
+        self.clock = clock
+        self.app: App | None = None
+        self.runtime: AiogramRuntime | None = None
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.app = build_app(self.settings, self.clock)
+        self.runtime = AiogramRuntime(self.app)
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(self.runtime.run(self._stop))
+        await self._until_ready()
+
+    async def _until_ready(self) -> None:
+        """Wait until the bot has set its webhook, or dropped it to start polling."""
+        method = "setWebhook" if self.settings.webhook_url else "deleteWebhook"
+        seen = len(self.emulator.calls_for(method))
+        for _ in range(500):
+            if len(self.emulator.calls_for(method)) > seen or (self._task and self._task.done()):
+                break
+            await asyncio.sleep(0.01)
+        if self._task is not None and self._task.done():
+            self._task.result()  # raise what went wrong
+
+    async def stop(self) -> None:
+        """A graceful stop (SIGTERM)."""
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+        await self._close()
+
+    async def crash(self) -> None:
+        """The process dies at once (kill -9): nothing is finished or cleaned up."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self.runtime is not None:
+            with contextlib.suppress(Exception):
+                await self.runtime.bot.session.close()
+        await self._close()
+
+    async def _close(self) -> None:
+        if self.app is not None:
+            await self.app.close()
+        self.app = self.runtime = self._task = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    emu = BotAPIEmulator(token=TOKEN, bot_username="wijkbot_test_bot")
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+async def _running(
+    database_url: str, emulator: BotAPIEmulator, clock: ManualClock, **settings: Any
+) -> AsyncIterator[RunningBot]:
+    running = RunningBot(database_url, emulator, clock, **settings)
+    seed = build_app(running.settings, clock)
+    await load_example(seed, "overvecht.yaml")
+    await seed.close()
+    await running.start()
+    yield running
+    if running.app is not None:
+        await running.stop()
+
+
+@pytest.fixture
+async def bot(
+    database_url: str, emulator: BotAPIEmulator, clock: ManualClock
+) -> AsyncIterator[RunningBot]:
+    """Wijkbot in polling mode, with Overvecht loaded."""
+    async for running in _running(database_url, emulator, clock):
+        yield running
+
+
+@pytest.fixture
+async def webhook_bot(
+    database_url: str, emulator: BotAPIEmulator, clock: ManualClock
+) -> AsyncIterator[RunningBot]:
+    """Wijkbot in webhook mode: the emulator posts updates to it with the secret."""
+    port = free_port()
+    async for running in _running(
+        database_url,
+        emulator,
+        clock,
+        webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
+        webhook_secret="s3cret_hook-token",
+        listen=f"127.0.0.1:{port}",
+    ):
+        yield running
