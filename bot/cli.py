@@ -59,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="start the bot", description=_run.__doc__)
     run.set_defaults(handler=_run)
+    send = commands.add_parser(
+        "send", help="run only the scheduler and the sender", description=_send.__doc__
+    )
+    send.set_defaults(handler=_send)
 
     database = commands.add_parser("db", help="database schema").add_subparsers(
         title="commands", metavar="COMMAND", required=True
@@ -122,7 +126,20 @@ async def ensure_schema(settings: Settings, engine: Any) -> None:
 
 
 async def _run(settings: Settings, _: argparse.Namespace) -> int:
-    """Start the bot: polling, or a webhook server when WEBHOOK_URL is set."""
+    """Start the bot: polling, or a webhook server when WEBHOOK_URL is set.
+
+    It also schedules and sends pushed messages, unless another process does
+    (one process leads; the others stand by and take over when it stops).
+    """
+    return await _start(settings, sender_only=False)
+
+
+async def _send(settings: Settings, _: argparse.Namespace) -> int:
+    """Run only the scheduler and the sender, without receiving updates."""
+    return await _start(settings, sender_only=True)
+
+
+async def _start(settings: Settings, *, sender_only: bool) -> int:
     settings.require_token()
     if settings.runtime is not Runtime.AIOGRAM:
         raise ConfigError("RUNTIME=ptb is not available in this version yet: use aiogram")
@@ -137,7 +154,8 @@ async def _run(settings: Settings, _: argparse.Namespace) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(signum, stop.set)
-        await AiogramRuntime(app).run(stop)
+        runtime = AiogramRuntime(app)
+        await (runtime.run_sender(stop) if sender_only else runtime.run(stop))
     finally:
         await app.close()
     return 0

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 90)
     log_level: str = "INFO"
     workers: int = Field(default=64, ge=1, le=1024)
+    delivery_rate: float = Field(default=30.0, gt=0, le=1000)
+    delivery_private_rate: float = Field(default=1.0, gt=0)
+    delivery_group_per_minute: float = Field(default=20.0, gt=0)
+    delivery_concurrency: int = Field(default=1, ge=1, le=64)
+    allow_paid_broadcast: bool = False
 
     @field_validator("bot_token")
     @classmethod

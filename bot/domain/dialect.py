@@ -1,16 +1,17 @@
 """The one place where SQL differs between SQLite and PostgreSQL.
 
 Everything else in Wijkbot is portable SQLAlchemy. What lives here:
-connection pragmas for SQLite and insert-or-ignore for idempotent writes.
+connection pragmas for SQLite, insert-or-ignore for idempotent writes, and
+the PostgreSQL advisory lock that elects the one scheduler and sender.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, event
+from sqlalchemy import Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.dml import Insert
 
 
@@ -31,3 +32,21 @@ def insert_ignoring_duplicates(table: Table, dialect_name: str, *conflict_column
     """INSERT ... ON CONFLICT DO NOTHING, which both databases spell the same way."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     return dialect.insert(table).on_conflict_do_nothing(index_elements=list(conflict_columns))
+
+
+LEADER_LOCK_KEY = 0x5749_4A4B  # "WIJK": one scheduler and sender per PostgreSQL database
+
+
+async def try_leader_lock(connection: AsyncConnection) -> bool:
+    """Become the one process that schedules and sends.
+
+    PostgreSQL: a session advisory lock on a connection the caller keeps open;
+    it is released when that connection (or the process) dies, so a standby
+    takes over. SQLite is one process's database by design: always granted.
+    """
+    if connection.dialect.name != "postgresql":
+        return True
+    result = await connection.execute(
+        text("SELECT pg_try_advisory_lock(:key)"), {"key": LEADER_LOCK_KEY}
+    )
+    return bool(result.scalar())

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.domain.models.base import Base, enum_column
@@ -66,7 +66,8 @@ class Delivery(Base):
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(64), default="")
     period: Mapped[str] = mapped_column(String(32), default="")
-    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # A server default too, so that set-based sweeps (INSERT ... SELECT) may leave it out.
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
     broadcast_id: Mapped[int | None] = mapped_column(
         ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True
     )

@@ -30,8 +30,10 @@ from bot.domain.models import ReceivedUpdate
 from bot.flows.commands import COMMANDS
 from bot.handlers.aiogram import conversation_router, membership_router
 from bot.handlers.aiogram.middlewares import UnitOfWork
+from bot.handlers.aiogram.transport import AiogramTransport
 from bot.handlers.intake import Processor
 from bot.i18n import translator
+from bot.jobs.background import Background
 from bot.logs import event
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,7 @@ class AiogramRuntime:
         self.bot = bot or make_bot(app)
         self.dispatcher = make_dispatcher(app)
         self.processor = Processor(app.intake, self._process, workers=app.settings.workers)
+        self.background = Background(app, AiogramTransport(self.bot))
         self.allowed_updates = self.dispatcher.resolve_used_update_types()
 
     async def _process(self, row: ReceivedUpdate) -> None:
@@ -87,18 +90,28 @@ class AiogramRuntime:
         )
         await self.set_commands()
         processing = asyncio.create_task(self.processor.run(stop))
+        background = asyncio.create_task(self.background.run(stop))
         try:
             if self.app.settings.webhook_url:
                 await self._serve_webhook(stop)
             else:
                 await self._poll(stop)
-            stop.set()  # a graceful stop: finish the updates in hand
+            stop.set()  # a graceful stop: finish the updates and the messages in hand
             self.processor.wake()
-            await processing
+            self.background.sender.wake()
+            await asyncio.gather(processing, background)
         finally:
-            if not processing.done():  # cancelled: stop at once, the intake keeps the rest
-                processing.cancel()
-                self.processor.abort()
+            for task in (processing, background):
+                if not task.done():  # cancelled: stop at once; the database keeps the rest
+                    task.cancel()
+            self.processor.abort()
+            await self.bot.session.close()
+
+    async def run_sender(self, stop: asyncio.Event) -> None:
+        """Only the scheduler and the sender (`wijkbot send`), e.g. on a separate machine."""
+        try:
+            await self.background.run(stop)
+        finally:
             await self.bot.session.close()
 
     # -- polling -------------------------------------------------------------------------

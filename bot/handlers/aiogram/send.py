@@ -58,35 +58,46 @@ async def patiently(call: Callable[[], Awaitable[T]]) -> T:
     return await call()
 
 
-async def send_reply(bot: Bot, chat_id: int, reply: Reply, edit_message_id: int | None) -> None:
+async def send_reply(
+    bot: Bot,
+    chat_id: int,
+    reply: Reply,
+    edit_message_id: int | None = None,
+    *,
+    paid: bool = False,
+) -> int:
+    """Send (or edit into place) one reply; returns the message id. Raises aiogram's errors."""
     keyboard = markup(reply.buttons)
     if reply.edit and edit_message_id is not None and reply.picture is None and not reply.document:
         try:
-            await patiently(
-                lambda: bot.edit_message_text(
-                    text=reply.text,
-                    chat_id=chat_id,
-                    message_id=edit_message_id,
-                    reply_markup=keyboard,
-                )
+            await bot.edit_message_text(
+                text=reply.text, chat_id=chat_id, message_id=edit_message_id, reply_markup=keyboard
             )
-            return
+            return edit_message_id
         except TelegramBadRequest as exc:
             if "not modified" in exc.message:
-                return
+                return edit_message_id
             # Too old, deleted, or a photo: say it in a new message instead.
+    paid_option = {"allow_paid_broadcast": True} if paid else {}
     if reply.picture is not None:
-        picture = input_file(reply.picture)
-        await patiently(
-            lambda: bot.send_photo(chat_id, picture, caption=reply.text, reply_markup=keyboard)
+        message = await bot.send_photo(
+            chat_id,
+            input_file(reply.picture),
+            caption=reply.text,
+            reply_markup=keyboard,
+            **paid_option,
         )
     elif reply.document is not None:
-        document = input_file(reply.document)
-        await patiently(
-            lambda: bot.send_document(chat_id, document, caption=reply.text, reply_markup=keyboard)
+        message = await bot.send_document(
+            chat_id,
+            input_file(reply.document),
+            caption=reply.text,
+            reply_markup=keyboard,
+            **paid_option,
         )
     else:
-        await patiently(lambda: bot.send_message(chat_id, reply.text, reply_markup=keyboard))
+        message = await bot.send_message(chat_id, reply.text, reply_markup=keyboard, **paid_option)
+    return message.message_id
 
 
 async def send_answer(
@@ -103,6 +114,6 @@ async def send_answer(
             await bot.answer_callback_query(callback_id, text=answer.notice)
     try:
         for reply in answer.replies:
-            await send_reply(bot, chat_id, reply, edit_message_id)
+            await patiently(lambda reply=reply: send_reply(bot, chat_id, reply, edit_message_id))
     except TelegramForbiddenError:
         event(log, "answer.blocked", chat=chat_id)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 15:57:04.280786
+Create Date: 2026-11-25 16:28:29.799747
 """
 
 from collections.abc import Sequence
@@ -530,7 +530,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("subject", sa.String(length=64), nullable=False),
         sa.Column("period", sa.String(length=32), nullable=False),
-        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("payload", sa.JSON(), server_default=sa.text("'{}'"), nullable=False),
         sa.Column("broadcast_id", sa.Integer(), nullable=True),
         sa.Column("urgent", sa.Boolean(), nullable=False),
         sa.Column(

@@ -1,0 +1,147 @@
+"""The kinds of pushed messages, each rendered when it is sent, in the recipient's language.
+
+A kind has a category (what a person may opt out of) and a renderer that
+turns an outbox row into a reply, reading fresh data: a reminder shows the
+activity's current time and place, and says nothing if it was cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery.preferences import Category
+from bot.domain.models import (
+    Action,
+    ActionStatus,
+    Delivery,
+    Initiative,
+    InitiativeStatus,
+    Neighbourhood,
+    Person,
+    Result,
+    Signup,
+    SignupStatus,
+)
+from bot.flows.replies import Reply
+from bot.i18n import Html, Translator
+
+
+@dataclass(slots=True)
+class RenderContext:
+    session: AsyncSession
+    person: Person
+    t: Translator
+    zone: ZoneInfo
+    now: datetime
+
+
+Renderer = Callable[[RenderContext, Delivery], Awaitable[Reply | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    category: Category
+    render: Renderer
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def kind(name: str, category: Category) -> Callable[[Renderer], Renderer]:
+    def register(render: Renderer) -> Renderer:
+        KINDS[name] = Kind(name, category, render)
+        return render
+
+    return register
+
+
+def subject_id(delivery: Delivery, prefix: str) -> int | None:
+    head, _, value = delivery.subject.partition(":")
+    return int(value) if head == prefix and value.isdigit() else None
+
+
+@kind("notice", Category.SERVICE)
+async def notice(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    """A message about something the person did or asked for; its msgid is in the payload."""
+    return Reply(ctx.t._(delivery.payload["msgid"], **delivery.payload.get("params", {})))
+
+
+@kind("action_reminder", Category.REMINDERS)
+async def action_reminder(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    action_id = subject_id(delivery, "action")
+    action = await ctx.session.get(Action, action_id) if action_id else None
+    if action is None or action.status is not ActionStatus.OPEN or action.starts_at <= ctx.now:
+        return None
+    joined = await ctx.session.scalar(
+        select(Signup.id).where(
+            Signup.action_id == action.id,
+            Signup.person_id == ctx.person.id,
+            Signup.status == SignupStatus.JOINED,
+        )
+    )
+    if joined is None:
+        return None
+    t = ctx.t
+    lines = [
+        "⏰ " + t._("Reminder: {title}", title=action.title),
+        t._("When: {when}", when=t.datetime(action.starts_at, ctx.zone)),
+    ]
+    if action.place:
+        lines.append(t._("Where: {place}", place=action.place))
+    return Reply(Html("\n".join(lines)))
+
+
+@kind("weekly_digest", Category.DIGEST)
+async def weekly_digest(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    """The neighbourhood's week in numbers; no message in a week without news."""
+    neighbourhood_id = subject_id(delivery, "neighbourhood")
+    neighbourhood = await ctx.session.get(Neighbourhood, neighbourhood_id or 0)
+    if neighbourhood is None:
+        return None
+    counts = await week_counts(ctx.session, neighbourhood.id, ctx.now)
+    if not any(counts.values()):
+        return None
+    t = ctx.t
+    lines = ["🎉 " + t._("This week in {neighbourhood}", neighbourhood=neighbourhood.name)]
+    if counts["initiatives"]:
+        lines.append(
+            "• " + t.n_("{n} new initiative", "{n} new initiatives", counts["initiatives"])
+        )
+    if counts["actions"]:
+        lines.append("• " + t.n_("{n} activity", "{n} activities", counts["actions"]))
+    if counts["results"]:
+        lines.append("• " + t.n_("{n} result", "{n} results", counts["results"]))
+    return Reply(Html("\n".join(lines)))
+
+
+async def week_counts(
+    session: AsyncSession, neighbourhood_id: int, now: datetime
+) -> dict[str, int]:
+    since = now - timedelta(days=7)
+    initiatives = await session.scalar(
+        select(func.count(Initiative.id)).where(
+            Initiative.neighbourhood_id == neighbourhood_id,
+            Initiative.status == InitiativeStatus.APPROVED,
+            Initiative.decided_at > since,
+        )
+    )
+    actions = await session.scalar(
+        select(func.count(Action.id)).where(
+            Action.neighbourhood_id == neighbourhood_id,
+            Action.created_at > since,
+            Action.status != ActionStatus.CANCELLED,
+        )
+    )
+    results = await session.scalar(
+        select(func.count(Result.id)).where(
+            Result.neighbourhood_id == neighbourhood_id, Result.published_at > since
+        )
+    )
+    return {"initiatives": initiatives or 0, "actions": actions or 0, "results": results or 0}

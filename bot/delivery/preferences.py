@@ -1,0 +1,58 @@
+"""A person's wishes about pushed messages: quiet hours, what they opted out of, how many nudges.
+
+Quiet hours defer a message to the end of the quiet period, in the
+neighbourhood's time zone; they never drop it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.i18n import N_
+
+
+class Category(StrEnum):
+    """What a person can opt out of; each kind of message belongs to one."""
+
+    REMINDERS = "reminders"
+    NUDGES = "nudges"
+    CELEBRATIONS = "celebrations"
+    DIGEST = "digest"
+    BROADCASTS = "broadcasts"
+    SERVICE = "service"  # answers to something the person did: never opted out of
+
+
+CATEGORY_NAMES = {
+    Category.REMINDERS: N_("Reminders before activities"),
+    Category.NUDGES: N_("Nudges"),
+    Category.CELEBRATIONS: N_("Celebrations"),
+    Category.DIGEST: N_("Weekly news"),
+    Category.BROADCASTS: N_("Messages from coordinators"),
+}
+OPTIONAL = tuple(CATEGORY_NAMES)
+
+
+def quiet_until(now: datetime, zone: ZoneInfo, start: int, end: int) -> datetime | None:
+    """When the quiet period around `now` ends (UTC), or None when it is not quiet.
+
+    `start` and `end` are minutes after local midnight; 22:00-08:00 spans midnight.
+    Equal values mean no quiet hours.
+    """
+    if start == end:
+        return None
+    local = now.astimezone(zone)
+    minute = local.hour * 60 + local.minute
+    quiet = (minute >= start or minute < end) if start > end else (start <= minute < end)
+    if not quiet:
+        return None
+    day = local.date() if minute < end else local.date() + timedelta(days=1)
+    ends = datetime.combine(day, time(end // 60, end % 60), tzinfo=zone)
+    return ends.astimezone(now.tzinfo)
+
+
+def week_of(moment: datetime, zone: ZoneInfo) -> str:
+    """ISO week in the zone, e.g. "2026-W10": the period of weekly messages."""
+    year, week, _ = moment.astimezone(zone).isocalendar()
+    return f"{year}-W{week:02d}"

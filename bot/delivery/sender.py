@@ -1,0 +1,252 @@
+"""The sender: takes due rows from the outbox and sends them within Telegram's limits.
+
+    claim (pending, due) ──> skip: opted out / unreachable / over nudge cap
+                         ──> defer: quiet hours, chat still cooling down
+                         ──> render in the person's language *now* ──> transport
+    outcome: sent · 429 (pause, same row again) · 403 (person unreachable)
+             · 5xx/time-out (back off, then failed) · 400 (failed, reason kept)
+
+Claimed rows carry a lease; each row is marked the moment its outcome is
+known, so after a crash only a message that was in flight can go out again.
+With `concurrency` 1 (the default) that is at most one message per crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.delivery.limits import SendingLimits
+from bot.delivery.messages import KINDS, RenderContext
+from bot.delivery.preferences import Category, quiet_until
+from bot.delivery.transport import Outcome, Result, Transport
+from bot.domain.models import Delivery, DeliveryStatus, Identity, Neighbourhood, Person
+from bot.i18n import translator
+from bot.logs import event
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+LEASE = timedelta(minutes=2)
+NUDGE_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class SenderSettings:
+    per_second: float = 30.0
+    private_per_second: float = 1.0
+    group_per_minute: float = 20.0
+    concurrency: int = 1
+    batch: int = 200
+    paid_broadcast: bool = False
+    idle_poll: float = 1.0
+
+
+@dataclass(slots=True)
+class Claimed:
+    delivery: Delivery
+    person: Person
+    chat_id: int
+    zone: ZoneInfo
+
+
+class Sender:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        transport: Transport,
+        settings: SenderSettings,
+        default_zone: ZoneInfo,
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.transport = transport
+        self.settings = settings
+        self.default_zone = default_zone
+        self.limits = SendingLimits(
+            settings.per_second, settings.private_per_second, settings.group_per_minute
+        )
+        self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(settings.concurrency)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def recover(self) -> int:
+        """Rows a dead sender had claimed go back in the queue.
+
+        Only one sender runs at a time (see jobs.leader), so every row still
+        marked 'sending' when a sender starts was left behind by a crash.
+        """
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(Delivery)
+                .where(Delivery.status == DeliveryStatus.SENDING)
+                .values(status=DeliveryStatus.PENDING, next_attempt_at=self.clock.now())
+                .returning(Delivery.id)
+            )
+            recovered = len(result.all())
+        if recovered:
+            event(log, "delivery.recovered", rows=recovered)
+        return recovered
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.recover()
+        while not stop.is_set():
+            self._wake.clear()
+            if not await self.send_due():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.settings.idle_poll)
+
+    async def send_due(self) -> int:
+        """Send one batch of due messages; returns how many rows were handled."""
+        claimed = await self._claim()
+        if not claimed:
+            return 0
+        sends = [asyncio.create_task(self._send(item)) for item in claimed]
+        try:
+            await asyncio.gather(*sends)
+        finally:
+            for task in sends:
+                task.cancel()
+        return len(claimed)
+
+    async def _claim(self) -> list[Claimed]:
+        now = self.clock.now()
+        async with self.sessions.begin() as session:
+            rows = (
+                await session.execute(
+                    select(Delivery, Person, Identity.chat_id, Neighbourhood.timezone)
+                    .join(Person, Person.id == Delivery.person_id)
+                    .join(Identity, Identity.person_id == Person.id)
+                    .outerjoin(Neighbourhood, Neighbourhood.id == Person.neighbourhood_id)
+                    .where(Delivery.status == DeliveryStatus.PENDING)
+                    .where(Delivery.next_attempt_at <= now)
+                    .order_by(Delivery.urgent.desc(), Delivery.next_attempt_at, Delivery.id)
+                    .limit(self.settings.batch)
+                    .with_for_update(of=Delivery, skip_locked=True)
+                )
+            ).all()
+            claimed = []
+            for delivery, person, chat_id, zone in rows:
+                delivery.status = DeliveryStatus.SENDING
+                delivery.next_attempt_at = now + LEASE
+                zone_info = ZoneInfo(zone) if zone else self.default_zone
+                claimed.append(Claimed(delivery, person, chat_id, zone_info))
+        return claimed
+
+    async def _send(self, item: Claimed) -> None:
+        delivery, person = item.delivery, item.person
+        now = self.clock.now()
+        kind = KINDS.get(delivery.kind)
+        if kind is None:
+            await self._finish(item, DeliveryStatus.FAILED, error=f"unknown kind {delivery.kind}")
+            return
+        if person.unreachable_at is not None:
+            await self._finish(item, DeliveryStatus.UNREACHABLE, error="blocked the bot")
+            return
+        if not delivery.urgent and kind.category is not Category.SERVICE:
+            if kind.category.value in person.opt_outs:
+                await self._finish(item, DeliveryStatus.CANCELLED, error="opted out")
+                return
+            quiet_end = quiet_until(now, item.zone, person.quiet_start, person.quiet_end)
+            if quiet_end is not None:
+                await self._defer(item, quiet_end)
+                return
+            if kind.category is Category.NUDGES and await self._over_nudge_cap(person, now):
+                await self._finish(item, DeliveryStatus.CANCELLED, error="weekly nudge cap")
+                return
+        cooling = self.limits.chat_ready_in(item.chat_id)
+        if cooling > 0:
+            await self._defer(item, now + timedelta(seconds=cooling))
+            return
+
+        async with self.sessions() as session:
+            context = RenderContext(session, person, translator(person.locale), item.zone, now)
+            reply = await kind.render(context, delivery)
+        if reply is None:  # nothing to say any more (cancelled activity, quiet week)
+            await self._finish(item, DeliveryStatus.CANCELLED, error="nothing to send")
+            return
+
+        async with self._slots:
+            await self.limits.wait_turn()
+            paid = self.settings.paid_broadcast and delivery.broadcast_id is not None
+            outcome = await self.transport.deliver(item.chat_id, reply, paid=paid)
+            self.limits.sent(item.chat_id)
+            await self._record(item, outcome)
+
+    async def _record(self, item: Claimed, outcome: Outcome) -> None:
+        now = self.clock.now()
+        delivery = item.delivery
+        if outcome.result is Result.SENT:
+            await self._finish(item, DeliveryStatus.SENT, message_id=outcome.message_id)
+        elif outcome.result is Result.RETRY_AFTER:
+            self.limits.pause(outcome.retry_after)
+            event(log, "delivery.retry_after", logging.WARNING, seconds=outcome.retry_after)
+            # Telegram asked us to wait: the same row again, never dropped, not an attempt.
+            await self._defer(item, now + timedelta(seconds=outcome.retry_after))
+        elif outcome.result is Result.UNREACHABLE:
+            async with self.sessions.begin() as session:
+                await session.execute(
+                    update(Person)
+                    .where(Person.id == item.person.id, Person.unreachable_at.is_(None))
+                    .values(unreachable_at=now)
+                )
+            await self._finish(item, DeliveryStatus.UNREACHABLE, error=outcome.error)
+        elif outcome.result is Result.TRANSIENT and delivery.attempts + 1 < MAX_ATTEMPTS:
+            backoff = timedelta(seconds=min(600, 2 ** (delivery.attempts + 1)))
+            await self._defer(item, now + backoff, attempt=True, error=outcome.error)
+        else:
+            await self._finish(item, DeliveryStatus.FAILED, error=outcome.error, attempt=True)
+
+    async def _finish(
+        self,
+        item: Claimed,
+        status: DeliveryStatus,
+        *,
+        error: str | None = None,
+        message_id: int | None = None,
+        attempt: bool = False,
+    ) -> None:
+        values: dict[str, object] = {"status": status, "last_error": error}
+        if status is DeliveryStatus.SENT:
+            values.update(sent_at=self.clock.now(), sent_message_id=message_id)
+            attempt = True
+        if attempt:
+            values["attempts"] = Delivery.attempts + 1
+        await self._update(item.delivery.id, values)
+        if status is not DeliveryStatus.SENT:
+            event(log, "delivery.done", delivery=item.delivery.id, status=status.value)
+
+    async def _defer(
+        self, item: Claimed, until: datetime, *, attempt: bool = False, error: str | None = None
+    ) -> None:
+        values: dict[str, object] = {"status": DeliveryStatus.PENDING, "next_attempt_at": until}
+        if attempt:
+            values.update(attempts=Delivery.attempts + 1, last_error=error)
+        await self._update(item.delivery.id, values)
+
+    async def _update(self, delivery_id: int, values: dict[str, object]) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(update(Delivery).where(Delivery.id == delivery_id).values(values))
+
+    async def _over_nudge_cap(self, person: Person, now: datetime) -> bool:
+        nudge_kinds = [name for name, kind in KINDS.items() if kind.category is Category.NUDGES]
+        async with self.sessions() as session:
+            sent = await session.scalar(
+                select(func.count(Delivery.id)).where(
+                    Delivery.person_id == person.id,
+                    Delivery.kind.in_(nudge_kinds),
+                    Delivery.status == DeliveryStatus.SENT,
+                    Delivery.sent_at > now - NUDGE_WINDOW,
+                )
+            )
+        return (sent or 0) >= person.nudges_per_week

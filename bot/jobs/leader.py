@@ -1,0 +1,69 @@
+"""One scheduler and sender at a time: the process holding the leader lock.
+
+Other processes wait and take over when the leader dies (its database
+connection, and with it the PostgreSQL advisory lock, goes away).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.domain.dialect import try_leader_lock
+from bot.logs import event
+
+log = logging.getLogger(__name__)
+
+
+class LeadershipLost(Exception):
+    pass
+
+
+class Leadership:
+    def __init__(self, engine: AsyncEngine, *, retry: float = 5.0, heartbeat: float = 10.0) -> None:
+        self.engine = engine
+        self.retry = retry
+        self.heartbeat = heartbeat
+        self._connection: AsyncConnection | None = None
+
+    async def acquire(self, stop: asyncio.Event) -> bool:
+        """Wait until this process leads; False when `stop` came first."""
+        announced = False
+        while not stop.is_set():
+            connection = await self.engine.connect()
+            if await try_leader_lock(connection):
+                await connection.commit()
+                self._connection = connection
+                event(log, "leader.acquired")
+                return True
+            await connection.close()
+            if not announced:
+                event(log, "leader.standby")
+                announced = True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.retry)
+        return False
+
+    async def hold(self, stop: asyncio.Event) -> None:
+        """Return when `stop` is set; raise LeadershipLost when the lock's connection fails."""
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.heartbeat)
+            if self._connection is None or self.engine.dialect.name != "postgresql":
+                continue
+            try:
+                await self._connection.execute(text("SELECT 1"))
+                await self._connection.commit()
+            except Exception as exc:
+                event(log, "leader.lost", logging.ERROR, error=type(exc).__name__)
+                raise LeadershipLost from exc
+
+    async def release(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                await self._connection.close()
+            self._connection = None

@@ -1,0 +1,61 @@
+"""APScheduler running the sweeps; the outbox, not the scheduler, remembers what is due.
+
+Jobs are recurring sweeps defined in code (re-created at start), so the
+scheduler holds no state worth persisting: persistent schedules, such as a
+coordinator's broadcast for Friday 10:00, are rows in the database that a
+sweep picks up when their time has come.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.jobs.sweeps import SWEEPS
+from bot.logs import event
+
+log = logging.getLogger(__name__)
+Sweep = Callable[[AsyncSession, datetime], Awaitable[int]]
+SWEEP_SECONDS = 60
+
+
+async def run_sweep(
+    name: str,
+    sweep: Sweep,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    on_enqueued: Callable[[], None],
+) -> int:
+    async with sessions.begin() as session:
+        added = await sweep(session, clock.now())
+    if added:
+        event(log, "sweep.enqueued", sweep=name, messages=added)
+        on_enqueued()
+    return added
+
+
+def make_scheduler(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    on_enqueued: Callable[[], None],
+    *,
+    every: float = SWEEP_SECONDS,
+) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    for name, sweep in SWEEPS.items():
+        scheduler.add_job(
+            run_sweep,
+            IntervalTrigger(seconds=every),
+            args=(name, sweep, sessions, clock, on_enqueued),
+            id=name,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+        )
+    return scheduler

@@ -1,0 +1,118 @@
+"""Sweeps: turn what is due into outbox rows, set-based and idempotent.
+
+Each sweep is a fixed handful of INSERT ... SELECT statements, whatever the
+number of residents, and runs any number of times without sending anything
+twice: the outbox key (person, kind, subject, period) sees to that.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, String, and_, cast, false, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery.messages import week_counts
+from bot.delivery.outbox import key_expression
+from bot.delivery.preferences import week_of
+from bot.domain.dialect import insert_ignoring_duplicates
+from bot.domain.models import (
+    Action,
+    ActionStatus,
+    Delivery,
+    DeliveryStatus,
+    Neighbourhood,
+    Person,
+    Signup,
+    SignupStatus,
+)
+
+REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
+DIGEST_DAY, DIGEST_TIME = 0, time(9, 0)  # Monday morning, local time
+COLUMNS = ("key", "person_id", "kind", "subject", "period", "urgent", "status", "attempts")
+TIMES = ("next_attempt_at", "created_at")
+
+
+async def _insert(
+    session: AsyncSession,
+    rows: Select,
+) -> int:
+    """INSERT the selected rows into the outbox, skipping keys that are there already."""
+    table = Delivery.__table__
+    statement = insert_ignoring_duplicates(table, session.bind.dialect.name, "key")
+    statement = statement.from_select([*COLUMNS, *TIMES], rows).returning(table.c.id)
+    return len((await session.execute(statement)).all())
+
+
+def _outbox_columns(
+    person_id: ColumnElement[int],
+    kind: str,
+    subject: ColumnElement[str],
+    period: str,
+    now: datetime,
+) -> list[ColumnElement[Any]]:
+    """The outbox columns (COLUMNS, TIMES) of one row, as SQL expressions."""
+    return [
+        key_expression(person_id, kind, subject, period),
+        person_id,
+        literal(kind, String),
+        subject,
+        literal(period, String),
+        false(),
+        literal(DeliveryStatus.PENDING.value, String),
+        literal(0),
+        literal(now, Delivery.next_attempt_at.type),
+        literal(now, Delivery.created_at.type),
+    ]
+
+
+async def action_reminders(session: AsyncSession, now: datetime) -> int:
+    """Reminders 24 h and 2 h before an activity, to everyone who joined it."""
+    added = 0
+    later = timedelta(0)
+    for period, ahead in reversed(REMINDERS):  # 2h first: (now, now+2h], then (now+2h, now+24h]
+        subject = literal("action:", String) + cast(Action.id, String)
+        rows = (
+            select(*_outbox_columns(Signup.person_id, "action_reminder", subject, period, now))
+            .join(Action, Action.id == Signup.action_id)
+            .join(Person, Person.id == Signup.person_id)
+            .where(
+                Signup.status == SignupStatus.JOINED,
+                Action.status == ActionStatus.OPEN,
+                Action.starts_at > now + later,
+                Action.starts_at <= now + ahead,
+                Person.unreachable_at.is_(None),
+            )
+        )
+        added += await _insert(session, rows)
+        later = ahead
+    return added
+
+
+async def weekly_digest(session: AsyncSession, now: datetime) -> int:
+    """On Monday from 09:00 local time: the week's news to every resident, if there is news."""
+    added = 0
+    for neighbourhood in await session.scalars(select(Neighbourhood)):
+        zone = ZoneInfo(neighbourhood.timezone)
+        local = now.astimezone(zone)
+        if local.weekday() != DIGEST_DAY or local.time() < DIGEST_TIME:
+            continue
+        if not any((await week_counts(session, neighbourhood.id, now)).values()):
+            continue  # nothing to celebrate: no message
+        subject = literal(f"neighbourhood:{neighbourhood.id}", String)
+        rows = select(
+            *_outbox_columns(Person.id, "weekly_digest", subject, week_of(now, zone), now)
+        ).where(
+            and_(
+                Person.neighbourhood_id == neighbourhood.id,
+                Person.consent_at.is_not(None),
+                Person.unreachable_at.is_(None),
+            )
+        )
+        added += await _insert(session, rows)
+    return added
+
+
+SWEEPS = {"action_reminders": action_reminders, "weekly_digest": weekly_digest}
