@@ -111,7 +111,18 @@ class Sender:
         claimed = await self._claim()
         if not claimed:
             return 0
-        sends = [asyncio.create_task(self._send(item)) for item in claimed]
+        # One message per chat per batch: a second one waits for the chat's interval.
+        first: dict[int, Claimed] = {}
+        later: list[int] = []
+        for item in claimed:
+            if item.chat_id in first:
+                later.append(item.delivery.id)
+            else:
+                first[item.chat_id] = item
+        if later:
+            ready = self.clock.now() + timedelta(seconds=self.limits.private_interval)
+            await self._update(later, {"status": DeliveryStatus.PENDING, "next_attempt_at": ready})
+        sends = [asyncio.create_task(self._send(item)) for item in first.values()]
         try:
             await asyncio.gather(*sends)
         finally:
@@ -234,9 +245,10 @@ class Sender:
             values.update(attempts=Delivery.attempts + 1, last_error=error)
         await self._update(item.delivery.id, values)
 
-    async def _update(self, delivery_id: int, values: dict[str, object]) -> None:
+    async def _update(self, delivery_ids: int | list[int], values: dict[str, object]) -> None:
+        ids = delivery_ids if isinstance(delivery_ids, list) else [delivery_ids]
         async with self.sessions.begin() as session:
-            await session.execute(update(Delivery).where(Delivery.id == delivery_id).values(values))
+            await session.execute(update(Delivery).where(Delivery.id.in_(ids)).values(values))
 
     async def _over_nudge_cap(self, person: Person, now: datetime) -> bool:
         nudge_kinds = [name for name, kind in KINDS.items() if kind.category is Category.NUDGES]

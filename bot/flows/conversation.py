@@ -22,7 +22,7 @@ from bot.flows import menu
 from bot.flows.commands import Commands
 from bot.flows.events import Event, Kind
 from bot.flows.replies import Answer, Reply
-from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Retry
+from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry
 from bot.i18n import Html, pick_locale, translator
 
 TRAIL = "_trail"
@@ -111,7 +111,18 @@ class Conversation:
             return await self._enter(ctx, outcome.step, edit=edit)
         if isinstance(outcome, Retry):
             return Answer([await self._show(ctx, hint=outcome.hint)])
+        if isinstance(outcome, Refresh):
+            return Answer([await self._show(ctx, edit=edit)])
+        if isinstance(outcome, Back):
+            return await self._back(ctx)
         return await self.finish(ctx, outcome.replies, edit=edit)
+
+    async def _back(self, ctx: Context) -> Answer:
+        if not ctx.data.get(TRAIL):
+            return Answer([await self._show(ctx, edit=True)])
+        *trail, previous = ctx.data[TRAIL]
+        ctx.remember(**{TRAIL: trail})
+        return await self._enter(ctx, previous, edit=True)
 
     async def finish(self, ctx: Context, replies: list[Reply], *, edit: bool = False) -> Answer:
         """End the current flow; an interrupted one is handed back and shown again."""
@@ -153,9 +164,7 @@ class Conversation:
                 notice = t._("This button is no longer active.")
                 return Answer([await self._show(ctx, hint=self._where(ctx))], notice=notice)
             if action == "back" and ctx.data.get(TRAIL):
-                *trail, previous = ctx.data[TRAIL]
-                ctx.remember(**{TRAIL: trail})
-                return await self._enter(ctx, previous, edit=True)
+                return await self._back(ctx)
             outcome = await step.on_button(ctx, action, arg)
         elif event.kind is Kind.TEXT:
             outcome = await step.on_text(ctx, event.text.strip())

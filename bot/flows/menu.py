@@ -25,9 +25,10 @@ def main(ctx: Context, intro: Html | None = None) -> Reply:
                 Button("🏠 " + t._("My buurt"), PREFIX + "home"),
             ),
             (
+                Button("🔔 " + t._("Notifications"), PREFIX + "notifications"),
                 Button("🔒 " + t._("Privacy"), PREFIX + "privacy"),
-                Button("❓ " + t._("Help"), PREFIX + "help"),
             ),
+            (Button("❓ " + t._("Help"), PREFIX + "help"),),
         ),
     )
 
@@ -65,8 +66,8 @@ async def press(conversation: Conversation, ctx: Context, action: str) -> Answer
     t = ctx.t
     if action == "language":
         return await conversation.start(ctx, "language")
-    if action == "home":
-        return await conversation.start(ctx, "home")
+    if action in ("home", "notifications"):
+        return await conversation.start(ctx, action)
     if action == "privacy":
         consent = ""
         if ctx.person.consent_at is not None:

@@ -89,6 +89,7 @@ class OnboardingFlow(Flow):
 
 
 def all_flows() -> list[Flow]:
+    from bot.flows.notifications import NotificationsFlow
     from bot.flows.profile import HomeFlow, LanguageFlow
 
-    return [OnboardingFlow(), LanguageFlow(), HomeFlow()]
+    return [OnboardingFlow(), LanguageFlow(), HomeFlow(), NotificationsFlow()]

@@ -74,7 +74,17 @@ class Finish:
     replies: list[Reply] = field(default_factory=list)
 
 
-Outcome = Next | Retry | Finish
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """Show the same step again in place, e.g. after a toggle."""
+
+
+@dataclass(frozen=True, slots=True)
+class Back:
+    """Return to the step before, as the "Back" button does."""
+
+
+Outcome = Next | Retry | Finish | Refresh | Back
 
 
 class Step:
