@@ -70,7 +70,8 @@ def subject_id(delivery: Delivery, prefix: str) -> int | None:
 @kind("notice", Category.SERVICE)
 async def notice(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     """A message about something the person did or asked for; its msgid is in the payload."""
-    return Reply(ctx.t._(delivery.payload["msgid"], **delivery.payload.get("params", {})))
+    message = delivery.payload["msgid"]  # marked with N_() where it was enqueued
+    return Reply(ctx.t._(message, **delivery.payload.get("params", {})))
 
 
 @kind("action_reminder", Category.REMINDERS)

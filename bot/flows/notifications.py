@@ -38,7 +38,8 @@ class Overview(Step):
             hours = quiet_label(ctx, person.quiet_start, person.quiet_end)
             quiet = t._("In quiet hours ({quiet}) messages wait until the morning.", quiet=hours)
         title = t._("Messages from Wijkbot")
-        text = Html(f"🔔 <b>{title}</b>\n{t._('Tap a topic to switch it on or off.')}\n{quiet}")
+        how = t._("Tap a topic to switch it on or off.")
+        text = Html(f"🔔 <b>{title}</b>\n{how}\n{quiet}")
         toggles: list[tuple[Button, ...]] = []
         for category in OPTIONAL:
             mark = "🔕 " if category.value in person.opt_outs else "✅ "
