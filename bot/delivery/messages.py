@@ -19,6 +19,8 @@ from bot.delivery.preferences import Category
 from bot.domain.models import (
     Action,
     ActionStatus,
+    Broadcast,
+    BroadcastStatus,
     Delivery,
     Initiative,
     InitiativeStatus,
@@ -28,8 +30,8 @@ from bot.domain.models import (
     Signup,
     SignupStatus,
 )
-from bot.flows.replies import Reply
-from bot.i18n import Html, Translator
+from bot.flows.replies import CAPTION_LIMIT, TEXT_LIMIT, File, Reply, clip
+from bot.i18n import Html, Translator, escape
 
 
 @dataclass(slots=True)
@@ -72,6 +74,22 @@ async def notice(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     """A message about something the person did or asked for; its msgid is in the payload."""
     message = delivery.payload["msgid"]  # marked with N_() where it was enqueued
     return Reply(ctx.t._(message, **delivery.payload.get("params", {})))
+
+
+@kind("broadcast", Category.BROADCASTS)
+async def broadcast(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    """A coordinator's message: their text (in the person's language if they wrote one),
+    framed in the person's language."""
+    item = await ctx.session.get(Broadcast, delivery.broadcast_id or 0)
+    if item is None or item.status is BroadcastStatus.CANCELLED:
+        return None
+    neighbourhood = await ctx.session.get(Neighbourhood, item.neighbourhood_id)
+    name = neighbourhood.name if neighbourhood else ""
+    header = ctx.t._("Message from the coordinators of {neighbourhood}", neighbourhood=name)
+    limit = (CAPTION_LIMIT if item.photo_file_id else TEXT_LIMIT) - len(header) - 10
+    body = escape(clip(item.texts_by_locale.get(ctx.person.locale) or item.text, limit))
+    picture = File("photo.jpg", file_id=item.photo_file_id) if item.photo_file_id else None
+    return Reply(Html(f"📣 <b>{header}</b>\n\n{body}"), picture=picture)
 
 
 @kind("action_reminder", Category.REMINDERS)

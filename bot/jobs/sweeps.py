@@ -17,10 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.messages import week_counts
 from bot.delivery.outbox import key_expression
 from bot.delivery.preferences import week_of
+from bot.domain import broadcasts
 from bot.domain.dialect import insert_ignoring_duplicates
 from bot.domain.models import (
     Action,
     ActionStatus,
+    Broadcast,
+    BroadcastStatus,
     Delivery,
     DeliveryStatus,
     Neighbourhood,
@@ -35,14 +38,11 @@ COLUMNS = ("key", "person_id", "kind", "subject", "period", "urgent", "status", 
 TIMES = ("next_attempt_at", "created_at")
 
 
-async def _insert(
-    session: AsyncSession,
-    rows: Select,
-) -> int:
-    """INSERT the selected rows into the outbox, skipping keys that are there already."""
+async def _insert(session: AsyncSession, rows: Select[Any], *extra: str) -> int:
+    """INSERT the selected rows (COLUMNS, TIMES, then `extra`) into the outbox, once per key."""
     table = Delivery.__table__
     statement = insert_ignoring_duplicates(table, session.bind.dialect.name, "key")
-    statement = statement.from_select([*COLUMNS, *TIMES], rows).returning(table.c.id)
+    statement = statement.from_select([*COLUMNS, *TIMES, *extra], rows).returning(table.c.id)
     return len((await session.execute(statement)).all())
 
 
@@ -52,6 +52,8 @@ def _outbox_columns(
     subject: ColumnElement[str],
     period: str,
     now: datetime,
+    *,
+    urgent: bool = False,
 ) -> list[ColumnElement[Any]]:
     """The outbox columns (COLUMNS, TIMES) of one row, as SQL expressions."""
     return [
@@ -60,7 +62,7 @@ def _outbox_columns(
         literal(kind, String),
         subject,
         literal(period, String),
-        false(),
+        literal(True) if urgent else false(),
         literal(DeliveryStatus.PENDING.value, String),
         literal(0),
         literal(now, Delivery.next_attempt_at.type),
@@ -115,4 +117,26 @@ async def weekly_digest(session: AsyncSession, now: datetime) -> int:
     return added
 
 
-SWEEPS = {"action_reminders": action_reminders, "weekly_digest": weekly_digest}
+async def scheduled_broadcasts(session: AsyncSession, now: datetime) -> int:
+    """Broadcasts whose time has come: one outbox row per person in the audience."""
+    added = 0
+    due = await session.scalars(
+        select(Broadcast).where(
+            Broadcast.status == BroadcastStatus.SCHEDULED, Broadcast.scheduled_for <= now
+        )
+    )
+    for broadcast in due:
+        subject = literal(f"broadcast:{broadcast.id}", String)
+        columns = _outbox_columns(Person.id, "broadcast", subject, "", now, urgent=broadcast.urgent)
+        rows = select(*columns, literal(broadcast.id)).where(*broadcasts.audience_filter(broadcast))
+        added += await _insert(session, rows, "broadcast_id")
+        broadcast.status = BroadcastStatus.SENDING
+        broadcast.sent_at = now
+    return added
+
+
+SWEEPS = {
+    "action_reminders": action_reminders,
+    "weekly_digest": weekly_digest,
+    "scheduled_broadcasts": scheduled_broadcasts,
+}

@@ -251,3 +251,71 @@ async def test_rows_left_sending_by_a_crash_are_sent_after_restart(
     assert await sender.recover() == 1
     assert await sender.send_due() == 1
     assert len(emulator.user(509).messages) == 1
+
+
+async def test_a_scheduled_broadcast_goes_out_once_framed_in_each_language(
+    app: App, telegram_bot: Bot, emulator: BotAPIEmulator, clock: ManualClock
+) -> None:
+    from bot.domain import broadcasts
+    from bot.domain.models import Area, Broadcast
+
+    ann = await resident_on(emulator, app, 601, locale="nl", area="taagdreef")
+    ali = await resident_on(emulator, app, 602, locale="ar", area="taagdreef")
+    await resident_on(emulator, app, 603, locale="en", area="tigrisdreef")  # not in the audience
+    at = clock.now() + timedelta(hours=1)
+    async with app.sessions.begin() as session:
+        taagdreef = await session.scalar(select(Area).where(Area.slug == "taagdreef"))
+        assert taagdreef is not None and ann.neighbourhood_id is not None
+        item = Broadcast(
+            neighbourhood_id=ann.neighbourhood_id,
+            text="Koffie <gratis> & taart",
+            audience={"areas": [taagdreef.id]},
+            created_at=clock.now(),
+        )
+        session.add(item)
+        await session.flush()
+        assert await broadcasts.audience_size(session, item) == 2
+        broadcasts.schedule(item, at)
+    sender = sender_of(app, telegram_bot)
+    assert await sweep(app, "scheduled_broadcasts") == 0  # not yet
+    clock.set(at)
+    assert await sweep(app, "scheduled_broadcasts") == 2
+    assert await sweep(app, "scheduled_broadcasts") == 0
+    await sender.send_due()
+
+    (dutch,) = emulator.user(601).messages
+    (arabic,) = emulator.user(602).messages
+    assert emulator.user(603).messages == []
+    assert dutch.text.endswith("Koffie <gratis> & taart")  # shown as typed
+    header = translator("ar")._(
+        "Message from the coordinators of {neighbourhood}", neighbourhood="Overvecht"
+    )
+    assert header in arabic.text
+    async with app.sessions() as session:
+        report = await broadcasts.report(session, item.id)
+    assert (report.sent, report.waiting, report.unreachable, report.failed) == (2, 0, 0, 0)
+    assert ali.id != ann.id
+
+
+async def test_a_cancelled_broadcast_is_not_sent(
+    app: App, telegram_bot: Bot, emulator: BotAPIEmulator, clock: ManualClock
+) -> None:
+    from bot.domain import broadcasts
+    from bot.domain.models import Broadcast
+
+    ann = await resident_on(emulator, app, 611)
+    async with app.sessions.begin() as session:
+        assert ann.neighbourhood_id is not None
+        item = Broadcast(neighbourhood_id=ann.neighbourhood_id, text="x", created_at=clock.now())
+        session.add(item)
+        broadcasts.schedule(item, clock.now())
+        assert broadcasts.cancel(item)
+    assert await sweep(app, "scheduled_broadcasts") == 0
+    assert emulator.user(611).messages == []
+
+
+async def sweep(app: App, name: str) -> int:
+    from bot.jobs.sweeps import SWEEPS
+
+    async with app.sessions.begin() as session:
+        return await SWEEPS[name](session, app.clock.now())
