@@ -20,6 +20,7 @@ class Category(StrEnum):
     NUDGES = "nudges"
     CELEBRATIONS = "celebrations"
     DIGEST = "digest"
+    UPDATES = "updates"  # progress of initiatives the person supports or joined
     BROADCASTS = "broadcasts"
     SERVICE = "service"  # answers to something the person did: never opted out of
 
@@ -29,6 +30,7 @@ CATEGORY_NAMES = {
     Category.NUDGES: N_("Nudges"),
     Category.CELEBRATIONS: N_("Celebrations"),
     Category.DIGEST: N_("Weekly news"),
+    Category.UPDATES: N_("News from initiatives I follow"),
     Category.BROADCASTS: N_("Messages from coordinators"),
 }
 OPTIONAL = tuple(CATEGORY_NAMES)

@@ -54,6 +54,7 @@ class Initiative(Base):
     review_note: Mapped[str | None] = mapped_column(Text)
     supporter_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     last_progress_at: Mapped[datetime | None]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 16:28:29.799747
+Create Date: 2026-11-25 16:36:36.061888
 """
 
 from collections.abc import Sequence
@@ -289,6 +289,7 @@ def upgrade() -> None:
         sa.Column("review_note", sa.Text(), nullable=True),
         sa.Column("supporter_count", sa.Integer(), nullable=False),
         sa.Column("created_at", bot.domain.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", bot.domain.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("submitted_at", bot.domain.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("decided_at", bot.domain.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
