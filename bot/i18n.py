@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gettext
 import html
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -102,6 +102,10 @@ class Translator:
         time = format_time(local.time(), "short", locale=self._babel_locale)
         pattern = get_datetime_format("long", locale=self._babel_locale).replace("'", "")
         return pattern.format(time, day)
+
+    def day(self, value: date) -> str:
+        """A calendar date, e.g. "zaterdag 21 maart 2026"."""
+        return format_date(value, "full", locale=self._babel_locale)
 
     def date(self, moment: datetime, zone: ZoneInfo) -> str:
         return format_date(moment.astimezone(zone).date(), "long", locale=self._babel_locale)

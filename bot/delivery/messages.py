@@ -164,3 +164,7 @@ async def week_counts(
         )
     )
     return {"initiatives": initiatives or 0, "actions": actions or 0, "results": results or 0}
+
+
+# Kinds about initiatives and activities register themselves on import.
+from bot.delivery import initiative_messages  # noqa: E402, F401

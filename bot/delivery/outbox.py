@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast
+from sqlalchemy import ColumnElement, Select, String, cast, false, literal
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.dialect import insert_ignoring_duplicates
 from bot.domain.models import Delivery, DeliveryStatus
@@ -30,14 +29,8 @@ def key_expression(
     person_id: ColumnElement[Any], kind: str, subject: ColumnElement[Any] | str, period: str
 ) -> ColumnElement[str]:
     """The same key, computed in SQL for set-based sweeps (`||` on both databases)."""
-    subject_sql = subject if isinstance(subject, ColumnElement) else _literal(subject)
+    subject_sql = subject if isinstance(subject, ColumnElement) else literal(subject, String)
     return cast(person_id, String) + f"|{kind}|" + subject_sql + f"|{period}"
-
-
-def _literal(value: str) -> ColumnElement[str]:
-    from sqlalchemy import literal
-
-    return literal(value, String)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +80,41 @@ async def enqueue(
         result = await session.execute(insert.returning(table.c.id), rows[start : start + BATCH])
         added += len(result.all())
     return added
+
+
+# -- set-based enqueueing: INSERT ... SELECT, one statement for any number of people --
+
+COLUMNS = ("key", "person_id", "kind", "subject", "period", "urgent", "status", "attempts")
+TIMES = ("next_attempt_at", "created_at")
+
+
+async def insert_selected(session: AsyncSession, rows: Select[Any], *extra: str) -> int:
+    """INSERT the selected rows (COLUMNS, TIMES, then `extra`) into the outbox, once per key."""
+    table = Delivery.__table__
+    statement = insert_ignoring_duplicates(table, session.bind.dialect.name, "key")
+    statement = statement.from_select([*COLUMNS, *TIMES, *extra], rows).returning(table.c.id)
+    return len((await session.execute(statement)).all())
+
+
+def columns(
+    person_id: ColumnElement[int],
+    kind: str,
+    subject: ColumnElement[str],
+    period: str,
+    now: datetime,
+    *,
+    urgent: bool = False,
+) -> list[ColumnElement[Any]]:
+    """The outbox columns (COLUMNS, TIMES) of one row, as SQL expressions."""
+    return [
+        key_expression(person_id, kind, subject, period),
+        person_id,
+        literal(kind, String),
+        subject,
+        literal(period, String),
+        literal(True) if urgent else false(),
+        literal(DeliveryStatus.PENDING.value, String),
+        literal(0),
+        literal(now, Delivery.next_attempt_at.type),
+        literal(now, Delivery.created_at.type),
+    ]

@@ -22,6 +22,7 @@ class Category(StrEnum):
     DIGEST = "digest"
     UPDATES = "updates"  # progress of initiatives the person supports or joined
     BROADCASTS = "broadcasts"
+    TASKS = "tasks"  # work for a role, e.g. a proposal to review: waits out quiet hours
     SERVICE = "service"  # answers to something the person did: never opted out of
 
 

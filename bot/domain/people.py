@@ -78,12 +78,6 @@ def give_consent(person: Person, now: datetime) -> None:
     person.consent_at = now
 
 
-async def forget(session: AsyncSession, person: Person, state: ConversationState) -> None:
-    """Erase a person; foreign keys cascade or anonymise everything that points to them."""
-    await session.delete(state)
-    await session.delete(person)
-
-
 async def set_reachable(
     session: AsyncSession, messenger: str, external_id: str, *, reachable: bool, now: datetime
 ) -> None:

@@ -108,3 +108,9 @@ async def grant(
         role=role.value,
     )
     return role_grant
+
+
+# The roles asked to review new proposals.
+REVIEWERS = frozenset(
+    role for role, held in PERMISSIONS.items() if Permission.REVIEW_PROPOSALS in held
+)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain import invites
 from bot.domain.errors import InviteProblem, InviteRefused
-from bot.flows import menu
+from bot.flows import menu, privacy
 from bot.flows.replies import Answer, Reply
 from bot.flows.steps import Context
 from bot.i18n import N_, Html
@@ -17,9 +17,12 @@ if TYPE_CHECKING:
 # Shown by the messenger's command menu, in each language (see handlers' setup).
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start, or go back to the main menu")),
+    ("propose", N_("Propose an initiative")),
     ("language", N_("Change your language")),
     ("help", N_("What can I do here?")),
     ("cancel", N_("Stop what you are doing")),
+    ("mydata", N_("Get a copy of your data")),
+    ("forget", N_("Have Wijkbot forget you")),
 )
 
 _INVITE_PROBLEMS = {
@@ -43,6 +46,9 @@ class Commands:
             "help": self.help,
             "cancel": self.cancel,
             "language": self.language,
+            "propose": self.propose,
+            "mydata": self.my_data,
+            "forget": self.forget,
         }
 
     async def run(self, ctx: Context) -> Answer:
@@ -110,3 +116,17 @@ class Commands:
 
     async def language(self, ctx: Context) -> Answer:
         return await self.conversation.start(ctx, "language")
+
+    async def propose(self, ctx: Context) -> Answer:
+        if not ctx.person.onboarded:
+            return await self._carry_on(ctx, ctx.t._("First, tell me a little about yourself."))
+        return await self.conversation.start(ctx, "propose")
+
+    async def my_data(self, ctx: Context) -> Answer:
+        answer = await privacy.my_data(ctx)
+        if ctx.flow is not None:
+            answer.replies.append(await self.conversation.reshow(ctx))
+        return answer
+
+    async def forget(self, ctx: Context) -> Answer:
+        return await self.conversation.start(ctx, "forget")

@@ -81,14 +81,16 @@ class Conversation:
         ctx.flow = flow
         return await self._enter(ctx, flow.first, edit=False)
 
-    async def _enter(self, ctx: Context, name: str | None, *, edit: bool) -> Answer:
+    async def _enter(
+        self, ctx: Context, name: str | None, *, edit: bool, note: Html | None = None
+    ) -> Answer:
         assert ctx.flow is not None
         while name is not None:
             ctx.state.step = name
             step = ctx.flow.steps[name]
             outcome = await step.auto(ctx)
             if outcome is None:
-                return Answer([await self._show(ctx, edit=edit)])
+                return Answer([await self._show(ctx, edit=edit, hint=note)])
             if not isinstance(outcome, Next):
                 return await self._apply(ctx, outcome, edit=edit)
             name = outcome.step
@@ -112,17 +114,21 @@ class Conversation:
         if isinstance(outcome, Retry):
             return Answer([await self._show(ctx, hint=outcome.hint)])
         if isinstance(outcome, Refresh):
-            return Answer([await self._show(ctx, edit=edit)])
+            return Answer([*outcome.extra, await self._show(ctx, edit=edit, hint=outcome.note)])
         if isinstance(outcome, Back):
-            return await self._back(ctx)
+            return await self._back(ctx, outcome)
         return await self.finish(ctx, outcome.replies, edit=edit)
 
-    async def _back(self, ctx: Context) -> Answer:
-        if not ctx.data.get(TRAIL):
-            return Answer([await self._show(ctx, edit=True)])
-        *trail, previous = ctx.data[TRAIL]
+    async def _back(self, ctx: Context, back: Back | None = None) -> Answer:
+        back = back or Back()
+        trail = list(ctx.data.get(TRAIL, []))
+        if back.to in trail:
+            del trail[trail.index(back.to) + 1 :]
+        if not trail:
+            return Answer([await self._show(ctx, edit=True, hint=back.note)])
+        previous = trail.pop()
         ctx.remember(**{TRAIL: trail})
-        return await self._enter(ctx, previous, edit=True)
+        return await self._enter(ctx, previous, edit=True, note=back.note)
 
     async def finish(self, ctx: Context, replies: list[Reply], *, edit: bool = False) -> Answer:
         """End the current flow; an interrupted one is handed back and shown again."""

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from bot.flows.conversation import Conversation
 
 PREFIX = "m:"  # menu buttons work from any old menu message, so they carry no version
+FLOWS = ("home", "notifications", "propose", "browse", "agenda", "mine")
 
 
 def main(ctx: Context, intro: Html | None = None) -> Reply:
@@ -20,15 +21,21 @@ def main(ctx: Context, intro: Html | None = None) -> Reply:
     return Reply(
         Html(f"{intro}\n\n{text}") if intro else text,
         buttons=(
+            (Button("💡 " + t._("Propose an initiative"), PREFIX + "propose"),),
             (
-                Button("🌐 " + t._("Language"), PREFIX + "language"),
-                Button("🏠 " + t._("My buurt"), PREFIX + "home"),
+                Button("🔎 " + t._("Initiatives"), PREFIX + "browse"),
+                Button("📅 " + t._("Activities"), PREFIX + "agenda"),
             ),
+            (Button("👤 " + t._("My Wijkbot"), PREFIX + "mine"),),
             (
                 Button("🔔 " + t._("Notifications"), PREFIX + "notifications"),
-                Button("🔒 " + t._("Privacy"), PREFIX + "privacy"),
+                Button("🌐 " + t._("Language"), PREFIX + "language"),
             ),
-            (Button("❓ " + t._("Help"), PREFIX + "help"),),
+            (
+                Button("🏠 " + t._("My buurt"), PREFIX + "home"),
+                Button("🔒 " + t._("Privacy"), PREFIX + "privacy"),
+                Button("❓ " + t._("Help"), PREFIX + "help"),
+            ),
         ),
     )
 
@@ -66,13 +73,14 @@ async def press(conversation: Conversation, ctx: Context, action: str) -> Answer
     t = ctx.t
     if action == "language":
         return await conversation.start(ctx, "language")
-    if action in ("home", "notifications"):
+    if action in FLOWS:
         return await conversation.start(ctx, action)
     if action == "privacy":
         consent = ""
         if ctx.person.consent_at is not None:
             when = t.date(ctx.person.consent_at, ctx.settings.zone)
             consent = "\n\n" + t._("You gave your consent on {date}.", date=when)
+        consent += "\n" + t._("Send /mydata for a copy of your data, or /forget to be erased.")
         return Answer([main(ctx, Html(privacy_statement(t) + consent))])
     if action == "help":
         return Answer([main(ctx, help_text(ctx))])

@@ -7,7 +7,7 @@ language ──> neighbourhood ──> area ──> consent ──> main menu
 
 from __future__ import annotations
 
-from bot.domain import audit, people
+from bot.domain import audit, people, privacy
 from bot.flows import menu
 from bot.flows.profile import ChooseArea, ChooseLanguage, ChooseNeighbourhood, home_description
 from bot.flows.replies import Reply
@@ -49,7 +49,7 @@ class Consent(Step):
             "That is fine. Without your consent Wijkbot cannot help you, so I have not kept "
             "anything about you. Send /start if you change your mind."
         )
-        await people.forget(ctx.session, ctx.person, ctx.state)
+        await privacy.forget(ctx.session, ctx.person)
         ctx.forgotten = True
         return Finish([Reply(message)])
 
@@ -89,7 +89,21 @@ class OnboardingFlow(Flow):
 
 
 def all_flows() -> list[Flow]:
+    from bot.flows.browse import AgendaFlow, BrowseFlow
+    from bot.flows.mine import MineFlow
     from bot.flows.notifications import NotificationsFlow
+    from bot.flows.privacy import ForgetFlow
     from bot.flows.profile import HomeFlow, LanguageFlow
+    from bot.flows.propose import ProposeFlow
 
-    return [OnboardingFlow(), LanguageFlow(), HomeFlow(), NotificationsFlow()]
+    return [
+        OnboardingFlow(),
+        LanguageFlow(),
+        HomeFlow(),
+        NotificationsFlow(),
+        ProposeFlow(),
+        BrowseFlow(),
+        AgendaFlow(),
+        MineFlow(),
+        ForgetFlow(),
+    ]

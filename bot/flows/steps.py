@@ -76,12 +76,20 @@ class Finish:
 
 @dataclass(frozen=True, slots=True)
 class Refresh:
-    """Show the same step again in place, e.g. after a toggle."""
+    """Show the same step again in place (e.g. after a toggle), maybe with a note on top
+    and extra replies (e.g. a calendar file) before it."""
+
+    note: Html | None = None
+    extra: tuple[Reply, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Back:
-    """Return to the step before, as the "Back" button does."""
+    """Return to the step before, as the "Back" button does, or further back to `to`,
+    maybe with a note on top."""
+
+    note: Html | None = None
+    to: str | None = None
 
 
 Outcome = Next | Retry | Finish | Refresh | Back

@@ -8,24 +8,20 @@ twice: the outbox key (person, kind, subject, period) sees to that.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, false, literal, select
+from sqlalchemy import String, and_, cast, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery import outbox
 from bot.delivery.messages import week_counts
-from bot.delivery.outbox import key_expression
 from bot.delivery.preferences import week_of
 from bot.domain import broadcasts
-from bot.domain.dialect import insert_ignoring_duplicates
 from bot.domain.models import (
     Action,
     ActionStatus,
     Broadcast,
     BroadcastStatus,
-    Delivery,
-    DeliveryStatus,
     Neighbourhood,
     Person,
     Signup,
@@ -34,40 +30,6 @@ from bot.domain.models import (
 
 REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
 DIGEST_DAY, DIGEST_TIME = 0, time(9, 0)  # Monday morning, local time
-COLUMNS = ("key", "person_id", "kind", "subject", "period", "urgent", "status", "attempts")
-TIMES = ("next_attempt_at", "created_at")
-
-
-async def _insert(session: AsyncSession, rows: Select[Any], *extra: str) -> int:
-    """INSERT the selected rows (COLUMNS, TIMES, then `extra`) into the outbox, once per key."""
-    table = Delivery.__table__
-    statement = insert_ignoring_duplicates(table, session.bind.dialect.name, "key")
-    statement = statement.from_select([*COLUMNS, *TIMES, *extra], rows).returning(table.c.id)
-    return len((await session.execute(statement)).all())
-
-
-def _outbox_columns(
-    person_id: ColumnElement[int],
-    kind: str,
-    subject: ColumnElement[str],
-    period: str,
-    now: datetime,
-    *,
-    urgent: bool = False,
-) -> list[ColumnElement[Any]]:
-    """The outbox columns (COLUMNS, TIMES) of one row, as SQL expressions."""
-    return [
-        key_expression(person_id, kind, subject, period),
-        person_id,
-        literal(kind, String),
-        subject,
-        literal(period, String),
-        literal(True) if urgent else false(),
-        literal(DeliveryStatus.PENDING.value, String),
-        literal(0),
-        literal(now, Delivery.next_attempt_at.type),
-        literal(now, Delivery.created_at.type),
-    ]
 
 
 async def action_reminders(session: AsyncSession, now: datetime) -> int:
@@ -77,7 +39,7 @@ async def action_reminders(session: AsyncSession, now: datetime) -> int:
     for period, ahead in reversed(REMINDERS):  # 2h first: (now, now+2h], then (now+2h, now+24h]
         subject = literal("action:", String) + cast(Action.id, String)
         rows = (
-            select(*_outbox_columns(Signup.person_id, "action_reminder", subject, period, now))
+            select(*outbox.columns(Signup.person_id, "action_reminder", subject, period, now))
             .join(Action, Action.id == Signup.action_id)
             .join(Person, Person.id == Signup.person_id)
             .where(
@@ -88,7 +50,7 @@ async def action_reminders(session: AsyncSession, now: datetime) -> int:
                 Person.unreachable_at.is_(None),
             )
         )
-        added += await _insert(session, rows)
+        added += await outbox.insert_selected(session, rows)
         later = ahead
     return added
 
@@ -105,7 +67,7 @@ async def weekly_digest(session: AsyncSession, now: datetime) -> int:
             continue  # nothing to celebrate: no message
         subject = literal(f"neighbourhood:{neighbourhood.id}", String)
         rows = select(
-            *_outbox_columns(Person.id, "weekly_digest", subject, week_of(now, zone), now)
+            *outbox.columns(Person.id, "weekly_digest", subject, week_of(now, zone), now)
         ).where(
             and_(
                 Person.neighbourhood_id == neighbourhood.id,
@@ -113,7 +75,7 @@ async def weekly_digest(session: AsyncSession, now: datetime) -> int:
                 Person.unreachable_at.is_(None),
             )
         )
-        added += await _insert(session, rows)
+        added += await outbox.insert_selected(session, rows)
     return added
 
 
@@ -127,9 +89,9 @@ async def scheduled_broadcasts(session: AsyncSession, now: datetime) -> int:
     )
     for broadcast in due:
         subject = literal(f"broadcast:{broadcast.id}", String)
-        columns = _outbox_columns(Person.id, "broadcast", subject, "", now, urgent=broadcast.urgent)
+        columns = outbox.columns(Person.id, "broadcast", subject, "", now, urgent=broadcast.urgent)
         rows = select(*columns, literal(broadcast.id)).where(*broadcasts.audience_filter(broadcast))
-        added += await _insert(session, rows, "broadcast_id")
+        added += await outbox.insert_selected(session, rows, "broadcast_id")
         broadcast.status = BroadcastStatus.SENDING
         broadcast.sent_at = now
     return added

@@ -101,10 +101,11 @@ async def test_commands_are_registered_in_every_language(
 ) -> None:
     for locale in SUPPORTED_LOCALES:
         commands = emulator.commands(language_code=locale)
-        assert [c["command"] for c in commands] == ["start", "language", "help", "cancel"]
-        assert commands[1]["description"] == translator(locale)._("Change your language")
+        names = [c["command"] for c in commands]
+        assert names == ["start", "propose", "language", "help", "cancel", "mydata", "forget"]
+        assert commands[2]["description"] == translator(locale)._("Change your language")
     default = emulator.commands()
-    assert default[1]["description"] == translator("nl")._("Change your language")
+    assert default[2]["description"] == translator("nl")._("Change your language")
 
 
 async def test_coordinator_invite_is_redeemed_and_a_forged_one_refused(

@@ -1,0 +1,157 @@
+"""Messages about initiatives and activities: requests, nudges, news and celebrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.delivery.messages import RenderContext, kind, subject_id
+from bot.delivery.preferences import Category
+from bot.domain import actions
+from bot.domain.models import (
+    Action,
+    Delivery,
+    Initiative,
+    InitiativeStatus,
+    Person,
+    ProgressUpdate,
+    Signup,
+    SignupStatus,
+)
+from bot.flows.menu import PREFIX as MENU
+from bot.flows.replies import CAPTION_LIMIT, TEXT_LIMIT, Button, File, Reply, clip
+from bot.i18n import Html, escape
+
+
+async def _initiative(ctx: RenderContext, delivery: Delivery) -> Initiative | None:
+    initiative_id = subject_id(delivery, "initiative")
+    return await ctx.session.get(Initiative, initiative_id) if initiative_id else None
+
+
+async def _action(ctx: RenderContext, delivery: Delivery) -> Action | None:
+    action_id = subject_id(delivery, "action")
+    return await ctx.session.get(Action, action_id) if action_id else None
+
+
+@kind("review_request", Category.TASKS)
+async def review_request(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    item = await _initiative(ctx, delivery)
+    if item is None or item.status is not InitiativeStatus.SUBMITTED:
+        return None  # already reviewed or withdrawn
+    owner = await ctx.session.get(Person, item.owner_id) if item.owner_id else None
+    return Reply(
+        ctx.t._(
+            "📝 New proposal to review: “{title}” by {name}.",
+            title=item.title,
+            name=owner.first_name if owner else "?",
+        )
+    )
+
+
+@kind("waitlist_promoted", Category.SERVICE)
+async def waitlist_promoted(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    action = await _action(ctx, delivery)
+    if action is None or not actions.is_open(action, ctx.now):
+        return None
+    t = ctx.t
+    return Reply(
+        Html(
+            "🎟️ "
+            + t._("Good news: a place came free. You are now in for {title}!", title=action.title)
+            + "\n"
+            + t._("When: {when}", when=t.datetime(action.starts_at, ctx.zone))
+        )
+    )
+
+
+@kind("nudge_draft", Category.NUDGES)
+async def nudge_draft(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    item = await _initiative(ctx, delivery)
+    if item is None or item.status is not InitiativeStatus.DRAFT:
+        return None
+    t = ctx.t
+    title = item.title or t._("(no name yet)")
+    return Reply(
+        t._("You started a proposal, “{title}”, but did not send it yet.", title=title),
+        buttons=((Button("💡 " + t._("Continue my proposal"), MENU + "propose"),),),
+    )
+
+
+@kind("nudge_silent", Category.NUDGES)
+async def nudge_silent(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    item = await _initiative(ctx, delivery)
+    if item is None or item.status is not InitiativeStatus.APPROVED:
+        return None
+    t = ctx.t
+    return Reply(
+        t._(
+            "How is “{title}” going? A short update keeps your supporters on board.",
+            title=item.title,
+        ),
+        buttons=((Button("👤 " + t._("My Wijkbot"), MENU + "mine"),),),
+    )
+
+
+@kind("celebration_milestone", Category.CELEBRATIONS)
+async def celebration_milestone(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    item = await _initiative(ctx, delivery)
+    if item is None or item.status is not InitiativeStatus.APPROVED:
+        return None
+    count = int(delivery.period) if delivery.period.isdigit() else item.supporter_count
+    return Reply(
+        Html(
+            "🎉 "
+            + ctx.t.n_(
+                "“{title}” now has {n} supporter!",
+                "“{title}” now has {n} supporters!",
+                count,
+                title=item.title,
+            )
+        )
+    )
+
+
+@kind("celebration_action_done", Category.CELEBRATIONS)
+async def celebration_action_done(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    action = await _action(ctx, delivery)
+    if action is None:
+        return None
+    joined = await ctx.session.scalar(
+        select(func.count(Signup.id)).where(
+            Signup.action_id == action.id, Signup.status == SignupStatus.JOINED
+        )
+    )
+    return Reply(
+        Html(
+            "🎉 "
+            + ctx.t.n_(
+                "{title} has taken place. Thank you, {n} neighbour joined!",
+                "{title} has taken place. Thank you, {n} neighbours joined!",
+                joined or 0,
+                title=action.title,
+            )
+        )
+    )
+
+
+@kind("progress_update", Category.UPDATES)
+async def progress_update(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    update_id = subject_id(delivery, "progress")
+    update = await ctx.session.get(ProgressUpdate, update_id or 0)
+    if update is None:
+        return None
+    item = await ctx.session.get(Initiative, update.initiative_id)
+    if item is None:
+        return None
+    t = ctx.t
+    room = (CAPTION_LIMIT if update.photo_file_id else TEXT_LIMIT) - len(item.title) - 120
+    lines = [
+        "📣 " + t._("News from “{title}”:", title=item.title),
+        "",
+        escape(clip(update.text, room)),
+    ]
+    if update.numbers.get("reached"):
+        lines.append(
+            t.n_("{n} person reached.", "{n} people reached.", int(update.numbers["reached"]))
+        )
+    picture = File("photo.jpg", file_id=update.photo_file_id) if update.photo_file_id else None
+    return Reply(Html("\n".join(lines)), picture=picture)

@@ -1,0 +1,152 @@
+"""Activities people join: capacity, a first-come waitlist, and a place in the calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from icalendar import Calendar, Event
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.models import Action, ActionStatus, Person, Signup, SignupStatus
+
+
+class Joined(StrEnum):
+    JOINED = "joined"
+    WAITLISTED = "waitlisted"
+    ALREADY = "already"
+    CLOSED = "closed"  # cancelled, completed or already begun
+
+
+@dataclass(frozen=True, slots=True)
+class Left:
+    promoted_person_id: int | None  # who got the freed place, if anyone
+
+
+def is_open(action: Action, now: datetime) -> bool:
+    return action.status is ActionStatus.OPEN and action.starts_at > now
+
+
+async def joined_count(session: AsyncSession, action_id: int) -> int:
+    count = await session.scalar(
+        select(func.count(Signup.id)).where(
+            Signup.action_id == action_id, Signup.status == SignupStatus.JOINED
+        )
+    )
+    return count or 0
+
+
+async def signup_of(session: AsyncSession, action_id: int, person_id: int) -> Signup | None:
+    return await session.scalar(
+        select(Signup).where(Signup.action_id == action_id, Signup.person_id == person_id)
+    )
+
+
+async def join(session: AsyncSession, action: Action, person: Person, now: datetime) -> Joined:
+    """Take a place, or the next place on the waitlist when the activity is full."""
+    if not is_open(action, now):
+        return Joined.CLOSED
+    # Lock the activity row so two people cannot take the last place at once (PostgreSQL).
+    await session.execute(select(Action.id).where(Action.id == action.id).with_for_update())
+    signup = await signup_of(session, action.id, person.id)
+    if signup is not None and signup.status is not SignupStatus.LEFT:
+        return Joined.ALREADY
+    full = action.capacity is not None and await joined_count(session, action.id) >= action.capacity
+    status = SignupStatus.WAITLISTED if full else SignupStatus.JOINED
+    if signup is None:
+        session.add(Signup(action_id=action.id, person_id=person.id, status=status, created_at=now))
+    else:  # came back after leaving: to the end of the queue
+        signup.status, signup.created_at, signup.promoted_at = status, now, None
+    await session.flush()
+    return Joined.WAITLISTED if full else Joined.JOINED
+
+
+async def leave(session: AsyncSession, action: Action, person: Person, now: datetime) -> Left:
+    """Give up a place (or a waitlist spot); the first on the waitlist moves up."""
+    await session.execute(select(Action.id).where(Action.id == action.id).with_for_update())
+    signup = await signup_of(session, action.id, person.id)
+    if signup is None or signup.status is SignupStatus.LEFT:
+        return Left(None)
+    had_place = signup.status is SignupStatus.JOINED
+    signup.status = SignupStatus.LEFT
+    await session.flush()
+    if not had_place or not is_open(action, now):
+        return Left(None)
+    first_waiting = await session.scalar(
+        select(Signup)
+        .where(Signup.action_id == action.id, Signup.status == SignupStatus.WAITLISTED)
+        .order_by(Signup.created_at, Signup.id)
+        .limit(1)
+    )
+    if first_waiting is None:
+        return Left(None)
+    first_waiting.status, first_waiting.promoted_at = SignupStatus.JOINED, now
+    await session.flush()
+    return Left(first_waiting.person_id)
+
+
+async def upcoming(
+    session: AsyncSession, neighbourhood_id: int, now: datetime, *, limit: int = 10
+) -> list[Action]:
+    return list(
+        await session.scalars(
+            select(Action)
+            .where(
+                Action.neighbourhood_id == neighbourhood_id,
+                Action.status == ActionStatus.OPEN,
+                Action.starts_at > now,
+            )
+            .order_by(Action.starts_at)
+            .limit(limit)
+        )
+    )
+
+
+async def of_initiative(session: AsyncSession, initiative_id: int, now: datetime) -> list[Action]:
+    return list(
+        await session.scalars(
+            select(Action)
+            .where(
+                Action.initiative_id == initiative_id,
+                Action.status == ActionStatus.OPEN,
+                Action.starts_at > now,
+            )
+            .order_by(Action.starts_at)
+        )
+    )
+
+
+async def mine(session: AsyncSession, person_id: int, now: datetime) -> list[tuple[Action, Signup]]:
+    rows = await session.execute(
+        select(Action, Signup)
+        .join(Signup, Signup.action_id == Action.id)
+        .where(
+            Signup.person_id == person_id,
+            Signup.status != SignupStatus.LEFT,
+            Action.status == ActionStatus.OPEN,
+            Action.starts_at > now,
+        )
+        .order_by(Action.starts_at)
+    )
+    return [(action, signup) for action, signup in rows]
+
+
+def calendar_file(action: Action, now: datetime, domain: str = "wijkbot") -> bytes:
+    """The activity as an iCalendar (.ics) file, for any calendar app."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Wijkbot//wijkbot//EN")
+    calendar.add("version", "2.0")
+    entry = Event()
+    entry.add("uid", f"action-{action.id}@{domain}")
+    entry.add("dtstamp", now)
+    entry.add("dtstart", action.starts_at)
+    entry.add("dtend", action.ends_at or action.starts_at + timedelta(hours=2))
+    entry.add("summary", action.title)
+    if action.place:
+        entry.add("location", action.place)
+    if action.description:
+        entry.add("description", action.description)
+    calendar.add_component(entry)
+    return calendar.to_ical()

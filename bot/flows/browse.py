@@ -1,0 +1,235 @@
+"""Discovering what happens in the neighbourhood: open initiatives and upcoming activities.
+
+list (page ◀ ▶, newest / most supported, theme) ──> detail (support, join, calendar)
+agenda: upcoming activities (join, leave, calendar)
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.delivery.audiences import tell_followers
+from bot.domain import actions, initiatives
+from bot.domain.initiatives import Sort
+from bot.domain.models import Initiative, InitiativeStatus, Person, Theme
+from bot.flows import joining
+from bot.flows.propose import describe
+from bot.flows.replies import Button, Reply
+from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Step
+from bot.i18n import Html, escape
+
+
+def short(title: str, limit: int = 40) -> str:
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+async def themes_of(ctx: Context) -> list[Theme]:
+    return list(
+        await ctx.session.scalars(
+            select(Theme)
+            .where(Theme.neighbourhood_id == ctx.person.neighbourhood_id)
+            .order_by(Theme.position)
+        )
+    )
+
+
+class InitiativeList(Step):
+    name = "list"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        assert ctx.person.neighbourhood_id is not None
+        sort = Sort(ctx.data.get("sort", Sort.NEWEST.value))
+        theme_id = ctx.data.get("theme")
+        page = await initiatives.browse(
+            ctx.session,
+            ctx.person.neighbourhood_id,
+            theme_id=theme_id,
+            sort=sort,
+            page=ctx.data.get("page", 0),
+        )
+        ctx.remember(page=page.page)
+        themes = {theme.id: theme for theme in await themes_of(ctx)}
+        heading = "🔎 <b>" + t._("Initiatives") + "</b>"
+        if theme_id in themes:
+            heading += " · " + escape(themes[theme_id].name_in(ctx.person.locale))
+        lines = [heading]
+        buttons: list[tuple[Button, ...]] = []
+        for number, item in enumerate(page.items, start=1 + page.page * initiatives.PAGE_SIZE):
+            theme = themes.get(item.theme_id or 0)
+            supporters = t.n_("{n} supporter", "{n} supporters", item.supporter_count)
+            lines.append(
+                f"{number}. {theme.emoji if theme else ''} {escape(item.title)} · {supporters}"
+            )
+            buttons.append((ctx.button(f"{number}. {short(item.title)}", "open", item.id),))
+        if not page.items:
+            lines.append(t._("No open initiatives here yet. Why not propose one yourself?"))
+        navigation = []
+        if page.page > 0:
+            navigation.append(ctx.button("◀", "page", page.page - 1))
+        if page.pages > 1:
+            navigation.append(ctx.button(f"{page.page + 1}/{page.pages}", "page", page.page))
+        if page.page + 1 < page.pages:
+            navigation.append(ctx.button("▶", "page", page.page + 1))
+        other_sort = Sort.SUPPORTED if sort is Sort.NEWEST else Sort.NEWEST
+        sort_label = (
+            t._("Most supported first") if other_sort is Sort.SUPPORTED else t._("Newest first")
+        )
+        buttons += [tuple(navigation)] if navigation else []
+        buttons.append(
+            (
+                ctx.button("↕️ " + sort_label, "sort", other_sort.value),
+                ctx.button("🏷️ " + t._("Theme"), "themes"),
+            )
+        )
+        return Reply(Html("\n".join(lines)), buttons=tuple(buttons))
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        if action == "page" and arg.isdigit():
+            ctx.remember(page=int(arg))
+            return Refresh()
+        if action == "sort" and arg in {sort.value for sort in Sort}:
+            ctx.remember(sort=arg, page=0)
+            return Refresh()
+        if action == "themes":
+            return Next("themes")
+        if action == "open" and arg.isdigit():
+            item = await ctx.session.get(Initiative, int(arg))
+            if (
+                item is None
+                or item.status is not InitiativeStatus.APPROVED
+                or item.neighbourhood_id != ctx.person.neighbourhood_id
+            ):
+                return Refresh(note=ctx.t._("This initiative is no longer open."))
+            ctx.remember(initiative=item.id)
+            return Next("detail")
+        return None
+
+
+class ThemeFilter(Step):
+    name = "themes"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        buttons = [(ctx.button(t._("All themes"), "theme", "all"),)]
+        buttons += [
+            (
+                ctx.button(
+                    f"{theme.emoji} {theme.name_in(ctx.person.locale)}".strip(), "theme", theme.id
+                ),
+            )
+            for theme in await themes_of(ctx)
+        ]
+        return Reply(t._("Which theme would you like to see?"), buttons=tuple(buttons))
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        if action != "theme":
+            return None
+        if arg == "all":
+            ctx.remember(theme=None, page=0)
+            return Back()
+        if arg.isdigit() and int(arg) in {theme.id for theme in await themes_of(ctx)}:
+            ctx.remember(theme=int(arg), page=0)
+            return Back()
+        return None
+
+
+class InitiativeDetail(Step):
+    name = "detail"
+
+    async def _item(self, ctx: Context) -> Initiative | None:
+        item = await ctx.session.get(Initiative, ctx.data.get("initiative", 0))
+        return item if item is not None and item.status is InitiativeStatus.APPROVED else None
+
+    async def auto(self, ctx: Context) -> Outcome | None:
+        if await self._item(ctx) is None:
+            return Back()
+        return None
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        item = await self._item(ctx)
+        assert item is not None
+        owner = await ctx.session.get(Person, item.owner_id) if item.owner_id else None
+        supporting = await initiatives.is_supporter(ctx.session, item.id, ctx.person.id)
+        upcoming = await actions.of_initiative(ctx.session, item.id, ctx.now)
+        signups = await joining.signups_of(ctx, upcoming)
+        lines = [await describe(ctx, item)]
+        if owner is not None:
+            lines.append(t._("Led by {name}", name=owner.first_name))
+        lines.append(t.n_("{n} supporter", "{n} supporters", item.supporter_count))
+        if upcoming:
+            lines.append("\n<b>" + t._("Coming activities") + "</b>")
+            lines += [
+                joining.describe_action(ctx, action, signups.get(action.id)) for action in upcoming
+            ]
+        support = (
+            ctx.button("↩️ " + t._("Undo my support"), "unsupport")
+            if supporting
+            else ctx.button("👍 " + t._("Support"), "support")
+        )
+        buttons = [(support,)] + [
+            joining.action_buttons(ctx, action, signups.get(action.id)) for action in upcoming
+        ]
+        return Reply(Html("\n".join(lines)), buttons=tuple(buttons))
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        t = ctx.t
+        item = await self._item(ctx)
+        if item is None:
+            return Back()
+        if action == "support":
+            milestone = await initiatives.support(ctx.session, item, ctx.person, ctx.now)
+            if milestone:
+                await tell_followers(
+                    ctx.session,
+                    item.id,
+                    "celebration_milestone",
+                    f"initiative:{item.id}",
+                    str(milestone),
+                    ctx.now,
+                )
+            return Refresh(note=t._("Thank you for your support! You will hear how it goes."))
+        if action == "unsupport":
+            await initiatives.unsupport(ctx.session, item, ctx.person)
+            return Refresh(note=t._("Your support is undone."))
+        return await joining.press(ctx, action, arg)
+
+
+class Agenda(Step):
+    name = "agenda"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        assert ctx.person.neighbourhood_id is not None
+        upcoming = await actions.upcoming(ctx.session, ctx.person.neighbourhood_id, ctx.now)
+        signups = await joining.signups_of(ctx, upcoming)
+        lines = ["📅 <b>" + t._("Coming activities") + "</b>"]
+        lines += [
+            joining.describe_action(ctx, action, signups.get(action.id)) for action in upcoming
+        ]
+        if not upcoming:
+            lines.append(t._("No activities planned yet."))
+        buttons = tuple(
+            joining.action_buttons(ctx, action, signups.get(action.id)) for action in upcoming
+        )
+        return Reply(Html("\n".join(lines)), buttons=buttons)
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        return await joining.press(ctx, action, arg)
+
+
+class BrowseFlow(Flow):
+    name = "browse"
+    code = "b"
+
+    def __init__(self) -> None:
+        super().__init__(InitiativeList(), ThemeFilter(), InitiativeDetail())
+
+
+class AgendaFlow(Flow):
+    name = "agenda"
+    code = "a"
+
+    def __init__(self) -> None:
+        super().__init__(Agenda())

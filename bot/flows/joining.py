@@ -1,0 +1,95 @@
+"""Joining and leaving activities, and their calendar files, from whichever screen shows them."""
+
+from __future__ import annotations
+
+from bot.delivery import outbox
+from bot.domain import actions
+from bot.domain.actions import Joined
+from bot.domain.models import Action, Signup, SignupStatus
+from bot.flows.replies import Button, File, Reply
+from bot.flows.steps import Context, Refresh
+from bot.i18n import Html, escape
+
+
+def describe_action(ctx: Context, action: Action, signup: Signup | None) -> Html:
+    t = ctx.t
+    line = t._(
+        "{title} · {when}", title=action.title, when=t.datetime(action.starts_at, ctx.settings.zone)
+    )
+    if action.place:
+        line = Html(line + " · " + escape(action.place))
+    if signup is not None and signup.status is SignupStatus.JOINED:
+        line = Html("✅ " + line)
+    elif signup is not None and signup.status is SignupStatus.WAITLISTED:
+        line = Html("⏳ " + line + " (" + t._("waiting list") + ")")
+    return line
+
+
+def action_buttons(ctx: Context, action: Action, signup: Signup | None) -> tuple[Button, ...]:
+    t = ctx.t
+    short = action.title if len(action.title) <= 24 else action.title[:23] + "…"
+    if signup is None or signup.status is SignupStatus.LEFT:
+        return (ctx.button("🙋 " + t._("Join: {title}", title=short), "join", action.id),)
+    buttons = [ctx.button("↩️ " + t._("Leave: {title}", title=short), "leave", action.id)]
+    if signup.status is SignupStatus.JOINED:
+        buttons.append(ctx.button("📅 " + t._("Calendar"), "ics", action.id))
+    return tuple(buttons)
+
+
+async def _action(ctx: Context, arg: str) -> Action | None:
+    return await ctx.session.get(Action, int(arg)) if arg.isdigit() else None
+
+
+async def press(ctx: Context, action: str, arg: str) -> Refresh | None:
+    """Handle a join/leave/calendar button; None when it is not one of those."""
+    if action not in ("join", "leave", "ics"):
+        return None
+    t = ctx.t
+    item = await _action(ctx, arg)
+    if item is None or item.neighbourhood_id != ctx.person.neighbourhood_id:
+        return Refresh(note=t._("This activity no longer exists."))
+    if action == "join":
+        result = await actions.join(ctx.session, item, ctx.person, ctx.now)
+        return Refresh(note=_joined_note(ctx, item, result))
+    if action == "leave":
+        left = await actions.leave(ctx.session, item, ctx.person, ctx.now)
+        if left.promoted_person_id is not None:
+            message = outbox.Message(
+                left.promoted_person_id, "waitlist_promoted", f"action:{item.id}"
+            )
+            await outbox.enqueue(ctx.session, [message], now=ctx.now)
+        return Refresh(note=t._("You have left {title}.", title=item.title))
+    ics = File(
+        f"wijkbot-{item.id}.ics", data=actions.calendar_file(item, ctx.now), mime="text/calendar"
+    )
+    return Refresh(
+        extra=(
+            Reply(
+                t._("Open this file to add {title} to your calendar.", title=item.title),
+                document=ics,
+            ),
+        )
+    )
+
+
+def _joined_note(ctx: Context, item: Action, result: Joined) -> Html:
+    t = ctx.t
+    if result is Joined.JOINED:
+        when = t.datetime(item.starts_at, ctx.settings.zone)
+        return t._("🙌 You are in! {title}, {when}.", title=item.title, when=when)
+    if result is Joined.WAITLISTED:
+        return t._(
+            "It is full, so you are on the waiting list. If a place comes free, I will tell you."
+        )
+    if result is Joined.ALREADY:
+        return t._("You had already signed up for this.")
+    return t._("You cannot join this any more: it is cancelled or has already started.")
+
+
+async def signups_of(ctx: Context, items: list[Action]) -> dict[int, Signup]:
+    found = {}
+    for item in items:
+        signup = await actions.signup_of(ctx.session, item.id, ctx.person.id)
+        if signup is not None:
+            found[item.id] = signup
+    return found

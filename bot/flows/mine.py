@@ -1,0 +1,243 @@
+"""My Wijkbot: my initiatives, my activities, what I support; post progress; withdraw.
+
+overview ──> own initiative ──> post an update: text ─> photo? ─> people reached? ─> sent
+                            └─> withdraw? ─> yes / no
+         ──> leave an activity · stop supporting (stays on the overview)
+"""
+
+from __future__ import annotations
+
+from bot.delivery.audiences import tell_followers
+from bot.domain import actions, initiatives
+from bot.domain.models import Initiative, InitiativeStatus, ProgressUpdate
+from bot.flows import joining
+from bot.flows.browse import short
+from bot.flows.propose import describe
+from bot.flows.replies import Reply
+from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Retry, Step
+from bot.flows.text_input import clean_text, parse_number
+from bot.i18n import N_, Html
+
+STATUS_NAMES = {
+    InitiativeStatus.DRAFT: N_("draft"),
+    InitiativeStatus.SUBMITTED: N_("waiting for review"),
+    InitiativeStatus.CHANGES_REQUESTED: N_("changes asked"),
+    InitiativeStatus.APPROVED: N_("approved"),
+    InitiativeStatus.REJECTED: N_("not approved"),
+    InitiativeStatus.WITHDRAWN: N_("withdrawn"),
+    InitiativeStatus.COMPLETED: N_("completed"),
+}
+WITHDRAWABLE = (
+    InitiativeStatus.SUBMITTED,
+    InitiativeStatus.CHANGES_REQUESTED,
+    InitiativeStatus.APPROVED,
+)
+UPDATE_LIMIT = 800
+
+
+async def own_initiative(ctx: Context) -> Initiative | None:
+    item = await ctx.session.get(Initiative, ctx.data.get("initiative", 0))
+    return item if item is not None and item.owner_id == ctx.person.id else None
+
+
+class Overview(Step):
+    name = "overview"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        mine = await initiatives.owned_by(ctx.session, ctx.person.id)
+        joined = await actions.mine(ctx.session, ctx.person.id, ctx.now)
+        supported = await initiatives.supported_by(ctx.session, ctx.person.id)
+        lines = ["👤 <b>" + t._("My Wijkbot") + "</b>", "", "<b>" + t._("My initiatives") + "</b>"]
+        lines += [
+            t._("{title} ({status})", title=item.title, status=t._(STATUS_NAMES[item.status]))
+            for item in mine
+        ] or [t._("None yet.")]
+        lines += ["", "<b>" + t._("My activities") + "</b>"]
+        lines += [joining.describe_action(ctx, action, signup) for action, signup in joined] or [
+            t._("None yet.")
+        ]
+        lines += ["", "<b>" + t._("I support") + "</b>"]
+        lines += [t._("{title}", title=item.title) for item in supported] or [t._("None yet.")]
+        buttons = [(ctx.button("⚙️ " + short(item.title), "own", item.id),) for item in mine]
+        buttons += [joining.action_buttons(ctx, action, signup) for action, signup in joined]
+        buttons += [
+            (
+                ctx.button(
+                    "↩️ " + t._("Stop supporting: {title}", title=short(item.title, 24)),
+                    "unsupport",
+                    item.id,
+                ),
+            )
+            for item in supported
+        ]
+        return Reply(Html("\n".join(lines)), buttons=tuple(buttons))
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        if action == "own" and arg.isdigit():
+            ctx.remember(initiative=int(arg))
+            return Next("own") if await own_initiative(ctx) else None
+        if action == "unsupport" and arg.isdigit():
+            item = await ctx.session.get(Initiative, int(arg))
+            if item is not None:
+                await initiatives.unsupport(ctx.session, item, ctx.person)
+            return Refresh(note=ctx.t._("Your support is undone."))
+        return await joining.press(ctx, action, arg)
+
+
+class Own(Step):
+    name = "own"
+
+    async def auto(self, ctx: Context) -> Outcome | None:
+        return None if await own_initiative(ctx) else Back()
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        item = await own_initiative(ctx)
+        assert item is not None
+        lines = [
+            await describe(ctx, item),
+            t._("Status: {status}", status=t._(STATUS_NAMES[item.status])),
+            t.n_("{n} supporter", "{n} supporters", item.supporter_count),
+        ]
+        if item.review_note:
+            lines.append(t._("Note from the coordinators: {note}", note=item.review_note))
+        buttons = []
+        if item.status is InitiativeStatus.APPROVED:
+            buttons.append((ctx.button("📣 " + t._("Post an update"), "update"),))
+        if item.status in WITHDRAWABLE:
+            buttons.append((ctx.button(t._("Withdraw"), "withdraw"),))
+        return Reply(Html("\n".join(lines)), buttons=tuple(buttons))
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        item = await own_initiative(ctx)
+        if item is None:
+            return Back()
+        if action == "update" and item.status is InitiativeStatus.APPROVED:
+            return Next("update_text")
+        if action == "withdraw" and item.status in WITHDRAWABLE:
+            return Next("withdraw")
+        return Refresh(note=ctx.t._("That is not possible any more."))
+
+
+class ConfirmWithdraw(Step):
+    name = "withdraw"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        item = await own_initiative(ctx)
+        title = item.title if item else ""
+        return Reply(
+            t._("Do you really want to withdraw “{title}”? This cannot be undone.", title=title),
+            buttons=((ctx.button(t._("Yes, withdraw"), "yes"), ctx.button(t._("No"), "no")),),
+        )
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        item = await own_initiative(ctx)
+        if action == "yes" and item is not None and item.status in WITHDRAWABLE:
+            await initiatives.withdraw(ctx.session, item, ctx.now)
+            return Back(note=ctx.t._("Your initiative is withdrawn."))
+        return Back() if action in ("yes", "no") else None
+
+
+class UpdateText(Step):
+    name = "update_text"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        return Reply(
+            Html(
+                t._("What is the news? Your supporters and participants will hear it.")
+                + "\n"
+                + t._("At most {limit} characters.", limit=UPDATE_LIMIT)
+            )
+        )
+
+    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+        value, problem = clean_text(ctx.t, text, UPDATE_LIMIT)
+        if problem:
+            return Retry(problem)
+        ctx.remember(update_text=value, update_photo=None)
+        return Next("update_photo")
+
+    def hint(self, ctx: Context) -> Html:
+        return ctx.t._("Please type the news as a text message.")
+
+
+class UpdatePhoto(Step):
+    name = "update_photo"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        return Reply(
+            t._("Add a photo? Send it now, or skip."), buttons=((ctx.button(t._("Skip"), "skip"),),)
+        )
+
+    async def on_photo(self, ctx: Context, file_id: str, caption: str) -> Outcome | None:
+        ctx.remember(update_photo=file_id)
+        return Next("update_number")
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        return Next("update_number") if action == "skip" else None
+
+    def hint(self, ctx: Context) -> Html:
+        return ctx.t._("Please send a photo, or tap Skip.")
+
+
+class UpdateNumber(Step):
+    name = "update_number"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        return Reply(
+            t._("How many people did you reach? Type a number, or skip."),
+            buttons=((ctx.button(t._("Skip"), "skip"),),),
+        )
+
+    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+        number, problem = parse_number(ctx.t, text, 0, 1_000_000)
+        if problem:
+            return Retry(problem)
+        return await self._post(ctx, number)
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        return await self._post(ctx, None) if action == "skip" else None
+
+    async def _post(self, ctx: Context, reached: int | None) -> Outcome:
+        item = await own_initiative(ctx)
+        if item is None or item.status is not InitiativeStatus.APPROVED:
+            return Back()
+        update = ProgressUpdate(
+            initiative_id=item.id,
+            author_id=ctx.person.id,
+            text=ctx.data["update_text"],
+            photo_file_id=ctx.data.get("update_photo"),
+            numbers={"reached": reached} if reached is not None else {},
+            created_at=ctx.now,
+        )
+        ctx.session.add(update)
+        item.last_progress_at = ctx.now
+        await ctx.session.flush()
+        told = await tell_followers(
+            ctx.session,
+            item.id,
+            "progress_update",
+            f"progress:{update.id}",
+            "",
+            ctx.now,
+            include_owner=False,
+        )
+        note = ctx.t.n_(
+            "Posted! {n} person will hear about it.", "Posted! {n} people will hear about it.", told
+        )
+        return Back(note=note, to="own")  # back to the initiative, not through the questions
+
+
+class MineFlow(Flow):
+    name = "mine"
+    code = "y"
+
+    def __init__(self) -> None:
+        super().__init__(
+            Overview(), Own(), ConfirmWithdraw(), UpdateText(), UpdatePhoto(), UpdateNumber()
+        )

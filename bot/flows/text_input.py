@@ -1,0 +1,58 @@
+"""Reading what people type: text within limits, numbers, dates. Problems come back as hints.
+
+Text is stored exactly as typed (HTML, markdown, emoji, right-to-left marks
+and all); it is escaped when shown. Only its length and emptiness are judged,
+and "empty" includes text made of invisible characters only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from bot.i18n import Html, Translator
+
+_DATE = re.compile(r"^\s*(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4})\s*$")
+
+
+def _invisible(character: str) -> bool:
+    return character.isspace() or unicodedata.category(character) in ("Cf", "Zs", "Cc")
+
+
+def clean_text(t: Translator, text: str, limit: int) -> tuple[str, Html | None]:
+    """(text, None) when it is fine, else ("", a hint saying what to change)."""
+    value = text.strip()
+    if not value or all(_invisible(character) for character in value):
+        return "", t._("That was empty. Please type some text.")
+    if len(value) > limit:
+        return "", t._(
+            "That is {length} characters; at most {limit} fit. Please make it shorter.",
+            length=len(value),
+            limit=limit,
+        )
+    return value, None
+
+
+def parse_number(t: Translator, text: str, low: int, high: int) -> tuple[int, Html | None]:
+    digits = text.strip()
+    if not digits.isdigit():
+        return 0, t._("Please type a number, for example 4.")
+    number = int(digits)
+    if not low <= number <= high:
+        return 0, t._("Please type a number from {low} to {high}.", low=low, high=high)
+    return number, None
+
+
+def parse_date(t: Translator, text: str, *, not_before: date) -> tuple[date | None, Html | None]:
+    """A day-month-year date such as 21-3-2026 (also with / . or spaces)."""
+    match = _DATE.match(text)
+    try:
+        value = date(int(match[3]), int(match[2]), int(match[1])) if match else None
+    except ValueError:
+        value = None
+    if value is None:
+        return None, t._("I cannot read that date. Please type it like 21-3-2026.")
+    if value < not_before:
+        return None, t._("That date has passed. Please choose a later date.")
+    return value, None
