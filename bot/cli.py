@@ -63,6 +63,15 @@ def _parser() -> argparse.ArgumentParser:
         "send", help="run only the scheduler and the sender", description=_send.__doc__
     )
     send.set_defaults(handler=_send)
+    sandbox = commands.add_parser(
+        "sandbox", help="try the bot in a browser, no token needed", description=_sandbox.__doc__
+    )
+    sandbox.add_argument("--port", type=int, default=8000, help="0: any free port (default 8000)")
+    sandbox.add_argument("--open", action="store_true", help="open the page in a web browser")
+    sandbox.add_argument(
+        "--data", type=Path, help="keep the database in this folder (default: a temporary one)"
+    )
+    sandbox.set_defaults(handler=_sandbox)
 
     database = commands.add_parser("db", help="database schema").add_subparsers(
         title="commands", metavar="COMMAND", required=True
@@ -149,15 +158,42 @@ async def _start(settings: Settings, *, sender_only: bool) -> int:
     app = build_app(settings)
     try:
         await ensure_schema(settings, app.engine)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(signum, stop.set)
+        stop = _stop_on_signals()
         runtime = AiogramRuntime(app)
         await (runtime.run_sender(stop) if sender_only else runtime.run(stop))
     finally:
         await app.close()
+    return 0
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM: a graceful stop."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+async def _sandbox(_: Settings, args: argparse.Namespace) -> int:
+    """Try the whole bot in a browser, with no token and no internet.
+
+    Runs a local Telegram Bot API emulator, the real bot talking to it, a
+    SQLite database with the Overvecht example, and a web page on 127.0.0.1
+    with a chat per simulated person, a clock to jump ahead and an inspector.
+    Settings from the environment or .env (such as BOT_TOKEN) are not used.
+    """
+    import webbrowser
+
+    from bot.sandbox import run_sandbox
+
+    def ready(url: str) -> None:
+        print(f"Wijkbot sandbox: open {url} (Ctrl+C to stop)", flush=True)
+        if args.open:
+            webbrowser.open(url)
+
+    await run_sandbox(_stop_on_signals(), ready, port=args.port, data=args.data)
     return 0
 
 

@@ -8,7 +8,18 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.domain import people
-from bot.domain.models import Action, Area, Identity, Neighbourhood, Person, Signup, SignupStatus
+from bot.domain.models import (
+    Action,
+    Area,
+    Identity,
+    Initiative,
+    InitiativeStatus,
+    Neighbourhood,
+    Person,
+    Signup,
+    SignupStatus,
+    Theme,
+)
 
 
 async def resident(
@@ -46,7 +57,13 @@ async def resident(
 
 
 async def action(
-    app: App, starts_at: datetime, *, title: str = "Clean-up Taagdreef", place: str = "Playground"
+    app: App,
+    starts_at: datetime,
+    *,
+    title: str = "Clean-up Taagdreef",
+    place: str = "Playground",
+    capacity: int | None = None,
+    initiative_id: int | None = None,
 ) -> Action:
     async with app.sessions.begin() as session:
         overvecht = await session.scalar(
@@ -58,6 +75,8 @@ async def action(
             title=title,
             place=place,
             starts_at=starts_at,
+            capacity=capacity,
+            initiative_id=initiative_id,
             created_at=app.clock.now(),
         )
         session.add(item)
@@ -74,3 +93,33 @@ async def join(app: App, action_id: int, person_id: int) -> None:
                 created_at=app.clock.now(),
             )
         )
+
+
+async def initiative(
+    app: App,
+    owner: Person,
+    title: str = "Vegetable garden",
+    *,
+    status: InitiativeStatus = InitiativeStatus.APPROVED,
+    supporters: int = 0,
+    decided_at: datetime | None = None,
+) -> Initiative:
+    now = app.clock.now()
+    async with app.sessions.begin() as session:
+        theme = await session.scalar(select(Theme).where(Theme.slug == "living-together"))
+        item = Initiative(
+            neighbourhood_id=owner.neighbourhood_id,
+            area_id=owner.area_id,
+            theme_id=theme.id if theme else None,
+            owner_id=owner.id,
+            title=title,
+            description="Growing vegetables together behind the flats.",
+            help_wanted={"volunteers": True, "volunteer_count": 4},
+            status=status,
+            supporter_count=supporters,
+            created_at=now,
+            updated_at=now,
+            decided_at=decided_at or (now if status is InitiativeStatus.APPROVED else None),
+        )
+        session.add(item)
+    return item

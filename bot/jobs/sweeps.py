@@ -8,9 +8,10 @@ twice: the outbox key (person, kind, subject, period) sees to that.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, cast, literal, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import outbox
@@ -22,6 +23,8 @@ from bot.domain.models import (
     ActionStatus,
     Broadcast,
     BroadcastStatus,
+    Initiative,
+    InitiativeStatus,
     Neighbourhood,
     Person,
     Signup,
@@ -97,8 +100,79 @@ async def scheduled_broadcasts(session: AsyncSession, now: datetime) -> int:
     return added
 
 
+DRAFT_LEFT = timedelta(days=2)
+SILENT = timedelta(days=14)
+ACTION_LENGTH = timedelta(hours=2)  # when an activity has no end time
+CELEBRATE_WITHIN = timedelta(days=2)  # an activity that ended longer ago is not celebrated
+
+
+async def draft_nudges(session: AsyncSession, now: datetime) -> int:
+    """A gentle nudge about a proposal left unfinished for two days (once per pause)."""
+    subject = literal("initiative:", String) + cast(Initiative.id, String)
+    period = cast(Initiative.updated_at, String)
+    rows = (
+        select(*outbox.columns(Initiative.owner_id, "nudge_draft", subject, "", now))
+        .join(Person, Person.id == Initiative.owner_id)
+        .where(
+            Initiative.status == InitiativeStatus.DRAFT,
+            Initiative.updated_at < now - DRAFT_LEFT,
+            Person.unreachable_at.is_(None),
+        )
+    )
+    return await _with_period(session, rows, period)
+
+
+async def silent_nudges(session: AsyncSession, now: datetime) -> int:
+    """A nudge to a lead whose approved initiative has had no news for 14 days."""
+    last_news = func.coalesce(Initiative.last_progress_at, Initiative.decided_at)
+    subject = literal("initiative:", String) + cast(Initiative.id, String)
+    rows = (
+        select(*outbox.columns(Initiative.owner_id, "nudge_silent", subject, "", now))
+        .join(Person, Person.id == Initiative.owner_id)
+        .where(
+            Initiative.status == InitiativeStatus.APPROVED,
+            last_news < now - SILENT,
+            Person.unreachable_at.is_(None),
+        )
+    )
+    return await _with_period(session, rows, cast(last_news, String))
+
+
+async def _with_period(session: AsyncSession, rows: Select[Any], period: ColumnElement[str]) -> int:
+    """Replace the (empty) period of `rows` by an SQL expression, in the key too."""
+    selected = list(rows.selected_columns)
+    person_id, kind, subject = selected[1], selected[2], selected[3]
+    selected[0] = cast(person_id, String) + "|" + kind + "|" + subject + "|" + period
+    selected[4] = period
+    return await outbox.insert_selected(session, rows.with_only_columns(*selected))
+
+
+async def finished_actions(session: AsyncSession, now: datetime) -> int:
+    """🎉 to the people who joined an activity that has just taken place."""
+    subject = literal("action:", String) + cast(Action.id, String)
+    rows = (
+        select(*outbox.columns(Signup.person_id, "celebration_action_done", subject, "", now))
+        .join(Action, Action.id == Signup.action_id)
+        .join(Person, Person.id == Signup.person_id)
+        .where(
+            Signup.status == SignupStatus.JOINED,
+            Action.status != ActionStatus.CANCELLED,
+            or_(
+                and_(Action.ends_at.is_not(None), Action.ends_at < now),
+                and_(Action.ends_at.is_(None), Action.starts_at < now - ACTION_LENGTH),
+            ),
+            Action.starts_at > now - CELEBRATE_WITHIN,
+            Person.unreachable_at.is_(None),
+        )
+    )
+    return await outbox.insert_selected(session, rows)
+
+
 SWEEPS = {
     "action_reminders": action_reminders,
     "weekly_digest": weekly_digest,
     "scheduled_broadcasts": scheduled_broadcasts,
+    "draft_nudges": draft_nudges,
+    "silent_nudges": silent_nudges,
+    "finished_actions": finished_actions,
 }

@@ -12,7 +12,13 @@ from bot.delivery.messages import KINDS, RenderContext
 from bot.domain.models import Delivery, Person, Result
 from bot.i18n import translator
 from bot.jobs.leader import Leadership
-from bot.jobs.sweeps import action_reminders, weekly_digest
+from bot.jobs.sweeps import (
+    action_reminders,
+    draft_nudges,
+    finished_actions,
+    silent_nudges,
+    weekly_digest,
+)
 from tests.factories import action, join, resident
 
 START = datetime(2026, 3, 6, 18, 30, tzinfo=UTC)  # Friday 19:30 in Amsterdam
@@ -147,3 +153,39 @@ async def test_only_one_process_leads(app: App) -> None:
         assert await second.acquire(stop)  # SQLite: one process by design
     await first.release()
     await second.release()
+
+
+async def test_nudges_for_drafts_and_silent_initiatives_once_per_pause(
+    app: App, clock: ManualClock
+) -> None:
+    from bot.domain.models import InitiativeStatus
+    from tests.factories import initiative
+
+    lead = await resident(app, 70)
+    await initiative(app, lead, "Half done", status=InitiativeStatus.DRAFT)
+    await initiative(app, lead, "Quiet garden")
+    clock.advance(timedelta(days=1))
+    assert await sweep(app, draft_nudges) == 0
+    clock.advance(timedelta(days=1, minutes=1))
+    assert await sweep(app, draft_nudges) == 1
+    assert await sweep(app, draft_nudges) == 0
+    clock.advance(timedelta(days=12))
+    assert await sweep(app, silent_nudges) == 1
+    assert await sweep(app, silent_nudges) == 0
+    kinds = [kind for _, kind, _, _ in await rows(app)]
+    assert kinds == ["nudge_draft", "nudge_silent"]
+
+
+async def test_people_who_joined_are_thanked_after_the_activity(
+    app: App, clock: ManualClock
+) -> None:
+    ann = await resident(app, 71)
+    activity = await action(app, START)
+    await join(app, activity.id, ann.id)
+    clock.set(START + timedelta(hours=1))
+    assert await sweep(app, finished_actions) == 0  # still going on
+    clock.set(START + timedelta(hours=3))
+    assert await sweep(app, finished_actions) == 1
+    assert await sweep(app, finished_actions) == 0
+    clock.set(START + timedelta(days=5))
+    assert await sweep(app, finished_actions) == 0

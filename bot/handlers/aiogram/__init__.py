@@ -1,5 +1,5 @@
-"""The aiogram 3 runtime: Telegram updates in, flow events through, Bot API calls out."""
+"""The aiogram 3 runtime (`RUNTIME=aiogram`, the default): Wijkbot's Bot API calls in aiogram."""
 
-from bot.handlers.aiogram.runtime import AiogramRuntime
+from bot.handlers.aiogram.api import AiogramApi, make_bot
 
-__all__ = ["AiogramRuntime"]
+__all__ = ["AiogramApi", "make_bot"]

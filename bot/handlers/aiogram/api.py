@@ -1,0 +1,148 @@
+"""The Bot API calls Wijkbot makes, through aiogram 3 (`RUNTIME=aiogram`, the default)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import GetUpdates
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+)
+
+from bot.config import Settings
+from bot.delivery.transport import Outcome, Result
+from bot.flows.replies import File
+from bot.handlers.botapi import Buttons
+from bot.i18n import Html
+
+
+def make_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        settings.require_token(),
+        session=session,
+        default=DefaultBotProperties(
+            parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)
+        ),
+    )
+
+
+def markup(buttons: Buttons) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(text=b.label, callback_data=b.payload)
+                for b in row
+            ]
+            for row in buttons
+        ]
+    )
+
+
+def input_file(file: File) -> BufferedInputFile | str:
+    if file.file_id:
+        return file.file_id
+    assert file.data is not None
+    return BufferedInputFile(file.data, filename=file.filename)
+
+
+class AiogramApi:
+    errors: tuple[type[Exception], ...] = (TelegramAPIError, TimeoutError)
+
+    def __init__(self, settings: Settings, bot: Bot | None = None) -> None:
+        self.bot = bot or make_bot(settings)
+
+    def outcome_of(self, error: Exception) -> Outcome:
+        if isinstance(error, TelegramRetryAfter):
+            return Outcome(Result.RETRY_AFTER, retry_after=error.retry_after, error=error.message)
+        if isinstance(error, TelegramForbiddenError):
+            return Outcome(Result.UNREACHABLE, error=error.message[:500])
+        if isinstance(error, TelegramServerError | TelegramNetworkError | TimeoutError):
+            return Outcome(Result.TRANSIENT, error=f"{type(error).__name__}: {error}"[:500])
+        if isinstance(error, TelegramBadRequest | TelegramAPIError):
+            return Outcome(Result.REJECTED, error=error.message[:500])
+        raise TypeError(f"not an aiogram error: {error!r}")
+
+    async def start(self) -> str:
+        return (await self.bot.get_me()).username or ""
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+
+    async def set_commands(self, commands: Sequence[tuple[str, str]], language: str | None) -> None:
+        menu = [BotCommand(command=name, description=text) for name, text in commands]
+        await self.bot.set_my_commands(menu, language_code=language)
+
+    async def delete_webhook(self) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
+
+    async def set_webhook(self, url: str, secret: str, allowed_updates: Sequence[str]) -> None:
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=list(allowed_updates))
+
+    async def get_updates(
+        self, offset: int | None, timeout: int, allowed_updates: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        request = GetUpdates(offset=offset, timeout=timeout, allowed_updates=list(allowed_updates))
+        updates = await self.bot(request, request_timeout=timeout + 10)
+        # aiogram parsed Telegram's JSON; unset fields left out gives back what was sent.
+        return [u.model_dump(mode="json", exclude_unset=True, by_alias=True) for u in updates]
+
+    async def answer_callback(self, callback_id: str, text: str | None) -> None:
+        await self.bot.answer_callback_query(callback_id, text=text)
+
+    async def edit_text(self, chat_id: int, message_id: int, text: Html, buttons: Buttons) -> None:
+        await self.bot.edit_message_text(
+            text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup(buttons)
+        )
+
+    async def send_text(self, chat_id: int, text: Html, buttons: Buttons, *, paid: bool) -> int:
+        message = await self.bot.send_message(
+            chat_id, text, reply_markup=markup(buttons), allow_paid_broadcast=paid or None
+        )
+        return message.message_id
+
+    async def send_photo(
+        self, chat_id: int, photo: File, caption: Html, buttons: Buttons, *, paid: bool
+    ) -> int:
+        message = await self.bot.send_photo(
+            chat_id,
+            input_file(photo),
+            caption=caption,
+            reply_markup=markup(buttons),
+            allow_paid_broadcast=paid or None,
+        )
+        return message.message_id
+
+    async def send_document(
+        self, chat_id: int, document: File, caption: Html, buttons: Buttons, *, paid: bool
+    ) -> int:
+        message = await self.bot.send_document(
+            chat_id,
+            input_file(document),
+            caption=caption,
+            reply_markup=markup(buttons),
+            allow_paid_broadcast=paid or None,
+        )
+        return message.message_id

@@ -1,0 +1,201 @@
+"""Running Wijkbot on a Telegram runtime: polling or webhook, both through the durable intake.
+
+Telegram ──getUpdates / webhook──> Intake.record ──> Processor ──> read_update ──> Conversation
+                                    (stored first)    (per chat,    (plain data)    (commit, then
+                                                       in order)                     send_answer)
+
+`RUNTIME` picks the framework that talks to the Bot API (aiogram or
+python-telegram-bot); this module, the update reading and the replying are
+the same for both, which is what keeps them indistinguishable to a resident.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from aiohttp import web
+
+from bot.app import App
+from bot.config import Runtime
+from bot.delivery.transport import Result
+from bot.domain import people
+from bot.domain.models import ReceivedUpdate
+from bot.flows.replies import Answer
+from bot.handlers.botapi import BotApi
+from bot.handlers.intake import MESSENGER, Intake, Processor
+from bot.handlers.replying import BotApiTransport, send_answer
+from bot.handlers.telegram import ALLOWED_UPDATES, MembershipChange, Turn, command_menus, read_update
+from bot.handlers.webhook import webhook_app
+from bot.jobs.background import Background
+from bot.logs import event
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+POLL_TIMEOUT = 25
+
+
+def make_api(app: App) -> BotApi:
+    """The Bot API client of the runtime `RUNTIME` names; only that framework is imported."""
+    if app.settings.runtime is Runtime.PTB:
+        from bot.handlers.ptb import PtbApi
+
+        return PtbApi(app.settings)
+    from bot.handlers.aiogram import AiogramApi
+
+    return AiogramApi(app.settings)
+
+
+class TelegramRuntime:
+    def __init__(self, app: App, api: BotApi | None = None) -> None:
+        self.app = app
+        self.api = api or make_api(app)
+        self.processor = Processor(app.intake, self.process, workers=app.settings.workers)
+        self.background = Background(app, BotApiTransport(self.api))
+
+    async def process(self, row: ReceivedUpdate) -> None:
+        """One stored update: its effects and "done" commit together, then the answer goes out.
+
+        Committing before sending means a crash can lose an answer, never apply an
+        update twice.
+        """
+        incoming = read_update(row.payload)
+        answer: Answer | None = None
+        async with self.app.sessions() as session:
+            if isinstance(incoming, Turn):
+                answer = await self.app.conversation.handle(
+                    session, incoming.contact, incoming.event
+                )
+            elif isinstance(incoming, MembershipChange):
+                await people.set_reachable(
+                    session,
+                    MESSENGER,
+                    incoming.external_id,
+                    reachable=incoming.reachable,
+                    now=self.app.clock.now(),
+                )
+            await Intake.mark_done(session, row.id, self.app.clock.now())
+            await session.commit()
+        if isinstance(incoming, Turn) and answer is not None:
+            await send_answer(self.api, incoming, answer)
+
+    async def set_commands(self) -> None:
+        """The command menu in each language; people with another language get the default."""
+        for language, commands in command_menus(self.app.settings.default_locale):
+            await self.api.set_commands(commands, language)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Receive (by webhook when WEBHOOK_URL is set, else polling) and process until `stop`."""
+        try:
+            username = await self.api.start()
+            event(
+                log,
+                "bot.started",
+                bot=username,
+                mode="webhook" if self.app.settings.webhook_url else "polling",
+                runtime=self.app.settings.runtime.value,
+            )
+            await self.set_commands()
+            processing = asyncio.create_task(self.processor.run(stop))
+            background = asyncio.create_task(self.background.run(stop))
+            try:
+                if self.app.settings.webhook_url:
+                    await self._serve_webhook(stop)
+                else:
+                    await self._poll(stop)
+                stop.set()  # a graceful stop: finish the updates and the messages in hand
+                self.processor.wake()
+                self.background.sender.wake()
+                await asyncio.gather(processing, background)
+            finally:
+                for task in (processing, background):
+                    if not task.done():  # cancelled: stop at once; the database keeps the rest
+                        task.cancel()
+                self.processor.abort()
+        finally:
+            await self.api.close()
+
+    async def run_sender(self, stop: asyncio.Event) -> None:
+        """Only the scheduler and the sender (`wijkbot send`), e.g. on a separate machine."""
+        try:
+            await self.api.start()
+            await self.background.run(stop)
+        finally:
+            await self.api.close()
+
+    # -- polling -------------------------------------------------------------------------
+
+    async def _poll(self, stop: asyncio.Event) -> None:
+        await self.api.delete_webhook()
+        offset: int | None = None
+        failures = 0
+        while not stop.is_set():
+            try:
+                updates = await _until(
+                    stop, self.api.get_updates(offset, POLL_TIMEOUT, ALLOWED_UPDATES)
+                )
+            except self.api.errors as exc:
+                outcome = self.api.outcome_of(exc)
+                if outcome.result is Result.RETRY_AFTER:
+                    await _sleep(stop, outcome.retry_after)
+                    continue
+                if outcome.result is not Result.TRANSIENT:
+                    raise
+                failures += 1
+                event(log, "polling.error", logging.WARNING, error=type(exc).__name__)
+                await _sleep(stop, min(30.0, 0.5 * 2**failures))
+                continue
+            if updates is None:
+                return
+            failures = 0
+            if updates:
+                # Stored before the next getUpdates call, which is what acknowledges them.
+                await self.app.intake.record(updates)
+                offset = int(updates[-1]["update_id"]) + 1
+                self.processor.wake()
+
+    # -- webhook -------------------------------------------------------------------------
+
+    def webhook_app(self) -> web.Application:
+        settings = self.app.settings
+        assert settings.webhook_url and settings.webhook_secret
+        secret = settings.webhook_secret.get_secret_value()
+        return webhook_app(settings.webhook_url, secret, self.app.intake, self.processor.wake)
+
+    async def _serve_webhook(self, stop: asyncio.Event) -> None:
+        settings = self.app.settings
+        runner = web.AppRunner(self.webhook_app(), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.listen_host, settings.listen_port)
+        await site.start()
+        assert settings.webhook_url and settings.webhook_secret
+        await self.api.set_webhook(
+            settings.webhook_url, settings.webhook_secret.get_secret_value(), ALLOWED_UPDATES
+        )
+        event(log, "webhook.listening", listen=settings.listen)
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+
+
+async def _until(stop: asyncio.Event, call: Awaitable[T]) -> T | None:
+    """Await `call` unless `stop` is set first (then None)."""
+    call_task = asyncio.ensure_future(call)
+    stop_task = asyncio.ensure_future(stop.wait())
+    done, _ = await asyncio.wait({call_task, stop_task}, return_when=asyncio.FIRST_COMPLETED)
+    if call_task in done:
+        stop_task.cancel()
+        return call_task.result()
+    call_task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await call_task
+    return None
+
+
+async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)

@@ -1,0 +1,215 @@
+// The sandbox page: chats, clock panel and inspector, refreshed on every change
+// the server announces (server-sent events). No framework, no build step.
+import { el, messageElement } from "./render.js";
+
+const $ = (selector) => document.querySelector(selector);
+const state = { current: null, lastToast: null, busy: false, again: false, clock: null };
+
+async function api(path, body) {
+  const options = {};
+  if (body instanceof Blob) Object.assign(options, { method: "POST", body });
+  else if (body !== undefined) {
+    Object.assign(options, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  }
+  const response = await fetch(path, options);
+  const data = await response.json();
+  if (!response.ok) {
+    $("#status").textContent = data.error;
+    throw new Error(data.error);
+  }
+  return data;
+}
+
+async function act(path, body) {
+  $("#status").textContent = "";
+  await api(`/api/chats/${state.current}/${path}`, body);
+}
+
+// -- rendering ------------------------------------------------------------------------
+
+function renderPeople(people) {
+  const list = $("#people");
+  list.replaceChildren(...people.map((person) => {
+    const item = el("li", person.id === state.current ? "person current" : "person");
+    item.dataset.id = person.id;
+    const title = el("div", "title");
+    title.append(el("span", "name", person.name), el("span", "tag", person.language));
+    if (person.role !== "resident") title.append(el("span", "tag role", person.role));
+    const last = el("div", "last", person.last || "no messages yet");
+    last.dir = "auto";
+    item.append(title, last);
+    item.addEventListener("click", () => openChat(person.id));
+    return item;
+  }));
+}
+
+function renderChat(chat) {
+  $("#chat-name").textContent = chat.name;
+  $("#chat-about").textContent = `· ${chat.language} · ${chat.role}`;
+  const list = $("#messages");
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 60;
+  const switched = list.dataset.chat !== String(chat.id);
+  list.dataset.chat = chat.id;
+  list.replaceChildren(...chat.messages.map((m) => messageElement(m, press)));
+  if (atBottom || switched) list.scrollTop = list.scrollHeight;
+
+  const keys = $("#reply-keyboard");
+  keys.replaceChildren(...(chat.reply_keyboard || []).map((row) => {
+    const line = el("div", "row");
+    for (const label of row) {
+      const button = el("button", "button", label);
+      button.type = "button";
+      button.addEventListener("click", () => act("tap", { text: label }));
+      line.append(button);
+    }
+    return line;
+  }));
+  $("#start").hidden = chat.messages.length > 0;
+
+  const notice = chat.notice;
+  if (notice && notice.id !== state.lastToast) {
+    if (state.lastToast !== null || !switched) toast(notice.text);
+    state.lastToast = notice.id;
+  }
+}
+
+function toast(text) {
+  const box = $("#toast");
+  box.textContent = text;
+  box.hidden = false;
+  clearTimeout(box.timer);
+  box.timer = setTimeout(() => (box.hidden = true), 3000);
+}
+
+function renderClock(clock) {
+  state.clock = clock;
+  $("#clock-zone").textContent = clock.zone;
+  const jumps = $("#jumps");
+  if (!jumps.children.length) {
+    for (const jump of clock.jumps) {
+      const button = el("button", "button", jump.label);
+      button.type = "button";
+      button.addEventListener("click", () => jumpTo(jump.name));
+      jumps.append(button);
+    }
+  }
+  tick();
+}
+
+function tick() {
+  if (!state.clock) return;
+  const format = new Intl.DateTimeFormat("en-GB", {
+    timeZone: state.clock.zone, weekday: "short", day: "numeric", month: "short",
+    year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+  $("#clock-now").textContent = format.format(new Date(Date.now() + state.clock.offset_ms));
+}
+
+function cell(text, className) {
+  const node = el("td", className, text === null || text === undefined ? "" : String(text));
+  node.dir = "auto";
+  return node;
+}
+
+function renderInspector(data) {
+  $("#polls").textContent = `(Not listed: ${data.polls} getUpdates long polls.)`;
+  $("#calls").replaceChildren(...data.calls.map((call) => {
+    const row = el("tr", call.ok ? "ok" : "error");
+    const params = Object.entries(call.params).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+    row.append(cell(call.n), cell(call.time), cell(call.method, "method"),
+      cell(params.join("\n"), "params"), cell(call.ok ? call.result : call.error));
+    return row;
+  }));
+  $("#outbox").replaceChildren(...data.deliveries.map((d) => {
+    const row = el("tr", `status-${d.status}`);
+    row.append(cell(d.id), cell(d.kind), cell(d.recipient), cell(d.status, "status"),
+      cell(d.next_attempt), cell(d.sent), cell(d.last_error));
+    return row;
+  }));
+}
+
+// -- refreshing -----------------------------------------------------------------------
+
+async function refresh() {
+  if (state.busy) { state.again = true; return; }
+  state.busy = true;
+  try {
+    const chat = state.current ? api(`/api/chats/${state.current}`) : null;
+    const [people, clock, inspector] = await Promise.all(
+      [api("/api/people"), api("/api/clock"), api("/api/inspector")]);
+    renderPeople(people.people);
+    renderClock(clock);
+    renderInspector(inspector);
+    if (chat) renderChat(await chat);
+  } finally {
+    state.busy = false;
+    if (state.again) { state.again = false; refresh(); }
+  }
+}
+
+// -- actions --------------------------------------------------------------------------
+
+async function openChat(id) {
+  state.current = id;
+  state.lastToast = null;
+  history.replaceState(null, "", `#${id}`);
+  await api(`/api/chats/${id}/open`, {});
+  await refresh();
+  $("#text").focus();
+}
+
+const press = (messageId, data) => act("press", { message_id: messageId, data });
+
+async function jumpTo(name) {
+  const result = await api("/api/clock", { jump: name });
+  const added = Object.values(result.enqueued).reduce((a, b) => a + b, 0);
+  $("#status").textContent = `Now ${result.local}: the sweeps added ${added} message(s) to the outbox.`;
+  await refresh();
+}
+
+$("#compose").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const input = $("#text");
+  if (!input.value.trim()) return;
+  await act("send", { text: input.value });
+  input.value = "";
+});
+
+$("#start").addEventListener("click", () => act("send", { text: "/start" }));
+
+$("#photo").addEventListener("change", async (event) => {
+  const [file] = event.target.files;
+  if (!file) return;
+  const caption = encodeURIComponent($("#text").value);
+  await api(`/api/chats/${state.current}/photo?caption=${caption}`, file);
+  event.target.value = "";
+  $("#text").value = "";
+});
+
+$("#add-person").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const field = (name) => event.target.elements.namedItem(name);
+  const person = await api("/api/people", { name: field("name").value, language: field("language").value });
+  field("name").value = "";
+  await openChat(person.id);
+});
+
+for (const tab of document.querySelectorAll(".tabs button")) {
+  tab.addEventListener("click", () => {
+    for (const other of document.querySelectorAll(".tabs button")) {
+      other.classList.toggle("active", other === tab);
+      $(`#tab-${other.dataset.tab}`).hidden = other !== tab;
+    }
+  });
+}
+
+setInterval(tick, 1000);
+new EventSource("/api/events").onmessage = () => refresh();
+api("/api/people").then(({ people }) => {
+  const wanted = Number(location.hash.slice(1));
+  openChat(people.some((p) => p.id === wanted) ? wanted : people[0].id);
+});
