@@ -155,3 +155,38 @@ async def progress_update(ctx: RenderContext, delivery: Delivery) -> Reply | Non
         )
     picture = File("photo.jpg", file_id=update.photo_file_id) if update.photo_file_id else None
     return Reply(Html("\n".join(lines)), picture=picture)
+
+
+@kind("review_decision", Category.SERVICE)
+async def review_decision(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    """What the coordinators decided on a proposal (the period names the decision)."""
+    item = await _initiative(ctx, delivery)
+    if item is None:
+        return None
+    t = ctx.t
+    note = item.review_note or ""
+    if delivery.period == "approved" and item.status is InitiativeStatus.APPROVED:
+        return Reply(
+            "🎉 "
+            + t._(
+                "Good news! Your proposal “{title}” is approved. Neighbours can now find and "
+                "support it.",
+                title=item.title,
+            )
+        )
+    if delivery.period == "changes" and item.status is InitiativeStatus.CHANGES_REQUESTED:
+        return Reply(
+            t._(
+                "The coordinators ask you to change “{title}”: {note}", title=item.title, note=note
+            ),
+            buttons=((Button("✏️ " + t._("Change my proposal"), MENU + "propose"),),),
+        )
+    if delivery.period == "reject" and item.status is InitiativeStatus.REJECTED:
+        return Reply(
+            t._(
+                "Your proposal “{title}” is not approved. The coordinators say: {note}",
+                title=item.title,
+                note=note,
+            )
+        )
+    return None  # decided otherwise since

@@ -92,6 +92,23 @@ async def broadcast(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     return Reply(Html(f"📣 <b>{header}</b>\n\n{body}"), picture=picture)
 
 
+@kind("broadcast_report", Category.TASKS)
+async def broadcast_report(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    """How a coordinator's broadcast went, once nothing is left to send."""
+    from bot.domain import broadcasts
+
+    report = await broadcasts.report(ctx.session, subject_id(delivery, "broadcast") or 0)
+    return Reply(
+        ctx.t._(
+            "📣 Your message has gone out. Sent: {sent}. Could not be reached: {unreachable}. "
+            "Failed: {failed}.",
+            sent=report.sent,
+            unreachable=report.unreachable,
+            failed=report.failed,
+        )
+    )
+
+
 @kind("action_reminder", Category.REMINDERS)
 async def action_reminder(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     action_id = subject_id(delivery, "action")

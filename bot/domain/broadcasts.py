@@ -12,20 +12,53 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.models import Broadcast, BroadcastStatus, Delivery, DeliveryStatus, Person
+from bot.domain.models import (
+    Action,
+    Broadcast,
+    BroadcastStatus,
+    Delivery,
+    DeliveryStatus,
+    Person,
+    Role,
+    RoleGrant,
+    Signup,
+    SignupStatus,
+    Support,
+)
 
 
-def audience_filter(broadcast: Broadcast) -> list:  # type: ignore[type-arg]
-    """SQL conditions on Person for the broadcast's audience (residents who consented)."""
+def audience_filter(broadcast: Broadcast) -> list[ColumnElement[bool]]:
+    """SQL conditions on Person for the broadcast's audience.
+
+    The audience is everyone in the neighbourhood who consented, narrowed by
+    buurten and languages; or the followers of one initiative; or the people
+    holding a role (partners, coordinators) in the neighbourhood.
+    """
     audience = broadcast.audience or {}
-    conditions = [
-        Person.neighbourhood_id == broadcast.neighbourhood_id,
+    conditions: list[ColumnElement[bool]] = [
         Person.consent_at.is_not(None),
         Person.unreachable_at.is_(None),
     ]
+    if audience.get("roles"):
+        holders = select(RoleGrant.person_id).where(
+            RoleGrant.neighbourhood_id == broadcast.neighbourhood_id,
+            RoleGrant.role.in_([Role(role) for role in audience["roles"]]),
+        )
+        conditions.append(Person.id.in_(holders))
+    else:
+        conditions.append(Person.neighbourhood_id == broadcast.neighbourhood_id)
+    if audience.get("initiative"):
+        initiative_id = int(audience["initiative"])
+        followers = union(
+            select(Support.person_id).where(Support.initiative_id == initiative_id),
+            select(Signup.person_id)
+            .join(Action, Action.id == Signup.action_id)
+            .where(Action.initiative_id == initiative_id, Signup.status == SignupStatus.JOINED),
+        )
+        conditions.append(Person.id.in_(followers))
     if audience.get("areas"):
         conditions.append(Person.area_id.in_(audience["areas"]))
     if audience.get("locales"):

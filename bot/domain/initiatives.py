@@ -29,11 +29,14 @@ class Sort(StrEnum):
     SUPPORTED = "top"
 
 
+EDITABLE = (InitiativeStatus.DRAFT, InitiativeStatus.CHANGES_REQUESTED)
+
+
 async def draft_of(session: AsyncSession, person: Person) -> Initiative | None:
-    """The person's unfinished proposal, if any (one at a time)."""
+    """The person's proposal still to finish or change, if any (one at a time)."""
     return await session.scalar(
         select(Initiative)
-        .where(Initiative.owner_id == person.id, Initiative.status == InitiativeStatus.DRAFT)
+        .where(Initiative.owner_id == person.id, Initiative.status.in_(EDITABLE))
         .order_by(Initiative.updated_at.desc())
         .limit(1)
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.domain import invites
+from bot.domain import invites, roles
 from bot.domain.errors import InviteProblem, InviteRefused
 from bot.flows import menu, privacy
 from bot.flows.replies import Answer, Reply
@@ -49,6 +49,11 @@ class Commands:
             "propose": self.propose,
             "mydata": self.my_data,
             "forget": self.forget,
+            # Work for a role: the flows themselves check who may do it.
+            **{
+                name: self._role_flow
+                for name in ("review", "broadcast", "result", "commitments", "stats", "invite")
+            },
         }
 
     async def run(self, ctx: Context) -> Answer:
@@ -87,6 +92,7 @@ class Commands:
         except InviteRefused as refused:
             return Reply(t._(_INVITE_PROBLEMS[refused.problem]))
         await ctx.session.refresh(grant, ["neighbourhood", "organisation"])
+        ctx.grants = await roles.grants_of(ctx.session, ctx.person.id)
         return Reply(
             t._(
                 _ROLE_WELCOME[grant.role.value],
@@ -127,6 +133,11 @@ class Commands:
         if ctx.flow is not None:
             answer.replies.append(await self.conversation.reshow(ctx))
         return answer
+
+    async def _role_flow(self, ctx: Context) -> Answer:
+        if not ctx.person.onboarded or ctx.event.command not in self.conversation.flows:
+            return await self._carry_on(ctx, ctx.t._("Sorry, you are not allowed to do that."))
+        return await self.conversation.start(ctx, ctx.event.command)
 
     async def forget(self, ctx: Context) -> Answer:
         return await self.conversation.start(ctx, "forget")

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.domain import people
+from bot.domain import people, roles
+from bot.domain.errors import NotAllowed
 from bot.flows import menu
 from bot.flows.commands import Commands
 from bot.flows.events import Event, Kind
@@ -39,7 +40,7 @@ class Conversation:
     async def handle(self, session: AsyncSession, contact: people.Contact, event: Event) -> Answer:
         now = self.clock.now()
         guess = pick_locale(contact.language_code, self.settings.default_locale)
-        person, state, _ = await people.recognise(session, contact, now=now, locale=guess)
+        person, state, is_new = await people.recognise(session, contact, now=now, locale=guess)
         ctx = Context(
             session=session,
             person=person,
@@ -49,8 +50,14 @@ class Conversation:
             settings=self.settings,
             event=event,
             flow=self.flows.get(state.flow or ""),
+            grants=[] if is_new else await roles.grants_of(session, person.id),
         )
-        answer = await self._route(ctx)
+        try:
+            answer = await self._route(ctx)
+        except NotAllowed:
+            # Checked before anything changed: refuse, and leave everything as it was.
+            refusal = ctx.t._("Sorry, you are not allowed to do that.")
+            answer = Answer([Reply(refusal)], notice=refusal)
         if not ctx.forgotten:
             state.updated_at = now
         return answer

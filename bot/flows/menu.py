@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.domain.roles import Permission
 from bot.flows.replies import Answer, Button, Reply
 from bot.flows.steps import Context
 from bot.i18n import Html, Translator
@@ -12,7 +13,20 @@ if TYPE_CHECKING:
     from bot.flows.conversation import Conversation
 
 PREFIX = "m:"  # menu buttons work from any old menu message, so they carry no version
-FLOWS = ("home", "notifications", "propose", "browse", "agenda", "mine")
+FLOWS = (
+    "home",
+    "notifications",
+    "propose",
+    "browse",
+    "agenda",
+    "mine",
+    "review",
+    "broadcast",
+    "result",
+    "commitments",
+    "stats",
+    "invite",
+)
 
 
 def main(ctx: Context, intro: Html | None = None) -> Reply:
@@ -21,6 +35,7 @@ def main(ctx: Context, intro: Html | None = None) -> Reply:
     return Reply(
         Html(f"{intro}\n\n{text}") if intro else text,
         buttons=(
+            *role_rows(ctx),
             (Button("💡 " + t._("Propose an initiative"), PREFIX + "propose"),),
             (
                 Button("🔎 " + t._("Initiatives"), PREFIX + "browse"),
@@ -38,6 +53,30 @@ def main(ctx: Context, intro: Html | None = None) -> Reply:
             ),
         ),
     )
+
+
+def role_rows(ctx: Context) -> tuple[tuple[Button, ...], ...]:
+    """Extra menu rows for coordinators and partners, by the roles they hold."""
+    t = ctx.t
+    rows: list[tuple[Button, ...]] = []
+    if ctx.neighbourhoods_for(Permission.REVIEW_PROPOSALS):
+        rows += [
+            (
+                Button("🗂️ " + t._("Review proposals"), PREFIX + "review"),
+                Button("📣 " + t._("Broadcast"), PREFIX + "broadcast"),
+            ),
+            (
+                Button("🏆 " + t._("Publish a result"), PREFIX + "result"),
+                Button("🤝 " + t._("Commitments"), PREFIX + "commitments"),
+            ),
+            (
+                Button("📊 " + t._("Statistics"), PREFIX + "stats"),
+                Button("✉️ " + t._("Invite a partner"), PREFIX + "invite"),
+            ),
+        ]
+    elif ctx.neighbourhoods_for(Permission.UPDATE_COMMITMENTS):
+        rows.append((Button("🤝 " + t._("Our commitments"), PREFIX + "commitments"),))
+    return tuple(rows)
 
 
 def privacy_statement(t: Translator) -> Html:
@@ -73,7 +112,7 @@ async def press(conversation: Conversation, ctx: Context, action: str) -> Answer
     t = ctx.t
     if action == "language":
         return await conversation.start(ctx, "language")
-    if action in FLOWS:
+    if action in FLOWS and action in conversation.flows:
         return await conversation.start(ctx, action)
     if action == "privacy":
         consent = ""

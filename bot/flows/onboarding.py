@@ -89,12 +89,14 @@ class OnboardingFlow(Flow):
 
 
 def all_flows() -> list[Flow]:
+    from bot.flows.broadcast import BroadcastFlow
     from bot.flows.browse import AgendaFlow, BrowseFlow
     from bot.flows.mine import MineFlow
     from bot.flows.notifications import NotificationsFlow
     from bot.flows.privacy import ForgetFlow
     from bot.flows.profile import HomeFlow, LanguageFlow
     from bot.flows.propose import ProposeFlow
+    from bot.flows.review import ReviewFlow
 
     return [
         OnboardingFlow(),
@@ -106,4 +108,6 @@ def all_flows() -> list[Flow]:
         AgendaFlow(),
         MineFlow(),
         ForgetFlow(),
+        ReviewFlow(),
+        BroadcastFlow(),
     ]

@@ -17,7 +17,15 @@ from sqlalchemy import select
 from bot.delivery import outbox
 from bot.domain import initiatives, roles
 from bot.domain.initiatives import DESCRIPTION_LIMIT, TITLE_LIMIT, VOLUNTEERS_LIMIT
-from bot.domain.models import Area, Initiative, Neighbourhood, RoleGrant, Theme, WhenKind
+from bot.domain.models import (
+    Area,
+    Initiative,
+    InitiativeStatus,
+    Neighbourhood,
+    RoleGrant,
+    Theme,
+    WhenKind,
+)
 from bot.flows import menu
 from bot.flows.replies import Reply
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
@@ -64,9 +72,18 @@ class Resume(Step):
 
     async def show(self, ctx: Context) -> Reply:
         t = ctx.t
-        title = (await draft(ctx)).title
+        item = await draft(ctx)
+        question = t._(
+            "You have an unfinished proposal: “{title}”. Continue with it?", title=item.title
+        )
+        if item.status is InitiativeStatus.CHANGES_REQUESTED:
+            question = t._(
+                "The coordinators asked you to change “{title}”: {note}",
+                title=item.title,
+                note=item.review_note or "",
+            )
         return Reply(
-            t._("You have an unfinished proposal: “{title}”. Continue with it?", title=title),
+            question,
             buttons=(
                 (ctx.button(t._("Continue"), "continue"),),
                 (ctx.button(t._("Start again"), "restart"),),
@@ -77,6 +94,8 @@ class Resume(Step):
         item = await draft(ctx)
         if action == "continue":
             return Next(first_missing(item) or "summary")
+        if item.status is InitiativeStatus.CHANGES_REQUESTED:
+            return None  # starting again would lose the proposal the coordinators saw
         if action == "restart":
             item.title, item.description, item.theme_id = "", "", None
             item.help_wanted, item.when_kind, item.photo_file_id = {}, WhenKind.UNKNOWN, None
@@ -469,8 +488,9 @@ async def notify_coordinators(ctx: Context, item: Initiative) -> None:
             RoleGrant.role.in_(list(roles.REVIEWERS)),
         )
     )
+    submitted = str(int(item.submitted_at.timestamp())) if item.submitted_at else ""
     messages = [
-        outbox.Message(person_id, "review_request", f"initiative:{item.id}")
+        outbox.Message(person_id, "review_request", f"initiative:{item.id}", submitted)
         for person_id in set(coordinators)
     ]
     await outbox.enqueue(ctx.session, messages, now=ctx.now)

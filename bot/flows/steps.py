@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.roles import PERMISSIONS, Permission
 from bot.flows.events import Event
 from bot.flows.replies import Button, Reply
 from bot.i18n import Html, Translator
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.domain.models import ConversationState, Person
+    from bot.domain.models import ConversationState, Person, RoleGrant
 
 
 @dataclass
@@ -37,6 +38,14 @@ class Context:
     event: Event
     flow: Flow | None = None
     forgotten: bool = False  # the person was erased while handling this event
+    grants: list[RoleGrant] = field(default_factory=list)  # the person's roles, read per event
+
+    def neighbourhoods_for(self, permission: Permission) -> list[int]:
+        """Neighbourhoods where the person holds `permission` (their own first)."""
+        allowed = {
+            grant.neighbourhood_id for grant in self.grants if permission in PERMISSIONS[grant.role]
+        }
+        return sorted(allowed, key=lambda n: (n != self.person.neighbourhood_id, n))
 
     @property
     def data(self) -> dict[str, Any]:

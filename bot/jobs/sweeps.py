@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery import outbox
+from bot.delivery import broadcasting, outbox
 from bot.delivery.messages import week_counts
 from bot.delivery.preferences import week_of
-from bot.domain import broadcasts
 from bot.domain.models import (
     Action,
     ActionStatus,
@@ -91,13 +90,13 @@ async def scheduled_broadcasts(session: AsyncSession, now: datetime) -> int:
         )
     )
     for broadcast in due:
-        subject = literal(f"broadcast:{broadcast.id}", String)
-        columns = outbox.columns(Person.id, "broadcast", subject, "", now, urgent=broadcast.urgent)
-        rows = select(*columns, literal(broadcast.id)).where(*broadcasts.audience_filter(broadcast))
-        added += await outbox.insert_selected(session, rows, "broadcast_id")
-        broadcast.status = BroadcastStatus.SENDING
-        broadcast.sent_at = now
+        added += await broadcasting.expand(session, broadcast, now)
     return added
+
+
+async def finished_broadcasts(session: AsyncSession, now: datetime) -> int:
+    """Broadcasts with nothing left to send: done, and a report to their author."""
+    return await broadcasting.report_finished(session, now)
 
 
 DRAFT_LEFT = timedelta(days=2)
@@ -172,6 +171,7 @@ SWEEPS = {
     "action_reminders": action_reminders,
     "weekly_digest": weekly_digest,
     "scheduled_broadcasts": scheduled_broadcasts,
+    "finished_broadcasts": finished_broadcasts,
     "draft_nudges": draft_nudges,
     "silent_nudges": silent_nudges,
     "finished_actions": finished_actions,

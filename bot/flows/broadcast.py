@@ -1,0 +1,450 @@
+"""The broadcast composer: a message, an audience, a preview with the count, now or later.
+
+overview (recent broadcasts, reports, cancel a scheduled one)
+  └─> text (or photo + caption) ─> audience ─┬─ everyone ────────────────┐
+                                             ├─ buurten (toggle) ────────┤
+                                             ├─ languages (toggle) ──────┤
+                                             ├─ followers of an initiative┤
+                                             └─ partners ────────────────┤
+      preview (count, urgent, translations) <──────────────────────────┘
+         ├─ send now ─> sending; a report follows when done
+         └─ later: date and time ─> scheduled (cancel from the overview)
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+
+from sqlalchemy import select
+
+from bot.config import SUPPORTED_LOCALES
+from bot.delivery import broadcasting
+from bot.delivery.messages import KINDS, RenderContext
+from bot.domain import broadcasts, roles
+from bot.domain.models import (
+    Area,
+    Broadcast,
+    BroadcastStatus,
+    Delivery,
+    Initiative,
+    InitiativeStatus,
+)
+from bot.domain.roles import Permission
+from bot.flows import menu
+from bot.flows.browse import short
+from bot.flows.replies import CAPTION_LIMIT, Reply
+from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
+from bot.flows.text_input import clean_text, parse_date
+from bot.i18n import LANGUAGE_NAMES, Html
+
+TEXT_LIMIT = 3000
+PHOTO_TEXT_LIMIT = CAPTION_LIMIT - 120  # room for the frame around it
+_TIME = re.compile(r"^\s*(.+?)\s+(\d{1,2})[:.](\d{2})\s*$")
+
+
+async def composing(ctx: Context) -> Broadcast:
+    """The broadcast being written; its neighbourhood's coordinator role is checked each time."""
+    item = await ctx.session.get(Broadcast, ctx.data.get("broadcast", 0))
+    assert item is not None
+    await roles.require(ctx.session, ctx.person.id, Permission.BROADCAST, item.neighbourhood_id)
+    return item
+
+
+class Overview(Step):
+    name = "overview"
+
+    async def auto(self, ctx: Context) -> Outcome | None:
+        if not ctx.neighbourhoods_for(Permission.BROADCAST):
+            return Finish(
+                [Reply(ctx.t._("Sorry, only coordinators of this neighbourhood can do that."))]
+            )
+        return None
+
+    async def _recent(self, ctx: Context) -> list[Broadcast]:
+        return list(
+            await ctx.session.scalars(
+                select(Broadcast)
+                .where(
+                    Broadcast.neighbourhood_id.in_(ctx.neighbourhoods_for(Permission.BROADCAST)),
+                    Broadcast.status != BroadcastStatus.DRAFT,
+                )
+                .order_by(Broadcast.created_at.desc())
+                .limit(5)
+            )
+        )
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        lines = ["📣 <b>" + t._("Broadcasts") + "</b>"]
+        buttons = [(ctx.button("✍️ " + t._("New message"), "new"),)]
+        for item in await self._recent(ctx):
+            report = await broadcasts.report(ctx.session, item.id)
+            if item.status is BroadcastStatus.SCHEDULED and item.scheduled_for:
+                state = t._(
+                    "scheduled for {when}", when=t.datetime(item.scheduled_for, ctx.settings.zone)
+                )
+                buttons.append(
+                    (
+                        ctx.button(
+                            "🗑️ " + t._("Cancel: {text}", text=short(item.text, 20)),
+                            "cancel",
+                            item.id,
+                        ),
+                    )
+                )
+            elif item.status is BroadcastStatus.CANCELLED:
+                state = t._("cancelled")
+            else:
+                state = t._(
+                    "sent {sent}, waiting {waiting}, unreachable {unreachable}, failed {failed}",
+                    sent=report.sent,
+                    waiting=report.waiting,
+                    unreachable=report.unreachable,
+                    failed=report.failed,
+                )
+            lines.append(t._("“{text}”: {state}", text=short(item.text, 40), state=state))
+        buttons.append((ctx.button(t._("Done"), "done"),))
+        return Reply(Html("\n".join(lines)), buttons=tuple(buttons))
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        if action == "done":
+            return Finish([menu.main(ctx)])
+        if action == "new":
+            neighbourhood_id = ctx.neighbourhoods_for(Permission.BROADCAST)[0]
+            item = Broadcast(
+                neighbourhood_id=neighbourhood_id,
+                author_id=ctx.person.id,
+                text="",
+                audience={},
+                created_at=ctx.now,
+            )
+            ctx.session.add(item)
+            await ctx.session.flush()
+            ctx.remember(broadcast=item.id)
+            return Next("text")
+        if action == "cancel" and arg.isdigit():
+            ctx.remember(broadcast=int(arg))
+            item = await composing(ctx)
+            cancelled = broadcasts.cancel(item)
+            note = (
+                ctx.t._("Cancelled.")
+                if cancelled
+                else ctx.t._("Too late: it is being sent already.")
+            )
+            return Refresh(note=note)
+        return None
+
+
+class Text(Step):
+    name = "text"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        return Reply(
+            Html(
+                t._("Type your message. You can also send a photo with the message as its caption.")
+                + "\n"
+                + t._("At most {limit} characters.", limit=TEXT_LIMIT)
+            )
+        )
+
+    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+        return await self._set(ctx, text, None)
+
+    async def on_photo(self, ctx: Context, file_id: str, caption: str) -> Outcome | None:
+        return await self._set(ctx, caption, file_id)
+
+    async def _set(self, ctx: Context, text: str, photo: str | None) -> Outcome:
+        value, problem = clean_text(ctx.t, text, PHOTO_TEXT_LIMIT if photo else TEXT_LIMIT)
+        if problem:
+            return Retry(problem)
+        item = await composing(ctx)
+        item.text, item.photo_file_id = value, photo
+        return Next("preview") if ctx.data.get("editing") else Next("audience")
+
+    def hint(self, ctx: Context) -> Html:
+        return ctx.t._("Please type the message, or send a photo with a caption.")
+
+
+class Audience(Step):
+    name = "audience"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        return Reply(
+            t._("Who should receive it?"),
+            buttons=(
+                (ctx.button("🏘️ " + t._("Everyone in the neighbourhood"), "all"),),
+                (ctx.button("📍 " + t._("Choose buurten"), "areas"),),
+                (ctx.button("🌐 " + t._("Choose languages"), "locales"),),
+                (ctx.button("👍 " + t._("Followers of an initiative"), "initiative"),),
+                (ctx.button("🤝 " + t._("Partners"), "partners"),),
+            ),
+        )
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        item = await composing(ctx)
+        if action == "all":
+            item.audience = {}
+            return Next("preview")
+        if action == "partners":
+            item.audience = {"roles": ["partner"]}
+            return Next("preview")
+        if action in ("areas", "locales", "initiative"):
+            item.audience = {}
+            return Next(action)
+        return None
+
+
+class ToggleAudience(Step):
+    """Tick buurten or languages, then Continue."""
+
+    key: str
+
+    async def options(self, ctx: Context, item: Broadcast) -> list[tuple[object, str]]:
+        raise NotImplementedError
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        item = await composing(ctx)
+        chosen = item.audience.get(self.key, [])
+        buttons = tuple(
+            (ctx.button(("✅ " if value in chosen else "▫️ ") + label, "toggle", value),)
+            for value, label in await self.options(ctx, item)
+        )
+        return Reply(
+            t._("Tap to choose, then Continue."),
+            buttons=(*buttons, (ctx.button(t._("Continue"), "next"),)),
+        )
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        item = await composing(ctx)
+        values = {str(value): value for value, _ in await self.options(ctx, item)}
+        if action == "toggle" and arg in values:
+            chosen = list(item.audience.get(self.key, []))
+            value = values[arg]
+            chosen.remove(value) if value in chosen else chosen.append(value)
+            item.audience = {self.key: chosen}
+            return Refresh()
+        if action == "next":
+            if not item.audience.get(self.key):
+                return Retry(ctx.t._("Choose at least one."))
+            return Next("preview")
+        return None
+
+
+class Areas(ToggleAudience):
+    name = "areas"
+    key = "areas"
+
+    async def options(self, ctx: Context, item: Broadcast) -> list[tuple[object, str]]:
+        areas = await ctx.session.scalars(
+            select(Area)
+            .where(Area.neighbourhood_id == item.neighbourhood_id)
+            .order_by(Area.position)
+        )
+        return [(area.id, area.name) for area in areas]
+
+
+class Locales(ToggleAudience):
+    name = "locales"
+    key = "locales"
+
+    async def options(self, ctx: Context, item: Broadcast) -> list[tuple[object, str]]:
+        return [(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES]
+
+
+class InitiativeAudience(Step):
+    name = "initiative"
+
+    async def _choices(self, ctx: Context, item: Broadcast) -> list[Initiative]:
+        return list(
+            await ctx.session.scalars(
+                select(Initiative)
+                .where(
+                    Initiative.neighbourhood_id == item.neighbourhood_id,
+                    Initiative.status == InitiativeStatus.APPROVED,
+                )
+                .order_by(Initiative.decided_at.desc())
+                .limit(10)
+            )
+        )
+
+    async def show(self, ctx: Context) -> Reply:
+        item = await composing(ctx)
+        buttons = tuple(
+            (ctx.button(short(i.title), "pick", i.id),) for i in await self._choices(ctx, item)
+        )
+        return Reply(
+            ctx.t._("The supporters and participants of which initiative?"), buttons=buttons
+        )
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        item = await composing(ctx)
+        if (
+            action == "pick"
+            and arg.isdigit()
+            and int(arg) in {i.id for i in await self._choices(ctx, item)}
+        ):
+            item.audience = {"initiative": int(arg)}
+            return Next("preview")
+        return None
+
+
+class Preview(Step):
+    name = "preview"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        ctx.remember(editing=False)
+        item = await composing(ctx)
+        count = await broadcasts.audience_size(ctx.session, item)
+        sample = Delivery(
+            kind="broadcast", subject=f"broadcast:{item.id}", broadcast_id=item.id, payload={}
+        )
+        render = RenderContext(ctx.session, ctx.person, t, ctx.settings.zone, ctx.now)
+        looks = await KINDS["broadcast"].render(render, sample)
+        translations = ", ".join(LANGUAGE_NAMES[code] for code in item.texts_by_locale) or "-"
+        lines = [
+            "👀 <b>" + t._("This is how it will look:") + "</b>",
+            "",
+            looks.text if looks else "",
+            "",
+            t.n_("{n} person will receive it.", "{n} people will receive it.", count),
+            t._("Own versions in: {languages}", languages=translations),
+        ]
+        urgent = ("⚡ " + t._("Urgent: yes")) if item.urgent else t._("Urgent: no")
+        return Reply(
+            Html("\n".join(lines)),
+            buttons=(
+                (
+                    ctx.button("📤 " + t._("Send now"), "now"),
+                    ctx.button("🕒 " + t._("Send later"), "later"),
+                ),
+                (
+                    ctx.button(urgent, "urgent"),
+                    ctx.button("🌐 " + t._("Add a translation"), "translate"),
+                ),
+                (
+                    ctx.button("✏️ " + t._("Change the text"), "text"),
+                    ctx.button("👥 " + t._("Change the audience"), "audience"),
+                ),
+            ),
+        )
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        t = ctx.t
+        item = await composing(ctx)
+        if action == "urgent":
+            item.urgent = not item.urgent
+            return Refresh()
+        if action == "text":
+            ctx.remember(editing=True)
+            return Next("text")
+        if action in ("audience", "translate", "later"):
+            return Next(action)
+        if action == "now":
+            if await broadcasts.audience_size(ctx.session, item) == 0:
+                return Refresh(note=t._("Nobody is in this audience. Choose another one."))
+            broadcasts.schedule(item, ctx.now)
+            count = await broadcasting.expand(ctx.session, item, ctx.now)
+            done = t.n_(
+                "Sending to {n} person. You will get a report when it is done.",
+                "Sending to {n} people. You will get a report when it is done.",
+                count,
+            )
+            return Finish([Reply(done, edit=True), menu.main(ctx)])
+        return None
+
+
+class TranslationLanguage(Step):
+    name = "translate"
+
+    async def show(self, ctx: Context) -> Reply:
+        buttons = tuple(
+            (ctx.button(LANGUAGE_NAMES[code], "lang", code),) for code in SUPPORTED_LOCALES
+        )
+        return Reply(
+            ctx.t._("For which language do you want to write your own version?"), buttons=buttons
+        )
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        if action == "lang" and arg in SUPPORTED_LOCALES:
+            ctx.remember(translating=arg)
+            return Next("translation")
+        return None
+
+
+class TranslationText(Step):
+    name = "translation"
+
+    async def show(self, ctx: Context) -> Reply:
+        language = LANGUAGE_NAMES[ctx.data.get("translating", "nl")]
+        return Reply(ctx.t._("Type the message in {language}.", language=language))
+
+    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+        item = await composing(ctx)
+        value, problem = clean_text(
+            ctx.t, text, PHOTO_TEXT_LIMIT if item.photo_file_id else TEXT_LIMIT
+        )
+        if problem:
+            return Retry(problem)
+        item.texts_by_locale = {**item.texts_by_locale, ctx.data["translating"]: value}
+        return Back(to="preview")
+
+    def hint(self, ctx: Context) -> Html:
+        return ctx.t._("Please type it as a text message.")
+
+
+class Later(Step):
+    name = "later"
+
+    async def show(self, ctx: Context) -> Reply:
+        return Reply(ctx.t._("When should it go out? Type a date and time like 21-3-2026 19:00."))
+
+    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+        t, zone = ctx.t, ctx.settings.zone
+        match = _TIME.match(text)
+        today = ctx.now.astimezone(zone).date()
+        day, problem = parse_date(t, match[1], not_before=today) if match else (None, None)
+        if problem:
+            return Retry(problem)
+        if match is None or day is None or int(match[2]) > 23 or int(match[3]) > 59:
+            return Retry(t._("Please type a date and time like 21-3-2026 19:00."))
+        moment = datetime.combine(day, time(int(match[2]), int(match[3])), tzinfo=zone)
+        if moment <= ctx.now:
+            return Retry(t._("That time has passed. Please choose a later time."))
+        item = await composing(ctx)
+        broadcasts.schedule(item, moment)
+        when = t.datetime(moment, zone)
+        scheduled = t._("Scheduled for {when}. You can cancel it under Broadcast.", when=when)
+        return Finish([menu.main(ctx, scheduled)])
+
+    def hint(self, ctx: Context) -> Html:
+        return ctx.t._("Please type a date and time like 21-3-2026 19:00.")
+
+
+class BroadcastFlow(Flow):
+    name = "broadcast"
+    code = "c"
+
+    def __init__(self) -> None:
+        super().__init__(
+            Overview(),
+            Text(),
+            Audience(),
+            Areas(),
+            Locales(),
+            InitiativeAudience(),
+            Preview(),
+            TranslationLanguage(),
+            TranslationText(),
+            Later(),
+        )
+
+    async def cancelled(self, ctx: Context) -> list[Reply]:
+        item = await ctx.session.get(Broadcast, ctx.data.get("broadcast", 0))
+        if item is not None and item.status is BroadcastStatus.DRAFT:
+            await ctx.session.delete(item)
+        return []

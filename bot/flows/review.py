@@ -1,0 +1,208 @@
+"""Coordinators review proposals: approve, reject with a reason, ask for changes, link partners.
+
+    queue ──> proposal ──> approve
+                       ──> reject: reason ──> decided
+                       ──> ask for changes: question ──> decided
+                       ──> partners (toggle organisations) ──> proposal
+
+Every button is checked against the proposal's own neighbourhood, whatever
+its data says: a coordinator elsewhere, or a forged button, changes nothing.
+"""
+
+from __future__ import annotations
+
+from bot.delivery import outbox
+from bot.domain import review, roles
+from bot.domain.models import Initiative, InitiativeStatus, Person
+from bot.domain.roles import Permission
+from bot.flows import menu
+from bot.flows.browse import short
+from bot.flows.propose import describe
+from bot.flows.replies import Reply
+from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
+from bot.flows.text_input import clean_text
+from bot.i18n import Html
+
+
+def refusal(ctx: Context) -> Html:
+    return ctx.t._("Sorry, only coordinators of this neighbourhood can do that.")
+
+
+async def reviewable(ctx: Context) -> Initiative | None:
+    """The proposal in hand, if this person may still decide on it; raises NotAllowed."""
+    item = await ctx.session.get(Initiative, ctx.data.get("initiative", 0))
+    if item is None:
+        return None
+    await roles.require(
+        ctx.session, ctx.person.id, Permission.REVIEW_PROPOSALS, item.neighbourhood_id
+    )
+    return item if item.status is InitiativeStatus.SUBMITTED else None
+
+
+def decision_message(item: Initiative, now_period: str) -> outbox.Message:
+    assert item.owner_id is not None
+    return outbox.Message(item.owner_id, "review_decision", f"initiative:{item.id}", now_period)
+
+
+class Queue(Step):
+    name = "queue"
+
+    async def auto(self, ctx: Context) -> Outcome | None:
+        if not ctx.neighbourhoods_for(Permission.REVIEW_PROPOSALS):
+            return Finish([Reply(refusal(ctx))])
+        return None
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        items = await review.waiting(
+            ctx.session, ctx.neighbourhoods_for(Permission.REVIEW_PROPOSALS)
+        )
+        lines = ["🗂️ <b>" + t._("Proposals waiting for review") + "</b>"]
+        if not items:
+            lines.append(t._("Nothing is waiting. Well done!"))
+        buttons = tuple((ctx.button(short(item.title), "open", item.id),) for item in items)
+        return Reply(Html("\n".join(lines)), buttons=(*buttons, (ctx.button(t._("Done"), "done"),)))
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        if action == "done":
+            return Finish([menu.main(ctx)])
+        if action == "open" and arg.isdigit():
+            ctx.remember(initiative=int(arg))
+            if await reviewable(ctx) is None:
+                return Refresh(note=ctx.t._("Someone has already decided on this proposal."))
+            return Next("proposal")
+        return None
+
+
+class Proposal(Step):
+    name = "proposal"
+
+    async def auto(self, ctx: Context) -> Outcome | None:
+        return (
+            None
+            if await reviewable(ctx)
+            else Back(note=ctx.t._("Someone has already decided on this proposal."))
+        )
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        item = await reviewable(ctx)
+        assert item is not None
+        owner = await ctx.session.get(Person, item.owner_id) if item.owner_id else None
+        text = Html(
+            "📝 <b>"
+            + t._("Proposal")
+            + "</b>\n\n"
+            + await describe(ctx, item)
+            + "\n"
+            + t._("Proposed by {name}", name=owner.first_name if owner else "?")
+        )
+        return Reply(
+            text,
+            buttons=(
+                (ctx.button("✅ " + t._("Approve"), "approve"),),
+                (ctx.button("✏️ " + t._("Ask for changes"), "changes"),),
+                (ctx.button("❌ " + t._("Reject"), "reject"),),
+                (ctx.button("🤝 " + t._("Link partners"), "partners"),),
+            ),
+        )
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        item = await reviewable(ctx)
+        if item is None:
+            return Back(note=ctx.t._("Someone has already decided on this proposal."))
+        if action == "approve":
+            review.approve(ctx.session, item, ctx.person, ctx.now)
+            await outbox.enqueue(ctx.session, [decision_message(item, "approved")], now=ctx.now)
+            return Back(
+                note=ctx.t._(
+                    "Approved: “{title}”. The proposer will hear it now.", title=item.title
+                )
+            )
+        if action in ("changes", "reject", "partners"):
+            return Next(action)
+        return None
+
+
+class ReasonStep(Step):
+    """A reason (rejecting) or a question (asking for changes), sent to the proposer."""
+
+    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+        value, problem = clean_text(ctx.t, text, review.REASON_LIMIT)
+        if problem:
+            return Retry(problem)
+        item = await reviewable(ctx)
+        if item is None:
+            return Back(to="queue", note=ctx.t._("Someone has already decided on this proposal."))
+        self.decide(ctx, item, value)
+        await outbox.enqueue(ctx.session, [decision_message(item, self.name)], now=ctx.now)
+        return Back(
+            to="queue", note=ctx.t._("Sent to the proposer of “{title}”.", title=item.title)
+        )
+
+    def decide(self, ctx: Context, item: Initiative, text: str) -> None:
+        raise NotImplementedError
+
+    def hint(self, ctx: Context) -> Html:
+        return ctx.t._("Please type it as a text message.")
+
+
+class AskChanges(ReasonStep):
+    name = "changes"
+
+    async def show(self, ctx: Context) -> Reply:
+        return Reply(ctx.t._("What should the proposer change? They can edit and send it again."))
+
+    def decide(self, ctx: Context, item: Initiative, text: str) -> None:
+        review.ask_changes(ctx.session, item, ctx.person, text, ctx.now)
+
+
+class Reject(ReasonStep):
+    name = "reject"
+
+    async def show(self, ctx: Context) -> Reply:
+        return Reply(
+            ctx.t._("Why is the proposal not approved? The proposer will read your reason.")
+        )
+
+    def decide(self, ctx: Context, item: Initiative, text: str) -> None:
+        review.reject(ctx.session, item, ctx.person, text, ctx.now)
+
+
+class Partners(Step):
+    name = "partners"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        item = await reviewable(ctx)
+        assert item is not None
+        organisations = await review.partner_organisations(ctx.session, item.neighbourhood_id)
+        linked = await review.linked(ctx.session, item.id)
+        buttons = tuple(
+            (ctx.button(("✅ " if org.id in linked else "▫️ ") + org.name, "toggle", org.id),)
+            for org in organisations
+        )
+        text = t._("Which partner organisations work on this initiative?")
+        if not organisations:
+            text = t._("No partner organisations have joined yet. Invite them from the menu.")
+        return Reply(text, buttons=(*buttons, (ctx.button(t._("Done"), "done"),)))
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        item = await reviewable(ctx)
+        if item is None or action == "done":
+            return Back()
+        organisations = {
+            org.id for org in await review.partner_organisations(ctx.session, item.neighbourhood_id)
+        }
+        if action == "toggle" and arg.isdigit() and int(arg) in organisations:
+            await review.toggle_partner(ctx.session, item, int(arg), ctx.person, ctx.now)
+            return Refresh()
+        return None
+
+
+class ReviewFlow(Flow):
+    name = "review"
+    code = "r"
+
+    def __init__(self) -> None:
+        super().__init__(Queue(), Proposal(), AskChanges(), Reject(), Partners())
