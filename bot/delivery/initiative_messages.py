@@ -9,11 +9,15 @@ from bot.delivery.preferences import Category
 from bot.domain import actions
 from bot.domain.models import (
     Action,
+    Commitment,
+    CommitmentStatus,
     Delivery,
     Initiative,
     InitiativeStatus,
+    Organisation,
     Person,
     ProgressUpdate,
+    Result,
     Signup,
     SignupStatus,
 )
@@ -190,3 +194,99 @@ async def review_decision(ctx: RenderContext, delivery: Delivery) -> Reply | Non
             )
         )
     return None  # decided otherwise since
+
+
+@kind("celebration_result", Category.CELEBRATIONS)
+async def celebration_result(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    result = await ctx.session.get(Result, subject_id(delivery, "result") or 0)
+    if result is None:
+        return None
+    item = await ctx.session.get(Initiative, result.initiative_id) if result.initiative_id else None
+    t = ctx.t
+    room = (CAPTION_LIMIT if result.photo_file_id else TEXT_LIMIT) - 200
+    lines = [
+        "🏆 " + (t._("A result for “{title}”!", title=item.title) if item else t._("A result!"))
+    ]
+    lines.append(escape(clip(result.text, room)))
+    if result.number is not None:
+        lines.append("<b>" + t.number(result.number) + "</b>")
+    picture = File("result.jpg", file_id=result.photo_file_id) if result.photo_file_id else None
+    return Reply(Html("\n".join(lines)), picture=picture)
+
+
+@kind("help_offered", Category.SERVICE)
+async def help_offered(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    item = await _initiative(ctx, delivery)
+    organisation = await ctx.session.get(Organisation, int(delivery.period or 0))
+    if item is None or organisation is None:
+        return None
+    return Reply(
+        "🤝 "
+        + ctx.t._(
+            "{organisation} offers help with “{title}”. A coordinator can link them to it.",
+            organisation=organisation.name,
+            title=item.title,
+        )
+    )
+
+
+async def _commitment(ctx: RenderContext, delivery: Delivery) -> Commitment | None:
+    found = await ctx.session.get(Commitment, subject_id(delivery, "commitment") or 0)
+    return found if found is not None and found.status is not CommitmentStatus.DONE else None
+
+
+@kind("commitment_due", Category.TASKS)
+async def commitment_due(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    item = await _commitment(ctx, delivery)
+    if item is None or item.due_on is None:
+        return None
+    return Reply(
+        "⏰ "
+        + ctx.t._(
+            "Reminder: “{what}” is due on {due}. Update it under Our commitments.",
+            what=item.what,
+            due=ctx.t.day(item.due_on),
+        ),
+        buttons=((Button("🤝 " + ctx.t._("Our commitments"), MENU + "commitments"),),),
+    )
+
+
+@kind("commitment_overdue", Category.TASKS)
+async def commitment_overdue(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    item = await _commitment(ctx, delivery)
+    if item is None or item.due_on is None:
+        return None
+    return Reply(
+        "⚠️ "
+        + ctx.t._(
+            "“{what}” was due on {due}. How is it going? Please update it.",
+            what=item.what,
+            due=ctx.t.day(item.due_on),
+        ),
+        buttons=((Button("🤝 " + ctx.t._("Our commitments"), MENU + "commitments"),),),
+    )
+
+
+@kind("overdue_summary", Category.TASKS)
+async def overdue_summary(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    neighbourhood_id = subject_id(delivery, "neighbourhood") or 0
+    overdue = list(
+        await ctx.session.scalars(
+            select(Commitment).where(
+                Commitment.neighbourhood_id == neighbourhood_id,
+                Commitment.status != CommitmentStatus.DONE,
+                Commitment.due_on < ctx.now.date(),
+            )
+        )
+    )
+    if not overdue:
+        return None
+    t = ctx.t
+    lines = [
+        "⚠️ " + t.n_("{n} commitment is overdue:", "{n} commitments are overdue:", len(overdue))
+    ]
+    lines += [escape(f"• {item.what}") for item in overdue[:20]]
+    return Reply(
+        Html("\n".join(lines)),
+        buttons=((Button("🤝 " + t._("Commitments"), MENU + "commitments"),),),
+    )

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.delivery import outbox
 from bot.delivery.audiences import tell_followers
-from bot.domain import actions, initiatives
+from bot.domain import actions, commitments, initiatives
+from bot.domain.errors import NotAllowed
 from bot.domain.initiatives import Sort
 from bot.domain.models import Initiative, InitiativeStatus, Person, Theme
+from bot.domain.roles import Permission
 from bot.flows import joining
 from bot.flows.propose import describe
 from bot.flows.replies import Button, Reply
@@ -168,7 +171,12 @@ class InitiativeDetail(Step):
             if supporting
             else ctx.button("👍 " + t._("Support"), "support")
         )
-        buttons = [(support,)] + [
+        offers = []
+        if item.help_wanted.get("partner") and item.neighbourhood_id in ctx.neighbourhoods_for(
+            Permission.UPDATE_COMMITMENTS
+        ):
+            offers = [(ctx.button("🤝 " + t._("Offer help from our organisation"), "offer"),)]
+        buttons = [(support,), *offers] + [
             joining.action_buttons(ctx, action, signups.get(action.id)) for action in upcoming
         ]
         return Reply(Html("\n".join(lines)), buttons=tuple(buttons))
@@ -193,6 +201,17 @@ class InitiativeDetail(Step):
         if action == "unsupport":
             await initiatives.unsupport(ctx.session, item, ctx.person)
             return Refresh(note=t._("Your support is undone."))
+        if action == "offer":
+            organisation_id = await commitments.partner_organisation(
+                ctx.session, ctx.person.id, item.neighbourhood_id
+            )
+            if organisation_id is None or item.owner_id is None:
+                raise NotAllowed(Permission.UPDATE_COMMITMENTS.value, item.neighbourhood_id)
+            offer = outbox.Message(
+                item.owner_id, "help_offered", f"initiative:{item.id}", str(organisation_id)
+            )
+            await outbox.enqueue(ctx.session, [offer], now=ctx.now)
+            return Refresh(note=t._("Thank you! The lead of this initiative will hear your offer."))
         return await joining.press(ctx, action, arg)
 
 

@@ -36,6 +36,7 @@ class Conversation:
         self.clock = clock
         self.flows = {flow.name: flow for flow in flows}
         self.commands = Commands(self)
+        self.bot_username = ""  # set by the runtime once Telegram told it (getMe)
 
     async def handle(self, session: AsyncSession, contact: people.Contact, event: Event) -> Answer:
         now = self.clock.now()
@@ -51,6 +52,7 @@ class Conversation:
             event=event,
             flow=self.flows.get(state.flow or ""),
             grants=[] if is_new else await roles.grants_of(session, person.id),
+            bot_username=self.bot_username,
         )
         try:
             answer = await self._route(ctx)

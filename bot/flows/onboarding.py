@@ -91,11 +91,14 @@ class OnboardingFlow(Flow):
 def all_flows() -> list[Flow]:
     from bot.flows.broadcast import BroadcastFlow
     from bot.flows.browse import AgendaFlow, BrowseFlow
+    from bot.flows.commitments import CommitmentsFlow
+    from bot.flows.invite import InviteFlow
     from bot.flows.mine import MineFlow
     from bot.flows.notifications import NotificationsFlow
     from bot.flows.privacy import ForgetFlow
     from bot.flows.profile import HomeFlow, LanguageFlow
     from bot.flows.propose import ProposeFlow
+    from bot.flows.results import ResultFlow
     from bot.flows.review import ReviewFlow
 
     return [
@@ -110,4 +113,7 @@ def all_flows() -> list[Flow]:
         ForgetFlow(),
         ReviewFlow(),
         BroadcastFlow(),
+        ResultFlow(),
+        CommitmentsFlow(),
+        InviteFlow(),
     ]

@@ -39,6 +39,7 @@ class Context:
     flow: Flow | None = None
     forgotten: bool = False  # the person was erased while handling this event
     grants: list[RoleGrant] = field(default_factory=list)  # the person's roles, read per event
+    bot_username: str = ""  # for t.me links; known once the runtime has asked Telegram
 
     def neighbourhoods_for(self, permission: Permission) -> list[int]:
         """Neighbourhoods where the person holds `permission` (their own first)."""

@@ -22,10 +22,14 @@ from bot.domain.models import (
     ActionStatus,
     Broadcast,
     BroadcastStatus,
+    Commitment,
+    CommitmentStatus,
     Initiative,
     InitiativeStatus,
     Neighbourhood,
     Person,
+    Role,
+    RoleGrant,
     Signup,
     SignupStatus,
 )
@@ -167,6 +171,63 @@ async def finished_actions(session: AsyncSession, now: datetime) -> int:
     return await outbox.insert_selected(session, rows)
 
 
+DUE_SOON = timedelta(days=3)
+
+
+def _partners_of(commitment_filter: list[ColumnElement[bool]]) -> Select[Any]:
+    """(partner person, commitment) pairs: partners of the commitment's organisation there."""
+    return (
+        select(RoleGrant.person_id, Commitment.id)
+        .join(
+            Commitment,
+            and_(
+                Commitment.organisation_id == RoleGrant.organisation_id,
+                Commitment.neighbourhood_id == RoleGrant.neighbourhood_id,
+            ),
+        )
+        .where(RoleGrant.role == Role.PARTNER, Commitment.status != CommitmentStatus.DONE)
+        .where(*commitment_filter)
+    )
+
+
+async def commitment_reminders(session: AsyncSession, now: datetime) -> int:
+    """Partners: a reminder 3 days before a commitment is due, and a weekly nudge when overdue;
+    coordinators: a weekly list of what is overdue in their neighbourhood."""
+    today = now.date()
+    added = 0
+    for kind, condition, period in (
+        (
+            "commitment_due",
+            [Commitment.due_on >= today, Commitment.due_on <= today + DUE_SOON],
+            "due",
+        ),
+        ("commitment_overdue", [Commitment.due_on < today], week_of(now, ZoneInfo("UTC"))),
+    ):
+        pairs = _partners_of(condition).subquery()
+        subject = literal("commitment:", String) + cast(pairs.c.id, String)
+        rows = select(*outbox.columns(pairs.c.person_id, kind, subject, period, now)).select_from(
+            pairs
+        )
+        added += await outbox.insert_selected(session, rows)
+
+    overdue_here = (
+        select(Commitment.id)
+        .where(
+            Commitment.neighbourhood_id == RoleGrant.neighbourhood_id,
+            Commitment.status != CommitmentStatus.DONE,
+            Commitment.due_on < today,
+        )
+        .exists()
+    )
+    subject = literal("neighbourhood:", String) + cast(RoleGrant.neighbourhood_id, String)
+    rows = select(
+        *outbox.columns(
+            RoleGrant.person_id, "overdue_summary", subject, week_of(now, ZoneInfo("UTC")), now
+        )
+    ).where(RoleGrant.role.in_([Role.COORDINATOR, Role.ADMIN]), overdue_here)
+    return added + await outbox.insert_selected(session, rows)
+
+
 SWEEPS = {
     "action_reminders": action_reminders,
     "weekly_digest": weekly_digest,
@@ -175,4 +236,5 @@ SWEEPS = {
     "draft_nudges": draft_nudges,
     "silent_nudges": silent_nudges,
     "finished_actions": finished_actions,
+    "commitment_reminders": commitment_reminders,
 }

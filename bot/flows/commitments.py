@@ -1,0 +1,243 @@
+"""Commitments: coordinators record them, partners keep them up to date.
+
+list (open first) ──> commitment ──> in progress · done · progress note
+     └─> new (coordinators): organisation ─> what ─> due date ─> list
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.domain import commitments, invites
+from bot.domain.commitments import NOTE_LIMIT, WHAT_LIMIT
+from bot.domain.models import Commitment, CommitmentStatus, Organisation
+from bot.domain.roles import Permission
+from bot.flows import menu
+from bot.flows.browse import short
+from bot.flows.replies import Reply
+from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
+from bot.flows.text_input import clean_text, parse_date
+from bot.i18n import N_, Html, escape
+
+STATUS_NAMES = {
+    CommitmentStatus.OPEN: N_("open"),
+    CommitmentStatus.IN_PROGRESS: N_("in progress"),
+    CommitmentStatus.DONE: N_("done"),
+}
+
+
+def manages(ctx: Context) -> list[int]:
+    return ctx.neighbourhoods_for(Permission.MANAGE_COMMITMENTS)
+
+
+async def visible(ctx: Context) -> list[Commitment]:
+    """A coordinator sees the neighbourhood's; a partner their organisation's."""
+    if manages(ctx):
+        return await commitments.listed(ctx.session, manages(ctx))
+    found: list[Commitment] = []
+    for neighbourhood_id in ctx.neighbourhoods_for(Permission.UPDATE_COMMITMENTS):
+        organisation = await commitments.partner_organisation(
+            ctx.session, ctx.person.id, neighbourhood_id
+        )
+        if organisation is not None:
+            found += await commitments.listed(ctx.session, [neighbourhood_id], organisation)
+    return found
+
+
+async def in_hand(ctx: Context) -> Commitment | None:
+    item = await ctx.session.get(Commitment, ctx.data.get("commitment", 0))
+    if item is not None:
+        await commitments.require_update(ctx.session, ctx.person, item)
+    return item
+
+
+def line(ctx: Context, item: Commitment, organisation: str) -> Html:
+    t = ctx.t
+    overdue = (
+        item.due_on is not None
+        and item.status is not CommitmentStatus.DONE
+        and item.due_on < ctx.now.date()
+    )
+    due = t.day(item.due_on) if item.due_on else "-"
+    mark = "⚠️ " if overdue else ("✅ " if item.status is CommitmentStatus.DONE else "• ")
+    return Html(
+        mark
+        + t._(
+            "{organisation}: {what} (due {due}, {status})",
+            organisation=organisation,
+            what=item.what,
+            due=due,
+            status=t._(STATUS_NAMES[item.status]),
+        )
+    )
+
+
+class Listing(Step):
+    name = "list"
+
+    async def auto(self, ctx: Context) -> Outcome | None:
+        if not manages(ctx) and not ctx.neighbourhoods_for(Permission.UPDATE_COMMITMENTS):
+            return Finish([Reply(ctx.t._("Sorry, only coordinators and partners can do that."))])
+        return None
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        items = await visible(ctx)
+        names = {o.id: o.name for o in await ctx.session.scalars(select(Organisation))}
+        lines = ["🤝 <b>" + t._("Commitments") + "</b>"]
+        lines += [line(ctx, item, names.get(item.organisation_id, "?")) for item in items] or [
+            t._("None yet.")
+        ]
+        buttons = [(ctx.button(short(item.what), "open", item.id),) for item in items[:20]]
+        if manages(ctx):
+            buttons.append((ctx.button("➕ " + t._("New commitment"), "new"),))
+        buttons.append((ctx.button(t._("Done"), "done"),))
+        return Reply(Html("\n".join(lines)), buttons=tuple(buttons))
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        if action == "done":
+            return Finish([menu.main(ctx)])
+        if action == "new" and manages(ctx):
+            return Next("organisation")
+        if action == "open" and arg.isdigit():
+            ctx.remember(commitment=int(arg))
+            return Next("detail") if await in_hand(ctx) else None
+        return None
+
+
+class Detail(Step):
+    name = "detail"
+
+    async def show(self, ctx: Context) -> Reply:
+        t = ctx.t
+        item = await in_hand(ctx)
+        assert item is not None
+        organisation = await ctx.session.get(Organisation, item.organisation_id)
+        lines = [line(ctx, item, organisation.name if organisation else "?")]
+        if item.progress_note:
+            lines.append(t._("Latest note: {note}", note=item.progress_note))
+        return Reply(
+            Html("\n".join(lines)),
+            buttons=(
+                (
+                    ctx.button(
+                        "▶️ " + t._("In progress"), "status", CommitmentStatus.IN_PROGRESS.value
+                    ),
+                ),
+                (ctx.button("✅ " + t._("Done"), "status", CommitmentStatus.DONE.value),),
+                (ctx.button("📝 " + t._("Add a progress note"), "note"),),
+            ),
+        )
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        item = await in_hand(ctx)
+        if item is None:
+            return Back()
+        if action == "status" and arg in {status.value for status in CommitmentStatus}:
+            commitments.update(ctx.session, item, ctx.person, ctx.now, status=CommitmentStatus(arg))
+            return Refresh(note=ctx.t._("Saved."))
+        if action == "note":
+            return Next("note")
+        return None
+
+
+class Note(Step):
+    name = "note"
+
+    async def show(self, ctx: Context) -> Reply:
+        return Reply(
+            ctx.t._("What is the latest news? At most {limit} characters.", limit=NOTE_LIMIT)
+        )
+
+    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+        value, problem = clean_text(ctx.t, text, NOTE_LIMIT)
+        if problem:
+            return Retry(problem)
+        item = await in_hand(ctx)
+        if item is None:
+            return Back()
+        commitments.update(ctx.session, item, ctx.person, ctx.now, note=value)
+        return Back(note=ctx.t._("Saved."))
+
+    def hint(self, ctx: Context) -> Html:
+        return ctx.t._("Please type it as a text message.")
+
+
+class NewOrganisation(Step):
+    name = "organisation"
+
+    async def show(self, ctx: Context) -> Reply:
+        organisations = await ctx.session.scalars(
+            select(Organisation).order_by(Organisation.name).limit(20)
+        )
+        buttons = tuple((ctx.button(o.name, "org", o.id),) for o in organisations)
+        return Reply(
+            ctx.t._("Which organisation makes the commitment? Choose, or type its name."),
+            buttons=buttons,
+        )
+
+    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+        if action == "org" and arg.isdigit() and await ctx.session.get(Organisation, int(arg)):
+            ctx.remember(organisation=int(arg))
+            return Next("what")
+        return None
+
+    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+        value, problem = clean_text(ctx.t, text, 120)
+        if problem:
+            return Retry(problem)
+        organisation = await invites.organisation_named(ctx.session, value, ctx.now)
+        ctx.remember(organisation=organisation.id)
+        return Next("what")
+
+
+class NewWhat(Step):
+    name = "what"
+
+    async def show(self, ctx: Context) -> Reply:
+        return Reply(ctx.t._("What do they promise? At most {limit} characters.", limit=WHAT_LIMIT))
+
+    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+        value, problem = clean_text(ctx.t, text, WHAT_LIMIT)
+        if problem:
+            return Retry(problem)
+        ctx.remember(what=value)
+        return Next("due")
+
+    def hint(self, ctx: Context) -> Html:
+        return ctx.t._("Please type it as a text message.")
+
+
+class NewDue(Step):
+    name = "due"
+
+    async def show(self, ctx: Context) -> Reply:
+        return Reply(ctx.t._("By which date? Type it like 21-3-2026."))
+
+    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+        today = ctx.now.astimezone(ctx.settings.zone).date()
+        due, problem = parse_date(ctx.t, text, not_before=today)
+        if problem:
+            return Retry(problem)
+        neighbourhood_id = manages(ctx)[0]
+        item = await commitments.create(
+            ctx.session,
+            ctx.person,
+            neighbourhood_id=neighbourhood_id,
+            organisation_id=ctx.data["organisation"],
+            what=ctx.data["what"],
+            due_on=due,
+            now=ctx.now,
+        )
+        return Back(to="list", note=ctx.t._("Saved: {what}", what=escape(item.what)))
+
+    def hint(self, ctx: Context) -> Html:
+        return ctx.t._("Please type a date, for example 21-3-2026.")
+
+
+class CommitmentsFlow(Flow):
+    name = "commitments"
+    code = "k"
+
+    def __init__(self) -> None:
+        super().__init__(Listing(), Detail(), Note(), NewOrganisation(), NewWhat(), NewDue())
