@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, false, literal
+from sqlalchemy import ColumnElement, Select, String, cast, false, literal, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.dialect import insert_ignoring_duplicates
@@ -92,6 +92,8 @@ async def insert_selected(session: AsyncSession, rows: Select[Any], *extra: str)
     """INSERT the selected rows (COLUMNS, TIMES, then `extra`) into the outbox, once per key."""
     table = Delivery.__table__
     statement = insert_ignoring_duplicates(table, session.bind.dialect.name, "key")
+    # SQLite reads "FROM t ON CONFLICT" as a join unless the SELECT has a WHERE clause.
+    rows = rows.where(true())
     statement = statement.from_select([*COLUMNS, *TIMES, *extra], rows).returning(table.c.id)
     return len((await session.execute(statement)).all())
 
