@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.domain import invites, neighbourhoods
 from bot.domain.models import InitiativeStatus, Role
 from bot.emulator import BotAPIEmulator, SimulatedUser
-from bot.i18n import translator
+from bot.i18n import LANGUAGE_NAMES, translator
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_onboarding import onboard, person_of
 from tests.e2e.test_resident_journeys import sweep
@@ -44,10 +44,7 @@ async def invited(
     await user.send(f"/start {payload}")
     await user.replies()
     t = translator(locale)
-    await user.press(
-        t._("Which language do you want to use?")
-        and {"en": "English", "nl": "Nederlands", "tr": "Türkçe"}[locale]
-    )
+    await user.press(LANGUAGE_NAMES[locale])
     await user.replies()
     await user.press("Taagdreef")
     await user.replies()
