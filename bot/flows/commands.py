@@ -52,8 +52,9 @@ class Commands:
             # Work for a role: the flows themselves check who may do it.
             **{
                 name: self._role_flow
-                for name in ("review", "broadcast", "result", "commitments", "stats", "invite")
+                for name in ("review", "broadcast", "result", "commitments", "invite")
             },
+            "stats": self.statistics,
         }
 
     async def run(self, ctx: Context) -> Answer:
@@ -138,6 +139,11 @@ class Commands:
         if not ctx.person.onboarded or ctx.event.command not in self.conversation.flows:
             return await self._carry_on(ctx, ctx.t._("Sorry, you are not allowed to do that."))
         return await self.conversation.start(ctx, ctx.event.command)
+
+    async def statistics(self, ctx: Context) -> Answer:
+        from bot.flows import statistics
+
+        return await statistics.report(ctx)
 
     async def forget(self, ctx: Context) -> Answer:
         return await self.conversation.start(ctx, "forget")

@@ -24,7 +24,6 @@ FLOWS = (
     "broadcast",
     "result",
     "commitments",
-    "stats",
     "invite",
 )
 
@@ -112,6 +111,10 @@ async def press(conversation: Conversation, ctx: Context, action: str) -> Answer
     t = ctx.t
     if action == "language":
         return await conversation.start(ctx, "language")
+    if action == "stats":
+        from bot.flows import statistics
+
+        return await statistics.report(ctx)
     if action in FLOWS and action in conversation.flows:
         return await conversation.start(ctx, action)
     if action == "privacy":

@@ -148,3 +148,16 @@ async def test_partner_reminded_and_updates_the_commitment(
     await partner.press("✅ " + nl._("Done"))
     (done,) = await partner.replies()
     assert nl._("Saved.") in done.text
+
+
+async def test_statistics_charts_reach_the_coordinator_as_photos(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    coordinator = await invited(bot, emulator, 8400, Role.COORDINATOR)
+    await coordinator.press("📊 Statistics")
+    replies = await coordinator.replies(timeout=10, count=5)
+    kinds = [message.kind for message in replies]
+    assert kinds == ["photo", "photo", "photo", "document", "text"]
+    archive = replies[3].document
+    assert archive is not None and archive.startswith(b"PK")  # a zip file
+    assert all((photo.content or b"").startswith(b"\x89PNG") for photo in replies[:3])

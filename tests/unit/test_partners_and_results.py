@@ -132,3 +132,28 @@ async def test_an_invite_made_in_the_chat_works(app: App) -> None:
     guest = Chat(app, 841, language_code="en")
     await guest.send(f"/start {link[1]}")
     assert "You are now a partner in Overvecht, for Buurtteam Overvecht." in guest.text
+
+
+async def test_statistics_are_three_charts_and_an_export(app: App) -> None:
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    coordinator = await person_with(app, "coordinator", 850)
+    lead = await resident(app, 851)
+    await initiative(app, lead, "Garden")
+    await coordinator.press("Statistics")
+    replies = coordinator.answers[-1].replies
+    pictures = [reply.picture for reply in replies if reply.picture is not None]
+    assert len(pictures) == 3
+    for picture in pictures:
+        assert picture.data is not None
+        assert Image.open(io.BytesIO(picture.data)).format == "PNG"
+    export = next(reply.document for reply in replies if reply.document is not None)
+    assert export is not None and export.data is not None
+    names = zipfile.ZipFile(io.BytesIO(export.data)).namelist()
+    assert sorted(names) == ["activities.csv", "initiatives.csv", "participation.csv"]
+    ann = await person_with(app, "resident", 852)
+    await ann.send("/stats")
+    assert "Sorry, only coordinators" in ann.text

@@ -1,0 +1,47 @@
+"""📊 Statistics for coordinators: three charts and a CSV export, sent in the chat."""
+
+from __future__ import annotations
+
+from bot.domain import roles
+from bot.domain.roles import Permission
+from bot.flows import menu
+from bot.flows.replies import Answer, File, Reply
+from bot.flows.steps import Context
+from bot.reports import charts, export, statistics
+
+
+async def report(ctx: Context) -> Answer:
+    """The charts and the export of the (first) neighbourhood the person coordinates."""
+    t = ctx.t
+    places = ctx.neighbourhoods_for(Permission.SEE_STATISTICS)
+    if not places:
+        return Answer([Reply(t._("Sorry, only coordinators of this neighbourhood can do that."))])
+    neighbourhood_id = places[0]
+    await roles.require(ctx.session, ctx.person.id, Permission.SEE_STATISTICS, neighbourhood_id)
+    data = await statistics.overview(ctx.session, neighbourhood_id, ctx.now)
+    pictures = (
+        (
+            "initiatives.png",
+            charts.initiatives_chart(data.initiatives, t),
+            t._("Initiatives by theme and status"),
+        ),
+        (
+            "participation.png",
+            charts.participation_chart(data.weeks, t),
+            t._("Participation per week"),
+        ),
+        (
+            "reach.png",
+            charts.reach_chart(data.broadcasts, t, ctx.settings.zone),
+            t._("Reach of broadcasts"),
+        ),
+    )
+    replies = [
+        Reply(caption, picture=File(name, data=png, mime="image/png"))
+        for name, png, caption in pictures
+    ]
+    table = await export.export_zip(ctx.session, neighbourhood_id, t, ctx.now)
+    replies.append(
+        Reply(t._("The figures as tables (CSV), without personal data."), document=table)
+    )
+    return Answer([*replies, menu.main(ctx)])
