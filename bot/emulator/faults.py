@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from .errors import DEFAULT_FAULT_DESCRIPTIONS, ApiError, too_many_requests
@@ -27,6 +28,15 @@ class _Rule:
 @dataclass
 class _Failure(_Rule):
     error: ApiError
+    rng: random.Random
+    probability: float | None = None  # None: every matching call
+
+    def fires(self) -> bool:
+        """Whether this call fails: always, or by a draw (a call that does not fail is not
+        counted against `times`)."""
+        if self.probability is None:
+            return True
+        return self.rng.random() < self.probability
 
 
 @dataclass
@@ -35,9 +45,14 @@ class _Delay(_Rule):
 
 
 class Faults:
-    """Rules consulted for every Bot API call; each rule fires `times` times (None: always)."""
+    """Rules consulted for every Bot API call; each rule fires `times` times (None: always).
 
-    def __init__(self) -> None:
+    A failure with a `probability` fires on that share of the matching calls, drawn from a
+    seeded random generator so that a test or benchmark sees the same failures every run.
+    """
+
+    def __init__(self, seed: int = 0) -> None:
+        self._random = random.Random(seed)
         self._failures: list[_Failure] = []
         self._delays: list[_Delay] = []
         self._storm_left = 0
@@ -51,7 +66,13 @@ class Faults:
         times: int | None = 1,
         description: str | None = None,
         retry_after: int | None = None,
+        probability: float | None = None,
+        seed: int | None = None,
     ) -> None:
+        """`probability`: fail only that share of the matching calls (`times` then counts
+        the calls that failed); `seed`: this rule's own random sequence."""
+        if probability is not None and not 0.0 <= probability <= 1.0:
+            raise ValueError("probability must be between 0 and 1")
         if status == 429:
             error = too_many_requests(retry_after or 1)
             if description:
@@ -59,7 +80,8 @@ class Faults:
         else:
             text = description or DEFAULT_FAULT_DESCRIPTIONS.get(status, "Internal Server Error")
             error = ApiError(status, text)
-        self._failures.append(_Failure(method.lower(), times, error))
+        rng = random.Random(seed) if seed is not None else self._random
+        self._failures.append(_Failure(method.lower(), times, error, rng, probability))
 
     def delay(self, method: str, seconds: float, *, times: int | None = None) -> None:
         self._delays.append(_Delay(method.lower(), times, seconds))
@@ -75,7 +97,7 @@ class Faults:
 
     def take_failure(self, method: str) -> ApiError | None:
         for rule in self._failures:
-            if rule.matches(method):
+            if rule.matches(method) and rule.fires():
                 rule.consume()
                 return rule.error
         return None

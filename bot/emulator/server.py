@@ -332,11 +332,21 @@ class BotAPIEmulator:
         times: int | None = 1,
         description: str | None = None,
         retry_after: int | None = None,
+        probability: float | None = None,
+        seed: int | None = None,
     ) -> None:
         """The next `times` calls of `method` ("*" = any; None = until cleared) fail with
-        `status` before doing anything."""
+        `status` before doing anything. With `probability`, only that share of the calls
+        fails (a seeded draw: the same calls fail in every run; `seed` picks another
+        sequence), e.g. `emu.fail("sendMessage", 502, times=None, probability=0.1)`."""
         self.faults.fail(
-            method, status, times=times, description=description, retry_after=retry_after
+            method,
+            status,
+            times=times,
+            description=description,
+            retry_after=retry_after,
+            probability=probability,
+            seed=seed,
         )
 
     def delay(self, method: str, seconds: float, *, times: int | None = None) -> None:

@@ -133,3 +133,29 @@ async def test_delay_slows_the_response_but_not_the_effect(
     started = time.monotonic()
     await api("sendMessage", chat_id=1001, text="snel")
     assert time.monotonic() - started < 0.25
+
+
+async def test_fail_with_a_probability_hits_that_share_the_same_way_every_run(
+    emu: BotAPIEmulator, api: RawApi
+) -> None:
+    emu.limits = Limits(enabled=False)
+
+    async def failed_calls(seed: int | None) -> list[int]:
+        emu.clear_faults()
+        emu.fail("sendMessage", 502, times=None, probability=0.25, seed=seed)
+        results = [await api("sendMessage", chat_id=1001, text=str(i)) for i in range(200)]
+        assert all(r["ok"] or error(r) == (502, "Bad Gateway") for r in results)
+        return [i for i, r in enumerate(results) if not r["ok"]]
+
+    first = await failed_calls(seed=7)
+    assert 30 <= len(first) <= 70  # about a quarter of 200
+    assert await failed_calls(seed=7) == first  # seeded: the same calls fail
+    assert await failed_calls(seed=8) != first
+    assert (await api("getMe"))["ok"]  # other methods are not hit
+
+    emu.clear_faults()
+    emu.fail("sendMessage", 500, times=3, probability=0.5, seed=1)  # `times` counts failures
+    results = [await api("sendMessage", chat_id=1001, text="x") for _ in range(40)]
+    assert sum(not r["ok"] for r in results) == 3
+    with pytest.raises(ValueError, match="probability"):
+        emu.fail("sendMessage", 500, probability=1.5)
