@@ -23,7 +23,7 @@ from bot.domain.models import (
 )
 from bot.flows.menu import PREFIX as MENU
 from bot.flows.replies import CAPTION_LIMIT, TEXT_LIMIT, Button, File, Reply, clip
-from bot.i18n import Html, escape
+from bot.i18n import N_, Html, escape
 
 
 async def _initiative(ctx: RenderContext, delivery: Delivery) -> Initiative | None:
@@ -235,36 +235,27 @@ async def _commitment(ctx: RenderContext, delivery: Delivery) -> Commitment | No
     return found if found is not None and found.status is not CommitmentStatus.DONE else None
 
 
-@kind("commitment_due", Category.TASKS)
-async def commitment_due(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+async def _commitment_message(
+    ctx: RenderContext, delivery: Delivery, icon: str, message: str
+) -> Reply | None:
     item = await _commitment(ctx, delivery)
     if item is None or item.due_on is None:
         return None
-    return Reply(
-        "⏰ "
-        + ctx.t._(
-            "Reminder: “{what}” is due on {due}. Update it under Our commitments.",
-            what=item.what,
-            due=ctx.t.day(item.due_on),
-        ),
-        buttons=((Button("🤝 " + ctx.t._("Our commitments"), MENU + "commitments"),),),
-    )
+    text = ctx.t._(message, what=item.what, due=ctx.t.day(item.due_on))
+    button = Button("🤝 " + ctx.t._("Our commitments"), MENU + "commitments")
+    return Reply(Html(f"{icon} {text}"), buttons=((button,),))
+
+
+@kind("commitment_due", Category.TASKS)
+async def commitment_due(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    message = N_("Reminder: “{what}” is due on {due}. Update it under Our commitments.")
+    return await _commitment_message(ctx, delivery, "⏰", message)
 
 
 @kind("commitment_overdue", Category.TASKS)
 async def commitment_overdue(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    item = await _commitment(ctx, delivery)
-    if item is None or item.due_on is None:
-        return None
-    return Reply(
-        "⚠️ "
-        + ctx.t._(
-            "“{what}” was due on {due}. How is it going? Please update it.",
-            what=item.what,
-            due=ctx.t.day(item.due_on),
-        ),
-        buttons=((Button("🤝 " + ctx.t._("Our commitments"), MENU + "commitments"),),),
-    )
+    message = N_("“{what}” was due on {due}. How is it going? Please update it.")
+    return await _commitment_message(ctx, delivery, "⚠️", message)
 
 
 @kind("overdue_summary", Category.TASKS)

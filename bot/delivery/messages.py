@@ -32,6 +32,7 @@ from bot.domain.models import (
 )
 from bot.flows.replies import CAPTION_LIMIT, TEXT_LIMIT, File, Reply, clip
 from bot.i18n import Html, Translator, escape
+from bot.reports.card import WinsCard, wins_card
 
 
 @dataclass(slots=True)
@@ -154,7 +155,10 @@ async def weekly_digest(ctx: RenderContext, delivery: Delivery) -> Reply | None:
         lines.append("• " + t.n_("{n} activity", "{n} activities", counts["actions"]))
     if counts["results"]:
         lines.append("• " + t.n_("{n} result", "{n} results", counts["results"]))
-    return Reply(Html("\n".join(lines)))
+    # The text is the card's caption: four short lines and a name of at most 120 characters.
+    card = WinsCard.of_week(neighbourhood.name, counts, ctx.now, ZoneInfo(neighbourhood.timezone))
+    picture = File("wins.png", data=wins_card(card, t), mime="image/png")
+    return Reply(Html("\n".join(lines)), picture=picture)
 
 
 async def week_counts(

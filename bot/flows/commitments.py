@@ -16,7 +16,7 @@ from bot.flows import menu
 from bot.flows.browse import short
 from bot.flows.replies import Reply
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
-from bot.flows.text_input import clean_text, parse_date
+from bot.flows.text_input import TextStep, clean_text, parse_date
 from bot.i18n import N_, Html, escape
 
 STATUS_NAMES = {
@@ -141,26 +141,17 @@ class Detail(Step):
         return None
 
 
-class Note(Step):
+class Note(TextStep):
     name = "note"
+    question = N_("What is the latest news? At most {limit} characters.")
+    limit = NOTE_LIMIT
 
-    async def show(self, ctx: Context) -> Reply:
-        return Reply(
-            ctx.t._("What is the latest news? At most {limit} characters.", limit=NOTE_LIMIT)
-        )
-
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        value, problem = clean_text(ctx.t, text, NOTE_LIMIT)
-        if problem:
-            return Retry(problem)
+    async def accept(self, ctx: Context, text: str) -> Outcome:
         item = await in_hand(ctx)
         if item is None:
             return Back()
-        commitments.update(ctx.session, item, ctx.person, ctx.now, note=value)
+        commitments.update(ctx.session, item, ctx.person, ctx.now, note=text)
         return Back(note=ctx.t._("Saved."))
-
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type it as a text message.")
 
 
 class NewOrganisation(Step):
@@ -191,21 +182,14 @@ class NewOrganisation(Step):
         return Next("what")
 
 
-class NewWhat(Step):
+class NewWhat(TextStep):
     name = "what"
+    question = N_("What do they promise? At most {limit} characters.")
+    limit = WHAT_LIMIT
 
-    async def show(self, ctx: Context) -> Reply:
-        return Reply(ctx.t._("What do they promise? At most {limit} characters.", limit=WHAT_LIMIT))
-
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        value, problem = clean_text(ctx.t, text, WHAT_LIMIT)
-        if problem:
-            return Retry(problem)
-        ctx.remember(what=value)
+    async def accept(self, ctx: Context, text: str) -> Outcome:
+        ctx.remember(what=text)
         return Next("due")
-
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type it as a text message.")
 
 
 class NewDue(Step):

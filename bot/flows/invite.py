@@ -9,9 +9,9 @@ from bot.domain.models import Role
 from bot.domain.roles import Permission
 from bot.flows import menu
 from bot.flows.replies import Reply
-from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Retry, Step
-from bot.flows.text_input import clean_text
-from bot.i18n import Html, escape
+from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Step
+from bot.flows.text_input import TextStep
+from bot.i18n import N_, Html, escape
 
 
 class InviteRole(Step):
@@ -42,20 +42,13 @@ class InviteRole(Step):
         return await make_link(ctx, Role.COORDINATOR, None)
 
 
-class OrganisationName(Step):
+class OrganisationName(TextStep):
     name = "organisation"
+    question = N_("What is the name of the organisation?")
+    limit = 120
 
-    async def show(self, ctx: Context) -> Reply:
-        return Reply(ctx.t._("What is the name of the organisation?"))
-
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        value, problem = clean_text(ctx.t, text, 120)
-        if problem:
-            return Retry(problem)
-        return await make_link(ctx, Role.PARTNER, value)
-
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type it as a text message.")
+    async def accept(self, ctx: Context, text: str) -> Outcome:
+        return await make_link(ctx, Role.PARTNER, text)
 
 
 async def make_link(ctx: Context, role: Role, organisation_name: str | None) -> Outcome:

@@ -15,7 +15,7 @@ from bot.flows.browse import short
 from bot.flows.propose import describe
 from bot.flows.replies import Reply
 from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Retry, Step
-from bot.flows.text_input import clean_text, parse_number
+from bot.flows.text_input import TextStep, parse_number
 from bot.i18n import N_, Html
 
 STATUS_NAMES = {
@@ -140,28 +140,17 @@ class ConfirmWithdraw(Step):
         return Back() if action in ("yes", "no") else None
 
 
-class UpdateText(Step):
+class UpdateText(TextStep):
     name = "update_text"
+    question = N_(
+        "What is the news? Your supporters and participants will hear it. "
+        "At most {limit} characters."
+    )
+    limit = UPDATE_LIMIT
 
-    async def show(self, ctx: Context) -> Reply:
-        t = ctx.t
-        return Reply(
-            Html(
-                t._("What is the news? Your supporters and participants will hear it.")
-                + "\n"
-                + t._("At most {limit} characters.", limit=UPDATE_LIMIT)
-            )
-        )
-
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        value, problem = clean_text(ctx.t, text, UPDATE_LIMIT)
-        if problem:
-            return Retry(problem)
-        ctx.remember(update_text=value, update_photo=None)
+    async def accept(self, ctx: Context, text: str) -> Outcome:
+        ctx.remember(update_text=text, update_photo=None)
         return Next("update_photo")
-
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type the news as a text message.")
 
 
 class UpdatePhoto(Step):

@@ -19,8 +19,8 @@ from bot.flows import menu
 from bot.flows.browse import short
 from bot.flows.replies import Reply
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Retry, Step
-from bot.flows.text_input import clean_text, parse_number
-from bot.i18n import Html
+from bot.flows.text_input import TextStep, parse_number
+from bot.i18n import N_, Html
 
 RESULT_LIMIT = 600
 WHOLE = "all"
@@ -76,21 +76,14 @@ class ChooseInitiative(Step):
         return Next("what")
 
 
-class What(Step):
+class What(TextStep):
     name = "what"
+    question = N_("What was achieved? At most {limit} characters.")
+    limit = RESULT_LIMIT
 
-    async def show(self, ctx: Context) -> Reply:
-        return Reply(ctx.t._("What was achieved? At most {limit} characters.", limit=RESULT_LIMIT))
-
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        value, problem = clean_text(ctx.t, text, RESULT_LIMIT)
-        if problem:
-            return Retry(problem)
-        ctx.remember(text=value)
+    async def accept(self, ctx: Context, text: str) -> Outcome:
+        ctx.remember(text=text)
         return Next("number")
-
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type it as a text message.")
 
 
 class Number(Step):

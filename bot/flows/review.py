@@ -19,9 +19,9 @@ from bot.flows import menu
 from bot.flows.browse import short
 from bot.flows.propose import describe
 from bot.flows.replies import Reply
-from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
-from bot.flows.text_input import clean_text
-from bot.i18n import Html
+from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Step
+from bot.flows.text_input import TextStep
+from bot.i18n import N_, Html
 
 
 def refusal(ctx: Context) -> Html:
@@ -124,17 +124,16 @@ class Proposal(Step):
         return None
 
 
-class ReasonStep(Step):
+class ReasonStep(TextStep):
     """A reason (rejecting) or a question (asking for changes), sent to the proposer."""
 
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        value, problem = clean_text(ctx.t, text, review.REASON_LIMIT)
-        if problem:
-            return Retry(problem)
+    limit = review.REASON_LIMIT
+
+    async def accept(self, ctx: Context, text: str) -> Outcome:
         item = await reviewable(ctx)
         if item is None:
             return Back(to="queue", note=ctx.t._("Someone has already decided on this proposal."))
-        self.decide(ctx, item, value)
+        self.decide(ctx, item, text)
         await outbox.enqueue(ctx.session, [decision_message(item, self.name)], now=ctx.now)
         return Back(
             to="queue", note=ctx.t._("Sent to the proposer of “{title}”.", title=item.title)
@@ -143,15 +142,10 @@ class ReasonStep(Step):
     def decide(self, ctx: Context, item: Initiative, text: str) -> None:
         raise NotImplementedError
 
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type it as a text message.")
-
 
 class AskChanges(ReasonStep):
     name = "changes"
-
-    async def show(self, ctx: Context) -> Reply:
-        return Reply(ctx.t._("What should the proposer change? They can edit and send it again."))
+    question = N_("What should the proposer change? They can edit and send it again.")
 
     def decide(self, ctx: Context, item: Initiative, text: str) -> None:
         review.ask_changes(ctx.session, item, ctx.person, text, ctx.now)
@@ -159,11 +153,7 @@ class AskChanges(ReasonStep):
 
 class Reject(ReasonStep):
     name = "reject"
-
-    async def show(self, ctx: Context) -> Reply:
-        return Reply(
-            ctx.t._("Why is the proposal not approved? The proposer will read your reason.")
-        )
+    question = N_("Why is the proposal not approved? The proposer will read your reason.")
 
     def decide(self, ctx: Context, item: Initiative, text: str) -> None:
         review.reject(ctx.session, item, ctx.person, text, ctx.now)

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import ClassVar
 
+from bot.flows.replies import Reply
+from bot.flows.steps import Context, Outcome, Retry, Step
 from bot.i18n import Html, Translator
 
 _DATE = re.compile(r"^\s*(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4})\s*$")
@@ -56,3 +59,30 @@ def parse_date(t: Translator, text: str, *, not_before: date) -> tuple[date | No
     if value < not_before:
         return None, t._("That date has passed. Please choose a later date.")
     return value, None
+
+
+class TextStep(Step):
+    """A question answered with text within `limit` characters.
+
+    Subclasses give the question (an N_() msgid that may use {limit}) and say
+    what to do with the answer in `accept`; empty and overlong answers are
+    refused with a hint before `accept` sees them.
+    """
+
+    question: ClassVar[str]
+    limit: ClassVar[int]
+
+    async def show(self, ctx: Context) -> Reply:
+        return Reply(ctx.t._(self.question, limit=self.limit))
+
+    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+        value, problem = clean_text(ctx.t, text, self.limit)
+        if problem:
+            return Retry(problem)
+        return await self.accept(ctx, value)
+
+    async def accept(self, ctx: Context, text: str) -> Outcome:
+        raise NotImplementedError
+
+    def hint(self, ctx: Context) -> Html:
+        return ctx.t._("Please type it as a text message.")
