@@ -1,0 +1,110 @@
+"""`python -m bench`: conversation steps per second of Wijkbot against a bare aiogram bot.
+
+Run from the repository root. See `python -m bench --help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .databases import BENCH_DATABASE, DEFAULT_POSTGRES_URL, POSTGRES_URL_SETTING
+from .errors import BenchError
+from .harness import Options, run
+
+DESCRIPTION = f"""\
+Measure conversation steps per second (a resident's message or button press and the bot's
+answer to it) through Wijkbot's real aiogram runtime against the local Bot API emulator:
+N residents at once, each going through the 4 onboarding steps (/start, language, buurt,
+consent), in all five languages. Wijkbot runs as `python -m bot run`, a separate process, on
+a fresh SQLite file and on a scratch PostgreSQL database. Each figure is a ratio against a
+bare aiogram echo bot (bench/echo_bot.py) measured in the same run: on a shared machine only
+same-run ratios mean anything. The emulator's rate limits are off: this measures the bot's
+processing capacity, not Telegram's flood control.
+
+PostgreSQL: the database `{BENCH_DATABASE}` is created (dropped first if left over) on the
+server named by {POSTGRES_URL_SETTING} (default {DEFAULT_POSTGRES_URL}) and dropped
+afterwards; no other database is touched. An unreachable server skips those figures.
+"""
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def parser() -> argparse.ArgumentParser:
+    result = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Exit codes: 0 measured (whether or not the goal is met), 1 a run failed.",
+    )
+    result.add_argument(
+        "--residents", type=_positive, default=200, help="residents at once (default 200)"
+    )
+    result.add_argument(
+        "--rounds",
+        type=_positive,
+        default=2,
+        help="measured rounds per bot; the best throughput counts (default 2)",
+    )
+    result.add_argument(
+        "--warmup", type=_positive, default=5, help="residents of the unmeasured warm-up (5)"
+    )
+    result.add_argument(
+        "--step-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="longest wait for one answer before the run fails (default 30)",
+    )
+    result.add_argument(
+        "--json",
+        type=Path,
+        metavar="PATH",
+        help="also write the figures as JSON, e.g. bench/results/onboarding.json (git-ignored)",
+    )
+    result.add_argument("--no-postgresql", action="store_true", help="measure SQLite only")
+    result.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="run Wijkbot under cProfile and write DIR/wijkbot-<db>.prof "
+        "(slows Wijkbot down: for finding hotspots, not for figures)",
+    )
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    options = Options(
+        residents=args.residents,
+        rounds=args.rounds,
+        warmup=args.warmup,
+        step_timeout=args.step_timeout,
+        postgresql=not args.no_postgresql,
+        profile_dir=args.profile,
+    )
+    try:
+        report = asyncio.run(run(options))
+    except BenchError as exc:
+        print(f"bench: failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    print(report.table())
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
