@@ -29,7 +29,9 @@ class RunningClock(ManualClock):
     def __init__(self, start: datetime | None = None) -> None:
         super().__init__(start or datetime.now(UTC))
         self._since = time.monotonic()
-        self._jumps: list[tuple[float, timedelta]] = [(0.0, self.offset)]
+        # (real second of the jump, offset from then on, sandbox moment it jumped to)
+        start_offset = (0.0, self.offset, datetime.min.replace(tzinfo=UTC))
+        self._jumps: list[tuple[float, timedelta, datetime]] = [start_offset]
 
     def now(self) -> datetime:
         return super().now() + timedelta(seconds=time.monotonic() - self._since)
@@ -43,14 +45,20 @@ class RunningClock(ManualClock):
         if delta < timedelta(0):
             raise ValueError("the sandbox clock only moves forward")
         super().advance(delta)
-        # Stamped from the whole second, since the emulator's dates are whole seconds.
-        self._jumps.append((float(int(time.time())), self.offset))
-        return self.now()
+        # From the whole second on, since the emulator's dates are whole seconds.
+        landed = self.now()
+        self._jumps.append((float(int(time.time())), self.offset, landed))
+        return landed
 
     def at_real(self, epoch: float) -> datetime:
-        """The sandbox time at real moment `epoch` (seconds since 1970)."""
-        index = bisect.bisect_right([at for at, _ in self._jumps], epoch) - 1
-        return datetime.fromtimestamp(epoch, UTC) + self._jumps[max(index, 0)][1]
+        """The sandbox time at real moment `epoch` (seconds since 1970).
+
+        Never before the jump in force then: a message sent right after "next
+        Monday 09:00" has a date rounded down, and must not show 08:59.
+        """
+        index = bisect.bisect_right([jump[0] for jump in self._jumps], epoch) - 1
+        _, offset, landed = self._jumps[max(index, 0)]
+        return max(datetime.fromtimestamp(epoch, UTC) + offset, landed)
 
 
 def next_monday_morning(now: datetime, zone: ZoneInfo) -> datetime:

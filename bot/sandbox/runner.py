@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +36,8 @@ async def run_sandbox(
     start: datetime | None = None,
 ) -> None:
     """Run until `stop` is set; `ready(url)` is called once the page can be opened."""
+    # The scheduler reports every sweep; here the inspector shows what matters.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     async with Sandbox(data, start) as sandbox:
         runner, url = await serve(sandbox, port)
         try:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain.models import Delivery, Person
+from bot.domain.models import Delivery, DeliveryStatus, Person
 from bot.emulator import ApiCall, BotAPIEmulator, SentMessage, SimulatedUser, StoredFile
 from bot.sandbox.cast import Character
 from bot.sandbox.clock import JUMPS, RunningClock
@@ -26,6 +26,7 @@ MAX_CALLS = 200
 MAX_DELIVERIES = 100
 _SHORT = 120
 _MEDIA_KINDS = ("photo", "document", "sticker", "voice", "video", "animation", "audio")
+WAITING = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)  # rows with a next attempt
 _SAFE_LINK = ("https://", "http://", "tg://", "mailto:")
 
 
@@ -71,6 +72,10 @@ class Times:
     def local(self, moment: datetime, pattern: str = "%H:%M") -> str:
         return moment.astimezone(self.zone).strftime(pattern)
 
+    def moment(self, moment: datetime | None) -> str | None:
+        """Day and time to the second, for the outbox."""
+        return self.local(moment, "%a %H:%M:%S") if moment else None
+
     def real(self, epoch: float, pattern: str = "%H:%M") -> str:
         """A real timestamp (the emulator's), shown as the sandbox time it happened at."""
         return self.local(self.clock.at_real(epoch), pattern)
@@ -105,19 +110,21 @@ async def deliveries(sessions: async_sessionmaker[AsyncSession], times: Times) -
             .order_by(Delivery.id.desc())
             .limit(MAX_DELIVERIES)
         )
-        return [
-            {
-                "id": row.id,
-                "kind": row.kind,
-                "recipient": name,
-                "status": row.status.value,
-                "attempts": row.attempts,
-                "next_attempt": times.local(row.next_attempt_at, "%a %H:%M:%S"),
-                "sent": times.local(row.sent_at, "%a %H:%M:%S") if row.sent_at else None,
-                "last_error": row.last_error,
-            }
-            for row, name in rows.all()
-        ]
+        return [_delivery(row, name, times) for row, name in rows.all()]
+
+
+def _delivery(row: Delivery, recipient: str, times: Times) -> dict[str, Any]:
+    waiting = row.status in WAITING
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "recipient": recipient,
+        "status": row.status.value,
+        "attempts": row.attempts,
+        "next_attempt": times.moment(row.next_attempt_at) if waiting else None,
+        "sent": times.moment(row.sent_at),
+        "last_error": row.last_error,
+    }
 
 
 # -- messages -------------------------------------------------------------------------------

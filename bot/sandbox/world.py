@@ -1,6 +1,6 @@
 """`Sandbox`: the emulator, the real bot, a SQLite database and the cast, in one process.
 
-The bot is the same `AiogramRuntime` that `wijkbot run` starts; it polls the
+The bot is the same runtime that `wijkbot run` starts (on aiogram); it polls the
 local Bot API emulator over HTTP with a made-up token, so nothing here needs
 Telegram, a token or the internet. The page (bot/sandbox/web.py) only drives
 the emulator's simulated people and reads what the bot did.
@@ -24,7 +24,7 @@ from bot.app import App, build_app
 from bot.config import SUPPORTED_LOCALES, Settings, load_settings
 from bot.domain import db, invites, neighbourhoods
 from bot.emulator import BotAPIEmulator, SimulatedUser
-from bot.handlers.aiogram import AiogramRuntime
+from bot.handlers.runtime import TelegramRuntime
 from bot.jobs.scheduler import run_sweep
 from bot.jobs.sweeps import SWEEPS
 from bot.sandbox import demo
@@ -59,7 +59,7 @@ class Sandbox:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._app: App | None = None
-        self._runtime: AiogramRuntime | None = None
+        self._runtime: TelegramRuntime | None = None
         self.neighbourhood_id = 0
         self.zone = ZoneInfo("Europe/Amsterdam")
 
@@ -77,7 +77,7 @@ class Sandbox:
         await self._load_example()
         for character in CAST:
             self._add(character)
-        self._runtime = AiogramRuntime(self._app)
+        self._runtime = TelegramRuntime(self._app)
         self._stop.clear()
         self._task = asyncio.create_task(self._runtime.run(self._stop))
         await self._until_polling()

@@ -118,11 +118,19 @@ function cell(text, className) {
 function renderInspector(data) {
   $("#polls").textContent = `(Not listed: ${data.polls} getUpdates long polls.)`;
   $("#calls").replaceChildren(...data.calls.map((call) => {
-    const row = el("tr", call.ok ? "ok" : "error");
-    const params = Object.entries(call.params).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
-    row.append(cell(call.n), cell(call.time), cell(call.method, "method"),
-      cell(params.join("\n"), "params"), cell(call.ok ? call.result : call.error));
-    return row;
+    const item = el("li", call.ok ? "call" : "call error");
+    const head = el("div", "head");
+    const answer = call.ok ? `→ ${call.result}` : `✗ ${call.error}`;
+    head.append(el("span", "n", `#${call.n}`), el("span", "time", call.time),
+      el("span", "method", call.method), el("span", "answer", answer));
+    const params = el("dl", "params");
+    for (const [key, value] of Object.entries(call.params)) {
+      const shown = el("dd", "", typeof value === "string" ? value : JSON.stringify(value));
+      shown.dir = "auto";
+      params.append(el("dt", "", key), shown);
+    }
+    item.append(head, params);
+    return item;
   }));
   $("#outbox").replaceChildren(...data.deliveries.map((d) => {
     const row = el("tr", `status-${d.status}`);

@@ -92,7 +92,7 @@ function inlineKeyboard(message, press) {
 }
 
 export function messageElement(message, press) {
-  const item = el("li", `msg ${message.from}${message.deleted ? " deleted" : ""}`);
+  const item = el("li", `msg from-${message.from}${message.deleted ? " deleted" : ""}`);
   item.dataset.id = message.id;
   const bubble = el("div", "bubble");
   bubble.dir = "auto";
