@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.models import ConversationState, Identity, Person
+from bot.domain.models import ConversationState, Identity, Person, RoleGrant
 
 PRIVACY_VERSION = "2026-1"
 
@@ -25,16 +25,28 @@ class Contact:
     language_code: str | None = None
 
 
+@dataclass(slots=True)
+class Recognised:
+    person: Person
+    state: ConversationState
+    is_new: bool
+    has_roles: bool  # whether loading their role grants is worth a query
+
+
+SEEN_EVERY = timedelta(minutes=15)  # last_seen_at is coarse: no write on every message
+
+
 async def recognise(
     session: AsyncSession, contact: Contact, *, now: datetime, locale: str
-) -> tuple[Person, ConversationState, bool]:
+) -> Recognised:
     """The person behind `contact` with their conversation state; created on first contact.
 
-    One query for a known person. Returns (person, state, is_new).
+    One query for a known person, and no write unless something changed.
     """
+    has_roles = exists().where(RoleGrant.person_id == Person.id)
     row = (
         await session.execute(
-            select(Person, ConversationState)
+            select(Person, ConversationState, has_roles)
             .join(Identity, Identity.person_id == Person.id)
             .outerjoin(ConversationState, ConversationState.person_id == Person.id)
             .where(Identity.messenger == contact.messenger)
@@ -42,14 +54,15 @@ async def recognise(
         )
     ).first()
     if row is not None:
-        person, state = row
-        person.last_seen_at = now
+        person, state, with_roles = row
+        if now - person.last_seen_at > SEEN_EVERY:
+            person.last_seen_at = now
         if person.unreachable_at is not None:
             person.unreachable_at = None  # they wrote to us, so they have unblocked the bot
         if state is None:
             state = ConversationState(person_id=person.id, data={}, version=0, updated_at=now)
             session.add(state)
-        return person, state, False
+        return Recognised(person, state, is_new=False, has_roles=bool(with_roles))
 
     person = Person(
         first_name=contact.first_name[:64],
@@ -70,7 +83,7 @@ async def recognise(
     await session.flush()
     state = ConversationState(person_id=person.id, data={}, version=0, updated_at=now)
     session.add(state)
-    return person, state, True
+    return Recognised(person, state, is_new=True, has_roles=False)
 
 
 def give_consent(person: Person, now: datetime) -> None:

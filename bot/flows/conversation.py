@@ -23,7 +23,7 @@ from bot.flows import menu
 from bot.flows.commands import Commands
 from bot.flows.events import Event, Kind
 from bot.flows.replies import Answer, Reply
-from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry
+from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, WorkingState
 from bot.i18n import Html, pick_locale, translator
 
 TRAIL = "_trail"
@@ -41,17 +41,18 @@ class Conversation:
     async def handle(self, session: AsyncSession, contact: people.Contact, event: Event) -> Answer:
         now = self.clock.now()
         guess = pick_locale(contact.language_code, self.settings.default_locale)
-        person, state, is_new = await people.recognise(session, contact, now=now, locale=guess)
+        seen = await people.recognise(session, contact, now=now, locale=guess)
+        person, state = seen.person, seen.state
         ctx = Context(
             session=session,
             person=person,
-            state=state,
+            state=WorkingState.of(state),
             t=translator(person.locale),
             now=now,
             settings=self.settings,
             event=event,
             flow=self.flows.get(state.flow or ""),
-            grants=[] if is_new else await roles.grants_of(session, person.id),
+            grants=await roles.grants_of(session, person.id) if seen.has_roles else [],
             bot_username=self.bot_username,
         )
         try:
@@ -61,7 +62,7 @@ class Conversation:
             refusal = ctx.t._("Sorry, you are not allowed to do that.")
             answer = Answer([Reply(refusal)], notice=refusal)
         if not ctx.forgotten:
-            state.updated_at = now
+            ctx.state.save(state, now)
         return answer
 
     async def _route(self, ctx: Context) -> Answer:

@@ -25,13 +25,41 @@ if TYPE_CHECKING:
     from bot.domain.models import ConversationState, Person, RoleGrant
 
 
+@dataclass(slots=True)
+class WorkingState:
+    """Where the person is, while an event is handled; written to the database once, at the end.
+
+    (Changing the mapped row step by step would make every query on the way
+    flush it again.)
+    """
+
+    flow: str | None
+    step: str | None
+    data: dict[str, Any]
+    version: int
+
+    @classmethod
+    def of(cls, stored: ConversationState) -> WorkingState:
+        return cls(stored.flow, stored.step, dict(stored.data or {}), stored.version)
+
+    def save(self, stored: ConversationState, now: datetime) -> None:
+        if (stored.flow, stored.step, stored.data, stored.version) != (
+            self.flow,
+            self.step,
+            self.data,
+            self.version,
+        ):
+            stored.flow, stored.step, stored.data = self.flow, self.step, self.data
+            stored.version, stored.updated_at = self.version, now
+
+
 @dataclass
 class Context:
     """Everything a step may use while it handles one event."""
 
     session: AsyncSession
     person: Person
-    state: ConversationState
+    state: WorkingState
     t: Translator
     now: datetime
     settings: Settings
