@@ -37,7 +37,10 @@ class Leadership:
             connection = await self.engine.connect()
             if await try_leader_lock(connection):
                 await connection.commit()
-                self._connection = connection
+                if self.engine.dialect.name == "postgresql":
+                    self._connection = connection  # the lock lives as long as this connection
+                else:
+                    await connection.close()  # nothing to hold: don't keep a pooled connection
                 event(log, "leader.acquired")
                 return True
             await connection.close()
