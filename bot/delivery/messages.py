@@ -26,9 +26,11 @@ from bot.domain.models import (
     InitiativeStatus,
     Neighbourhood,
     Person,
+    ProgressUpdate,
     Result,
     Signup,
     SignupStatus,
+    Support,
 )
 from bot.flows.replies import CAPTION_LIMIT, TEXT_LIMIT, File, Reply, clip
 from bot.i18n import Html, Translator, escape
@@ -155,10 +157,32 @@ async def weekly_digest(ctx: RenderContext, delivery: Delivery) -> Reply | None:
         lines.append("• " + t.n_("{n} activity", "{n} activities", counts["actions"]))
     if counts["results"]:
         lines.append("• " + t.n_("{n} result", "{n} results", counts["results"]))
-    # The text is the card's caption: four short lines and a name of at most 120 characters.
+    if Category.UPDATES.value in ctx.person.opt_outs:
+        # News of followed initiatives comes here, not one message at a time.
+        titles = await followed_news(ctx.session, ctx.person.id, ctx.now - timedelta(days=7))
+        if titles:
+            news = t.n_(
+                "News from {n} initiative you follow:",
+                "News from {n} initiatives you follow:",
+                len(titles),
+            )
+            lines.append("• " + news + " " + escape(", ".join(titles[:3])))
+    # The text is the card's caption: a few short lines and a name of at most 120 characters.
     card = WinsCard.of_week(neighbourhood.name, counts, ctx.now, ZoneInfo(neighbourhood.timezone))
     picture = File("wins.png", data=wins_card(card, t), mime="image/png")
     return Reply(Html("\n".join(lines)), picture=picture)
+
+
+async def followed_news(session: AsyncSession, person_id: int, since: datetime) -> list[str]:
+    """Titles of initiatives the person supports that posted an update since `since`."""
+    rows = await session.scalars(
+        select(Initiative.title)
+        .join(Support, Support.initiative_id == Initiative.id)
+        .join(ProgressUpdate, ProgressUpdate.initiative_id == Initiative.id)
+        .where(Support.person_id == person_id, ProgressUpdate.created_at > since)
+        .distinct()
+    )
+    return [clip(title, 40) for title in rows]
 
 
 async def week_counts(

@@ -189,3 +189,31 @@ async def test_people_who_joined_are_thanked_after_the_activity(
     assert await sweep(app, finished_actions) == 0
     clock.set(START + timedelta(days=5))
     assert await sweep(app, finished_actions) == 0
+
+
+async def test_news_of_followed_initiatives_comes_in_the_digest_when_chosen(
+    app: App, clock: ManualClock
+) -> None:
+    from bot.domain.models import ProgressUpdate, Support
+    from tests.factories import initiative
+
+    monday = datetime(2026, 3, 9, 8, 30, tzinfo=UTC)  # 09:30 in Amsterdam
+    lead, fan = await resident(app, 80), await resident(app, 81, locale="en")
+    garden = await initiative(app, lead, "Garden")
+    async with app.sessions.begin() as session:
+        session.add(Support(initiative_id=garden.id, person_id=fan.id, created_at=clock.now()))
+        session.add(
+            ProgressUpdate(initiative_id=garden.id, text="Tomatoes!", created_at=clock.now())
+        )
+        stored = await session.get(Person, fan.id)
+        assert stored is not None
+        stored.opt_outs = ["updates"]
+    clock.set(monday)
+    assert await sweep(app, weekly_digest) == 2
+    async with app.sessions() as session:
+        delivery = await session.scalar(select(Delivery).where(Delivery.person_id == fan.id))
+        person = await session.get(Person, fan.id)
+        assert delivery is not None and person is not None
+        context = RenderContext(session, person, translator("en"), app.settings.zone, clock.now())
+        reply = await KINDS["weekly_digest"].render(context, delivery)
+    assert reply is not None and "News from 1 initiative you follow: Garden" in reply.text
