@@ -101,7 +101,9 @@ def calls(emulator: BotAPIEmulator, times: Times) -> dict[str, Any]:
     }
 
 
-async def deliveries(sessions: async_sessionmaker[AsyncSession], times: Times) -> list[dict]:
+async def deliveries(
+    sessions: async_sessionmaker[AsyncSession], times: Times
+) -> list[dict[str, Any]]:
     """The newest rows of the outbox, with their recipient's name."""
     async with sessions() as session:
         rows = await session.execute(
@@ -228,5 +230,5 @@ def _short(value: Any) -> Any:
     elif isinstance(value, dict | list):
         text = json.dumps(value, ensure_ascii=False, default=str)
     else:
-        text = f"<{type(value).__name__}>"
+        text = repr(value)  # e.g. an uploaded file: UploadedFile('card.png', 67 bytes)
     return text if len(text) <= _SHORT else text[: _SHORT - 1] + "…"

@@ -66,6 +66,13 @@ class Sandbox:
     # -- lifecycle -----------------------------------------------------------------------
 
     async def start(self) -> None:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()  # whatever did start (the emulator, the bot) stops again
+            raise
+
+    async def _start(self) -> None:
         folder = self._data
         if folder is None:
             self._temporary = tempfile.TemporaryDirectory(prefix="wijkbot-sandbox-")
@@ -90,6 +97,7 @@ class Sandbox:
             self._task = None
         if self._app is not None:
             await self._app.close()
+            self._app = None
         await self.emulator.stop()
         if self._temporary is not None:
             self._temporary.cleanup()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot.domain.models import Identity, Person, Role, RoleGrant
 from bot.emulator import make_png
+from bot.emulator.wire import UploadedFile
 from bot.i18n import LANGUAGE_NAMES, translator
 from bot.jobs.sweeps import SWEEPS
 from bot.sandbox import Sandbox
@@ -248,3 +249,45 @@ async def test_changes_are_announced_as_server_sent_events(client: TestClient) -
     announced = await asyncio.wait_for(response.content.readuntil(b"\n\n"), 3)
     assert announced == b"data: change\n\n"
     response.close()
+
+
+async def test_edited_and_deleted_messages_are_marked(client: TestClient, sandbox: Sandbox) -> None:
+    await post(client, f"/api/chats/{JAN}/send", {"text": "/start"})
+    chat = await chat_until(client, JAN, lambda c: bool(bot_texts(c)))
+    question = chat["messages"][-1]
+    await sandbox.emulator.invoke(
+        "editMessageText", {"chat_id": JAN, "message_id": question["id"], "text": "Nieuw"}
+    )
+    edited = (await chat_until(client, JAN, lambda c: c["messages"][-1]["edited"]))["messages"]
+    assert (edited[-1]["text"], edited[-1]["buttons"]) == ("Nieuw", [])
+    await sandbox.emulator.invoke("deleteMessage", {"chat_id": JAN, "message_id": question["id"]})
+    chat = await chat_until(client, JAN, lambda c: c["messages"][-1]["deleted"])
+    assert bot_texts(chat) == []  # the page still shows it, struck through
+
+
+async def test_a_picture_from_the_bot_is_shown_with_its_caption(
+    client: TestClient, sandbox: Sandbox
+) -> None:
+    card = make_png(8, 6)
+    await post(client, f"/api/chats/{JAN}/send", {"text": "/start"})  # the bot may write now
+    await sandbox.emulator.invoke(
+        "sendPhoto",
+        {
+            "chat_id": JAN,
+            "photo": UploadedFile("card.png", card, "image/png"),
+            "caption": "<b>Wins</b> of the week",
+            "parse_mode": "HTML",
+        },
+        source="http",
+    )
+    chat = await chat_until(client, JAN, lambda c: c["messages"][-1]["kind"] == "photo")
+    sent = chat["messages"][-1]
+    assert (sent["text"], sent["entities"]) == (
+        "Wins of the week",
+        [{"type": "bold", "offset": 0, "length": 4}],
+    )
+    assert await (await client.get(sent["media"]["url"])).read() == card
+    inspector = await (await client.get("/api/inspector")).json()
+    [call] = [c for c in inspector["calls"] if c["method"] == "sendPhoto"]
+    assert call["params"]["photo"] == f"UploadedFile('card.png', {len(card)} bytes)"
+    assert call["result"] == f"message #{sent['id']}"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from bot.emulator import make_png
 from bot.i18n import LANGUAGE_NAMES, translator
 from bot.sandbox.demo import WELCOME
 
@@ -142,6 +143,13 @@ class ChatPage:
         expect(self.messages.locator(".from-person").last).to_contain_text(text)
         return self
 
+    def send_photo(self, picture: bytes, name: str = "photo.png") -> ChatPage:
+        """Attach a picture with the paper clip; the text typed so far is its caption."""
+        upload = {"name": name, "mimeType": "image/png", "buffer": picture}
+        self.page.locator("#photo").set_input_files(files=[upload])
+        expect(self.messages.locator(".from-person img.photo").last).to_be_visible()
+        return self
+
     def press(self, label: str) -> ChatPage:
         """Press the newest inline button with exactly this label."""
         self.messages.get_by_role("button", name=label, exact=True).last.click()
@@ -223,6 +231,10 @@ def test_typed_text_stays_text_and_arabic_reads_right_to_left(sandbox: SandboxPa
     assert noor.messages.locator("img, b, i").count() == 0
     assert sandbox.page.locator("#people .name").last.inner_text() == "<i>Noor</i>"
     assert sandbox.page.title() == "Wijkbot sandbox"
+
+    noor.send_photo(make_png(64, 48))
+    photo = noor.messages.locator(".from-person img.photo").last
+    assert photo.evaluate("image => [image.naturalWidth, image.naturalHeight]") == [64, 48]
 
 
 def test_the_coordinator_arrives_through_an_invite(sandbox: SandboxPage) -> None:

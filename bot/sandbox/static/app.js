@@ -5,6 +5,9 @@ import { el, messageElement } from "./render.js";
 const $ = (selector) => document.querySelector(selector);
 const state = { current: null, lastToast: null, busy: false, again: false, clock: null };
 
+const say = (text) => ($("#status").textContent = text);
+
+// The JSON answer, or null after telling the visitor what went wrong.
 async function api(path, body) {
   const options = {};
   if (body instanceof Blob) Object.assign(options, { method: "POST", body });
@@ -15,18 +18,20 @@ async function api(path, body) {
       body: JSON.stringify(body),
     });
   }
-  const response = await fetch(path, options);
-  const data = await response.json();
-  if (!response.ok) {
-    $("#status").textContent = data.error;
-    throw new Error(data.error);
+  try {
+    const response = await fetch(path, options);
+    const data = await response.json();
+    if (response.ok) return data;
+    say(data.error);
+  } catch {
+    say("The sandbox does not answer: is `wijkbot sandbox` still running?");
   }
-  return data;
+  return null;
 }
 
-async function act(path, body) {
-  $("#status").textContent = "";
-  await api(`/api/chats/${state.current}/${path}`, body);
+function act(path, body) {
+  say("");
+  return api(`/api/chats/${state.current}/${path}`, body);
 }
 
 // -- rendering ------------------------------------------------------------------------
@@ -147,12 +152,12 @@ async function refresh() {
   state.busy = true;
   try {
     const chat = state.current ? api(`/api/chats/${state.current}`) : null;
-    const [people, clock, inspector] = await Promise.all(
-      [api("/api/people"), api("/api/clock"), api("/api/inspector")]);
-    renderPeople(people.people);
-    renderClock(clock);
-    renderInspector(inspector);
-    if (chat) renderChat(await chat);
+    const [people, clock, inspector, shown] = await Promise.all(
+      [api("/api/people"), api("/api/clock"), api("/api/inspector"), chat]);
+    if (people) renderPeople(people.people);
+    if (clock) renderClock(clock);
+    if (inspector) renderInspector(inspector);
+    if (shown) renderChat(shown);
   } finally {
     state.busy = false;
     if (state.again) { state.again = false; refresh(); }
@@ -174,17 +179,16 @@ const press = (messageId, data) => act("press", { message_id: messageId, data })
 
 async function jumpTo(name) {
   const result = await api("/api/clock", { jump: name });
+  if (!result) return;
   const added = Object.values(result.enqueued).reduce((a, b) => a + b, 0);
-  $("#status").textContent = `Now ${result.local}: the sweeps added ${added} message(s) to the outbox.`;
+  say(`Now ${result.local}: the sweeps added ${added} message(s) to the outbox.`);
   await refresh();
 }
 
 $("#compose").addEventListener("submit", async (event) => {
   event.preventDefault();
   const input = $("#text");
-  if (!input.value.trim()) return;
-  await act("send", { text: input.value });
-  input.value = "";
+  if (input.value.trim() && (await act("send", { text: input.value }))) input.value = "";
 });
 
 $("#start").addEventListener("click", () => act("send", { text: "/start" }));
@@ -193,15 +197,16 @@ $("#photo").addEventListener("change", async (event) => {
   const [file] = event.target.files;
   if (!file) return;
   const caption = encodeURIComponent($("#text").value);
-  await api(`/api/chats/${state.current}/photo?caption=${caption}`, file);
+  const sent = await api(`/api/chats/${state.current}/photo?caption=${caption}`, file);
   event.target.value = "";
-  $("#text").value = "";
+  if (sent) $("#text").value = "";
 });
 
 $("#add-person").addEventListener("submit", async (event) => {
   event.preventDefault();
   const field = (name) => event.target.elements.namedItem(name);
   const person = await api("/api/people", { name: field("name").value, language: field("language").value });
+  if (!person) return;
   field("name").value = "";
   await openChat(person.id);
 });
@@ -217,7 +222,8 @@ for (const tab of document.querySelectorAll(".tabs button")) {
 
 setInterval(tick, 1000);
 new EventSource("/api/events").onmessage = () => refresh();
-api("/api/people").then(({ people }) => {
+api("/api/people").then((answer) => {
+  if (!answer) return;
   const wanted = Number(location.hash.slice(1));
-  openChat(people.some((p) => p.id === wanted) ? wanted : people[0].id);
+  openChat(answer.people.some((p) => p.id === wanted) ? wanted : answer.people[0].id);
 });
