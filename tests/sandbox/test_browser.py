@@ -164,17 +164,23 @@ class ChatPage:
         return self.messages.locator(".from-bot:not(.deleted)")
 
     def wait_for(self, text: str) -> ChatPage:
-        """Wait until the bot's newest message says `text`."""
-        expect(self.bot_messages().last.locator(".text")).to_contain_text(text)
+        """Wait until a message from the bot says `text`: a new one or one edited in place,
+        and not necessarily the newest (a pushed message may have come in between)."""
+        said = self.bot_messages().locator(".text").filter(has_text=text)
+        expect(said.last).to_be_visible()
         return self
 
     def last_text(self) -> str:
         return self.bot_messages().last.locator(".text").inner_text()
 
 
-def onboard(sandbox: SandboxPage, name: str, locale: str, buurt: str = "Taagdreef") -> ChatPage:
+def onboard(sandbox: SandboxPage, name: str, locale: str) -> ChatPage:
+    """A resident taps Start and answers the onboarding questions."""
+    return answer_onboarding(sandbox.chat(name).start(), locale)
+
+
+def answer_onboarding(chat: ChatPage, locale: str, buurt: str = "Taagdreef") -> ChatPage:
     t = translator(locale)
-    chat = sandbox.chat(name).start()
     chat.wait_for(t._("Which language do you want to use?")).press(LANGUAGE_NAMES[locale])
     chat.wait_for(t._("Which buurt do you live in?")).press(buurt)
     chat.wait_for(t._("Do you agree that Wijkbot stores this?")).press("✅ " + t._("I agree"))
@@ -237,9 +243,45 @@ def test_typed_text_stays_text_and_arabic_reads_right_to_left(sandbox: SandboxPa
     assert photo.evaluate("image => [image.naturalWidth, image.naturalHeight]") == [64, 48]
 
 
-def test_the_coordinator_arrives_through_an_invite(sandbox: SandboxPage) -> None:
-    t = translator("nl")
-    sanne = sandbox.chat("Sanne")
+def test_a_proposal_is_approved_by_the_coordinator_who_came_by_invite(
+    sandbox: SandboxPage,
+) -> None:
+    tr, nl = translator("tr"), translator("nl")
+    sanne = sandbox.chat("Sanne")  # her first visit opens her invite link
     expect(sanne.messages.locator(".from-person").first).to_contain_text("/start i")
-    welcome = t._("You are now a coordinator in {neighbourhood}.", neighbourhood="Overvecht")
+    welcome = nl._("You are now a coordinator in {neighbourhood}.", neighbourhood="Overvecht")
     expect(sanne.messages).to_contain_text(welcome)
+    answer_onboarding(sanne, "nl")
+
+    ayse = onboard(sandbox, "Ayşe", "tr")
+    ayse.press("💡 " + tr._("Propose an initiative"))
+    ayse.wait_for(tr._("What is the name of your initiative?")).send("Çay saati")
+    ayse.wait_for(tr._("Describe your initiative: what do you want to do, and for whom?"))
+    ayse.send("Komşularla çay içelim.")
+    ayse.wait_for(tr._("Which theme does your initiative belong to?")).press("🤝 Birlikte yaşamak")
+    ayse.wait_for(tr._("In which buurt will it happen?")).press("Taagdreef")
+    ayse.wait_for(tr._("What help do you need? Tap everything that applies, then Continue."))
+    ayse.press(tr._("Continue")).wait_for(tr._("When will it happen?"))
+    ayse.press(tr._("Not known yet"))
+    ayse.wait_for(tr._("Do you have a photo that shows your idea? Send it now, or skip this step."))
+    ayse.send_photo(make_png(64, 48)).wait_for(tr._("Your proposal"))
+    ayse.press("✅ " + tr._("Send"))
+    thanks = tr._(
+        "Thank you! Your proposal “{title}” has gone to the coordinators of {neighbourhood}. "
+        "You will hear from them here.",
+        title="Çay saati",
+        neighbourhood="Overvecht",
+    )
+    expect(ayse.messages).to_contain_text(thanks)
+    expect(sandbox.outbox().filter(has_text="review_request")).to_contain_text("Sanne")
+
+    sanne = sandbox.chat("Sanne")
+    sanne.press("🗂️ " + nl._("Review proposals")).wait_for(nl._("Proposals waiting for review"))
+    sanne.press("Çay saati").wait_for("Komşularla çay içelim.")
+    sanne.press("✅ " + nl._("Approve"))
+
+    news = tr._(
+        "Good news! Your proposal “{title}” is approved. Neighbours can now find and support it.",
+        title="Çay saati",
+    )
+    sandbox.chat("Ayşe").wait_for(news)  # through the outbox and the sender
