@@ -5,14 +5,22 @@ answers 429 to anything faster. The achieved rate is what the emulator accepted 
 second from the first message to the last, as a share of the limit. A bare client
 against the same emulator, measured in the same run, shows how far the harness itself
 could go, so a shortfall can be told apart from a slow emulator.
+
+Where a shortfall comes from: "stalls" is the share of the sending time lost to pauses
+longer than two intervals (the sender's pacer makes up one interval of lateness, not
+more); "at batch start" is the part of it in the first ten messages of each batch of
+rows the sender claims; "batch gap ms" the typical pause between two batches.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from bot.delivery.sender import SenderSettings
 
 from . import ceiling, population
 from .databases import Database
@@ -22,6 +30,7 @@ from .sender_process import SenderConfig, SenderProcess
 from .watching import lost_detail, patience, statuses, until_count, until_sent
 
 RATE_GOAL = 0.95
+BATCH = SenderSettings().batch  # rows the sender claims at a time
 START_WITHIN = 60.0  # seconds the sender may take to start and send its first message
 
 
@@ -43,7 +52,6 @@ async def run(spec: Run) -> Outcome:
     engine = spec.database.engine()
     try:
         now = datetime.now(UTC)
-        started = time.perf_counter()
         neighbourhood_id = await population.neighbourhood(engine, now)
         people = await population.residents(engine, neighbourhood_id, 1, spec.recipients, now)
         populated = time.perf_counter()
@@ -85,6 +93,11 @@ async def run(spec: Run) -> Outcome:
         cpu = round(1000 * (cpu_at_end - cpu_at_first) / (tally.sent - 1), 2)
     lost = tally.lost(chats)
     duplicates = tally.duplicates()
+    boundaries = tally.gaps_every(BATCH)
+    duration = (tally.last_at or 0.0) - (tally.first_at or 0.0)
+    interval = 1.0 / config.rate
+    at_batch_start = tally.stalled(interval, batch=BATCH)
+    anywhere = tally.stalled(interval)
     outcome.figures.update(
         {
             "recipients": spec.recipients,
@@ -94,12 +107,14 @@ async def run(spec: Run) -> Outcome:
             "429s": tally.refused[429],
             "dupes": duplicates,
             "lost": lost,
-            "bare client/s": round(bare) if bare else None,
+            "bare/s": round(bare) if bare else None,
             "sent/bare": round(rate / bare, 3) if bare else None,
-            "send s": round((tally.last_at or 0) - (tally.first_at or 0), 1),
-            "sender cpu ms/msg": cpu,
+            "send s": round(duration, 1),
+            "batch gap ms": round(1000 * statistics.median(boundaries)) if boundaries else None,
+            "stalls": f"{anywhere / duration:.0%}" if duration else None,
+            "at batch start": f"{at_batch_start / duration:.0%}" if duration else None,
+            "cpu ms/msg": cpu,
             "start s": round((tally.first_at or launched) - launched, 1),
-            "setup s": round(populated - started, 1),
             "enqueue s": round(expanded - populated, 2),
         }
     )

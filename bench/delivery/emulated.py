@@ -34,8 +34,7 @@ class Tally:
     emulator: BotAPIEmulator
     accepted: Counter[int] = field(default_factory=Counter)
     refused: Counter[int] = field(default_factory=Counter)  # by HTTP status
-    first_at: float | None = None
-    last_at: float | None = None
+    times: list[float] = field(default_factory=list)  # of accepted messages, in order
     _seen: int = 0
 
     def update(self) -> None:
@@ -45,22 +44,47 @@ class Tally:
                 continue
             if call.ok:
                 self.accepted[int(call.result["chat"]["id"])] += 1
-                self.first_at = call.at if self.first_at is None else self.first_at
-                self.last_at = call.at
+                self.times.append(call.at)
             else:
                 self.refused[call.error_code or 0] += 1
         self._seen = len(calls)
 
     @property
     def sent(self) -> int:
-        return sum(self.accepted.values())
+        return len(self.times)
+
+    @property
+    def first_at(self) -> float | None:
+        return self.times[0] if self.times else None
+
+    @property
+    def last_at(self) -> float | None:
+        return self.times[-1] if self.times else None
 
     @property
     def rate(self) -> float:
         """Accepted messages a second, from the first accepted to the last."""
-        if self.first_at is None or self.last_at is None or self.sent < 2:
+        if self.sent < 2:
             return 0.0
-        return (self.sent - 1) / max(self.last_at - self.first_at, 1e-9)
+        return (self.sent - 1) / max(self.times[-1] - self.times[0], 1e-9)
+
+    def stalled(self, interval: float, *, batch: int = 0, head: int = 10) -> float:
+        """Seconds lost to pauses longer than two intervals (a pacer makes up one interval of
+        lateness, not more). With `batch`: only pauses before the first `head` messages of
+        each batch of that size, where the sender has just claimed rows and renders them."""
+        lost = 0.0
+        for k in range(1, self.sent):
+            if batch and k % batch >= head:
+                continue
+            gap = self.times[k] - self.times[k - 1]
+            if gap > 2 * interval:
+                lost += gap - interval
+        return lost
+
+    def gaps_every(self, batch: int) -> list[float]:
+        """Pauses between message k*batch-1 and k*batch: where the sender claims its next
+        batch (in a broadcast every claimed row is a first message to its chat)."""
+        return [self.times[k] - self.times[k - 1] for k in range(batch, self.sent, batch)]
 
     @property
     def server_errors(self) -> int:
