@@ -8,8 +8,9 @@ activity's current time and place, and says nothing if it was cancelled.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -44,8 +45,18 @@ class RenderContext:
     t: Translator
     zone: ZoneInfo
     now: datetime
+    memo: dict[object, object] = field(default_factory=dict)  # shared by a batch of messages
+
+    async def get(self, model: type[T], key: int) -> T | None:
+        """A row read once per batch: a broadcast's 10,000 messages share its one row."""
+        found = self.memo.get((model, key))
+        if found is None:
+            found = await self.session.get(model, key)
+            self.memo[(model, key)] = found
+        return found  # type: ignore[return-value]
 
 
+T = TypeVar("T")
 Renderer = Callable[[RenderContext, Delivery], Awaitable[Reply | None]]
 
 
@@ -83,10 +94,10 @@ async def notice(ctx: RenderContext, delivery: Delivery) -> Reply | None:
 async def broadcast(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     """A coordinator's message: their text (in the person's language if they wrote one),
     framed in the person's language."""
-    item = await ctx.session.get(Broadcast, delivery.broadcast_id or 0)
+    item = await ctx.get(Broadcast, delivery.broadcast_id or 0)
     if item is None or item.status is BroadcastStatus.CANCELLED:
         return None
-    neighbourhood = await ctx.session.get(Neighbourhood, item.neighbourhood_id)
+    neighbourhood = await ctx.get(Neighbourhood, item.neighbourhood_id)
     name = neighbourhood.name if neighbourhood else ""
     header = ctx.t._("Message from the coordinators of {neighbourhood}", neighbourhood=name)
     limit = (CAPTION_LIMIT if item.photo_file_id else TEXT_LIMIT) - len(header) - 10

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -122,11 +123,20 @@ class Sender:
         if later:
             ready = self.clock.now() + timedelta(seconds=self.limits.private_interval)
             await self._update(later, {"status": DeliveryStatus.PENDING, "next_attempt_at": ready})
-        sends = [asyncio.create_task(self._send(item)) for item in first.values()]
+        # `concurrency` workers take the batch in order: rendering as many messages at once
+        # as there are rows would only make them wait for each other.
+        queue = deque(first.values())
+        memo: dict[object, object] = {}  # rows every message of the batch reads (a broadcast)
+
+        async def work() -> None:
+            while queue:
+                await self._send(queue.popleft(), memo)
+
+        workers = [asyncio.create_task(work()) for _ in range(self.settings.concurrency)]
         try:
-            await asyncio.gather(*sends)
+            await asyncio.gather(*workers)
         finally:
-            for task in sends:
+            for task in workers:
                 task.cancel()
         return len(claimed)
 
@@ -154,7 +164,7 @@ class Sender:
                 claimed.append(Claimed(delivery, person, chat_id, zone_info))
         return claimed
 
-    async def _send(self, item: Claimed) -> None:
+    async def _send(self, item: Claimed, memo: dict[object, object]) -> None:
         delivery, person = item.delivery, item.person
         now = self.clock.now()
         kind = KINDS.get(delivery.kind)
@@ -180,13 +190,15 @@ class Sender:
         await asyncio.sleep(self.limits.chat_ready_in(item.chat_id))
 
         async with self.sessions() as session:
-            context = RenderContext(session, person, translator(person.locale), item.zone, now)
+            context = RenderContext(
+                session, person, translator(person.locale), item.zone, now, memo
+            )
             reply = await kind.render(context, delivery)
         if reply is None:  # nothing to say any more (cancelled activity, quiet week)
             await self._finish(item, DeliveryStatus.CANCELLED, error="nothing to send")
             return
 
-        async with self._slots:
+        async with self._slots:  # (the workers already bound it; kept for direct callers)
             await self.limits.wait_turn()
             paid = self.settings.paid_broadcast and delivery.broadcast_id is not None
             outcome = await self.transport.deliver(item.chat_id, reply, paid=paid)
