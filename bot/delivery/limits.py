@@ -11,6 +11,8 @@ import asyncio
 import time
 from collections import OrderedDict
 
+BURST = 5  # messages that may catch up after a pause; Telegram tolerates about 30
+
 
 class SendingLimits:
     def __init__(
@@ -27,12 +29,17 @@ class SendingLimits:
         return max(0.0, self._chat_ready.get(chat_id, 0.0) - time.monotonic())
 
     async def wait_turn(self) -> None:
-        """Wait for the global rate to allow the next message."""
+        """Wait for the global rate to allow the next message.
+
+        A short pause (a database hiccup) may be made up with a burst of a few
+        messages, well within Telegram's tolerance, so the average holds the rate.
+        """
         now = time.monotonic()
         if self._next_global > now:
             await asyncio.sleep(self._next_global - now)
             now = time.monotonic()
-        self._next_global = max(self._next_global, now - self.interval) + self.interval
+        earliest = now - BURST * self.interval
+        self._next_global = max(self._next_global, earliest) + self.interval
 
     def sent(self, chat_id: int) -> None:
         interval = self.group_interval if chat_id < 0 else self.private_interval
