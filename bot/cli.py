@@ -20,7 +20,7 @@ import yaml
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot import logs
-from bot.config import ConfigError, Runtime, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.domain import db, invites, neighbourhoods
 from bot.domain.errors import InvalidNeighbourhoodFile
 from bot.domain.models import Role
@@ -150,16 +150,14 @@ async def _send(settings: Settings, _: argparse.Namespace) -> int:
 
 async def _start(settings: Settings, *, sender_only: bool) -> int:
     settings.require_token()
-    if settings.runtime is not Runtime.AIOGRAM:
-        raise ConfigError("RUNTIME=ptb is not available in this version yet: use aiogram")
     from bot.app import build_app
-    from bot.handlers.aiogram import AiogramRuntime
+    from bot.handlers.runtime import TelegramRuntime
 
     app = build_app(settings)
     try:
         await ensure_schema(settings, app.engine)
         stop = _stop_on_signals()
-        runtime = AiogramRuntime(app)
+        runtime = TelegramRuntime(app)  # on the framework RUNTIME names
         await (runtime.run_sender(stop) if sender_only else runtime.run(stop))
     finally:
         await app.close()
@@ -278,23 +276,17 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _bot_username(settings: Settings) -> str:
-    from aiogram.exceptions import TelegramAPIError
+    from bot.handlers.runtime import make_api
 
-    from bot.app import build_app
-    from bot.handlers.aiogram.runtime import make_bot
-
-    app = build_app(settings)
-    bot = make_bot(app)
+    api = make_api(settings)
     try:
-        me = await bot.get_me()
-    except TelegramAPIError as exc:
+        return await api.start()
+    except api.errors as exc:
         raise ConfigError(
             f"cannot ask Telegram for the bot's name ({exc}): use --bot-username"
         ) from None
     finally:
-        await bot.session.close()
-        await app.close()
-    return me.username or ""
+        await api.close()
 
 
 async def _i18n(_: Settings, args: argparse.Namespace) -> int:

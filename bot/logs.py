@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import re
 
-_TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}\b")
+# Also inside a Bot API URL (".../bot123456:ABC.../getMe"), where no word boundary precedes it.
+_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{20,}")
 
 
 class _RedactingFormatter(logging.Formatter):
@@ -33,6 +34,10 @@ def configure(level: str = "INFO") -> None:
     # aiohttp's access log would print webhook paths; the rest of aiogram is fine at WARNING.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    # httpx (under python-telegram-bot) logs every request URL, which holds the token, and
+    # python-telegram-bot logs what it sends and receives (people's names and texts) at DEBUG.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.WARNING)
 
 
 def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: object) -> None:

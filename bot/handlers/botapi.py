@@ -31,33 +31,40 @@ class BotApi(Protocol):
 
     async def close(self) -> None: ...
 
-    async def set_commands(self, commands: Sequence[tuple[str, str]], language: str | None) -> None:
-        ...
+    async def set_commands(
+        self, commands: Sequence[tuple[str, str]], language: str | None
+    ) -> None: ...
 
     async def delete_webhook(self) -> None: ...
 
-    async def set_webhook(self, url: str, secret: str, allowed_updates: Sequence[str]) -> None:
-        ...
+    async def set_webhook(self, url: str, secret: str, allowed_updates: Sequence[str]) -> None: ...
 
     async def get_updates(
-        self, offset: int | None, timeout: int, allowed_updates: Sequence[str]
+        self, offset: int | None, wait: int, allowed_updates: Sequence[str]
     ) -> list[dict[str, Any]]:
-        """Long polling; returns the updates as Telegram's JSON, to be stored as they are."""
+        """Long polling for up to `wait` seconds; returns the updates as Telegram's JSON,
+        to be stored as they are."""
         ...
 
     async def answer_callback(self, callback_id: str, text: str | None) -> None: ...
 
-    async def edit_text(self, chat_id: int, message_id: int, text: Html, buttons: Buttons) -> None:
-        ...
+    async def edit_text(
+        self, chat_id: int, message_id: int, text: Html, buttons: Buttons
+    ) -> None: ...
 
     async def send_text(self, chat_id: int, text: Html, buttons: Buttons, *, paid: bool) -> int:
-        """Returns the new message's id; so do `send_photo` and `send_document`."""
+        """Returns the new message's id, as `send_file` does."""
         ...
 
-    async def send_photo(
-        self, chat_id: int, photo: File, caption: Html, buttons: Buttons, *, paid: bool
-    ) -> int: ...
-
-    async def send_document(
-        self, chat_id: int, document: File, caption: Html, buttons: Buttons, *, paid: bool
-    ) -> int: ...
+    async def send_file(
+        self,
+        chat_id: int,
+        file: File,
+        caption: Html | None,
+        buttons: Buttons,
+        *,
+        photo: bool,
+        paid: bool,
+    ) -> int:
+        """A picture (`photo`) or a document: new bytes or a file id Telegram knows."""
+        ...

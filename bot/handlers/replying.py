@@ -37,9 +37,14 @@ async def patiently(api: BotApi, call: Callable[[], Awaitable[T]]) -> T:
 
 
 async def send_reply(
-    api: BotApi, chat_id: int, reply: Reply, edit_message_id: int | None = None, *, paid: bool = False
+    api: BotApi,
+    chat_id: int,
+    reply: Reply,
+    edit_message_id: int | None = None,
+    *,
+    paid: bool = False,
 ) -> int:
-    """Send (or edit into place) one reply; returns the message id. Raises the framework's errors."""
+    """Send (or edit into place) one reply; returns the message id. Raises `api.errors`."""
     if reply.edit and edit_message_id is not None and reply.picture is None and not reply.document:
         try:
             await api.edit_text(chat_id, edit_message_id, reply.text, reply.buttons)
@@ -51,12 +56,11 @@ async def send_reply(
             if "not modified" in outcome.error.lower():
                 return edit_message_id
             # Too old, deleted, or a photo: say it in a new message instead.
-    if reply.picture is not None:
-        return await api.send_photo(chat_id, reply.picture, reply.text, reply.buttons, paid=paid)
-    if reply.document is not None:
-        return await api.send_document(
-            chat_id, reply.document, reply.text, reply.buttons, paid=paid
-        )
+    file = reply.picture or reply.document
+    if file is not None:
+        caption = reply.text or None  # no caption at all rather than an empty one
+        photo = reply.picture is not None
+        return await api.send_file(chat_id, file, caption, reply.buttons, photo=photo, paid=paid)
     return await api.send_text(chat_id, reply.text, reply.buttons, paid=paid)
 
 

@@ -20,7 +20,7 @@ from typing import TypeVar
 from aiohttp import web
 
 from bot.app import App
-from bot.config import Runtime
+from bot.config import Runtime, Settings
 from bot.delivery.transport import Result
 from bot.domain import people
 from bot.domain.models import ReceivedUpdate
@@ -28,7 +28,13 @@ from bot.flows.replies import Answer
 from bot.handlers.botapi import BotApi
 from bot.handlers.intake import MESSENGER, Intake, Processor
 from bot.handlers.replying import BotApiTransport, send_answer
-from bot.handlers.telegram import ALLOWED_UPDATES, MembershipChange, Turn, command_menus, read_update
+from bot.handlers.telegram import (
+    ALLOWED_UPDATES,
+    MembershipChange,
+    Turn,
+    command_menus,
+    read_update,
+)
 from bot.handlers.webhook import webhook_app
 from bot.jobs.background import Background
 from bot.logs import event
@@ -38,21 +44,21 @@ T = TypeVar("T")
 POLL_TIMEOUT = 25
 
 
-def make_api(app: App) -> BotApi:
+def make_api(settings: Settings) -> BotApi:
     """The Bot API client of the runtime `RUNTIME` names; only that framework is imported."""
-    if app.settings.runtime is Runtime.PTB:
+    if settings.runtime is Runtime.PTB:
         from bot.handlers.ptb import PtbApi
 
-        return PtbApi(app.settings)
+        return PtbApi(settings)
     from bot.handlers.aiogram import AiogramApi
 
-    return AiogramApi(app.settings)
+    return AiogramApi(settings)
 
 
 class TelegramRuntime:
     def __init__(self, app: App, api: BotApi | None = None) -> None:
         self.app = app
-        self.api = api or make_api(app)
+        self.api = api or make_api(app.settings)
         self.processor = Processor(app.intake, self.process, workers=app.settings.workers)
         self.background = Background(app, BotApiTransport(self.api))
 
@@ -186,13 +192,22 @@ async def _until(stop: asyncio.Event, call: Awaitable[T]) -> T | None:
     """Await `call` unless `stop` is set first (then None)."""
     call_task = asyncio.ensure_future(call)
     stop_task = asyncio.ensure_future(stop.wait())
-    done, _ = await asyncio.wait({call_task, stop_task}, return_when=asyncio.FIRST_COMPLETED)
-    if call_task in done:
+    try:
+        await asyncio.wait({call_task, stop_task}, return_when=asyncio.FIRST_COMPLETED)
+    finally:  # also when cancelled ourselves (a crash): leave no task behind
         stop_task.cancel()
+        if not call_task.done():
+            call_task.cancel()
+    if call_task.done():
         return call_task.result()
-    call_task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
+    try:
         await call_task
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise  # our own cancellation, not the abandoned call's
+    except Exception:
+        pass  # stopping: what the abandoned call says no longer matters
     return None
 
 

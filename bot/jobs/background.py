@@ -53,5 +53,6 @@ class Background:
                 with contextlib.suppress(asyncio.CancelledError):
                     await sending
             finally:
+                sending.cancel()  # done already, unless we were cancelled (a crash): then now
                 scheduler.shutdown(wait=False)
                 await self.leadership.release()

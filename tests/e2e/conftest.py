@@ -1,7 +1,9 @@
-"""End-to-end: the real aiogram runtime over HTTP against the Bot API emulator.
+"""End-to-end: the real runtimes over HTTP against the Bot API emulator.
 
 `wijkbot` is started in-process (polling or webhook), on this test's database
-and clock, and can be stopped, crashed and restarted like a real process.
+and clock, and can be stopped, crashed and restarted like a real process. The
+`bot`, `webhook_bot` and `bot_api` fixtures run each test on every runtime
+(aiogram and python-telegram-bot).
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ import pytest
 
 from bot.app import App, build_app
 from bot.clock import ManualClock
+from bot.config import Runtime
 from bot.emulator import BotAPIEmulator
-from bot.handlers.aiogram import AiogramRuntime
+from bot.handlers.botapi import BotApi
+from bot.handlers.runtime import TelegramRuntime, make_api
 from tests.conftest import TOKEN, load_example, make_settings
+
+RUNTIMES = [runtime.value for runtime in Runtime]
 
 
 def free_port() -> int:
@@ -39,13 +45,13 @@ class RunningBot:
         self.emulator = emulator
         self.clock = clock
         self.app: App | None = None
-        self.runtime: AiogramRuntime | None = None
+        self.runtime: TelegramRuntime | None = None
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.app = build_app(self.settings, self.clock)
-        self.runtime = AiogramRuntime(self.app)
+        self.runtime = TelegramRuntime(self.app)
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(self.runtime.run(self._stop))
         await self._until_ready()
@@ -76,7 +82,7 @@ class RunningBot:
                 await self._task
         if self.runtime is not None:
             with contextlib.suppress(Exception):
-                await self.runtime.bot.session.close()
+                await self.runtime.api.close()
         await self._close()
 
     async def _close(self) -> None:
@@ -89,48 +95,78 @@ class RunningBot:
         await self.start()
 
 
+@pytest.fixture(params=RUNTIMES)
+def runtime(request: pytest.FixtureRequest) -> str:
+    """Each test that runs Wijkbot runs once per runtime (`RUNTIME`)."""
+    return str(request.param)
+
+
+def make_emulator() -> BotAPIEmulator:
+    # Replies are "all in" after 0.1 s of quiet: ten times a local round trip, and the
+    # suite runs every conversation on both runtimes.
+    return BotAPIEmulator(token=TOKEN, bot_username="wijkbot_test_bot", settle=0.1)
+
+
 @pytest.fixture
 async def emulator() -> AsyncIterator[BotAPIEmulator]:
-    emu = BotAPIEmulator(token=TOKEN, bot_username="wijkbot_test_bot")
-    await emu.start()
-    yield emu
-    await emu.stop()
+    async with make_emulator() as emu:
+        yield emu
 
 
-async def _running(
+@contextlib.asynccontextmanager
+async def running_bot(
     database_url: str, emulator: BotAPIEmulator, clock: ManualClock, **settings: Any
 ) -> AsyncIterator[RunningBot]:
+    """Wijkbot started with Overvecht loaded; stopped gracefully at the end if still running."""
     running = RunningBot(database_url, emulator, clock, **settings)
     seed = build_app(running.settings, clock)
     await load_example(seed, "overvecht.yaml")
     await seed.close()
     await running.start()
-    yield running
-    if running.app is not None:
-        await running.stop()
+    try:
+        yield running
+    finally:
+        if running.app is not None:
+            await running.stop()
 
 
 @pytest.fixture
 async def bot(
-    database_url: str, emulator: BotAPIEmulator, clock: ManualClock
+    database_url: str, emulator: BotAPIEmulator, clock: ManualClock, runtime: str
 ) -> AsyncIterator[RunningBot]:
     """Wijkbot in polling mode, with Overvecht loaded."""
-    async for running in _running(database_url, emulator, clock):
+    async with running_bot(database_url, emulator, clock, runtime=runtime) as running:
         yield running
 
 
 @pytest.fixture
 async def webhook_bot(
-    database_url: str, emulator: BotAPIEmulator, clock: ManualClock
+    database_url: str, emulator: BotAPIEmulator, clock: ManualClock, runtime: str
 ) -> AsyncIterator[RunningBot]:
     """Wijkbot in webhook mode: the emulator posts updates to it with the secret."""
     port = free_port()
-    async for running in _running(
+    async with running_bot(
         database_url,
         emulator,
         clock,
+        runtime=runtime,
         webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
         webhook_secret="s3cret_hook-token",
         listen=f"127.0.0.1:{port}",
-    ):
+    ) as running:
         yield running
+
+
+@pytest.fixture
+async def bot_api(app: App, emulator: BotAPIEmulator, runtime: str) -> AsyncIterator[BotApi]:
+    """The runtime's Bot API client on the emulator, for the sender's transport."""
+    app.settings = make_settings(
+        app.settings.database_url,
+        telegram_api_url=emulator.url,
+        bot_token=emulator.token,
+        runtime=runtime,
+    )
+    api = make_api(app.settings)
+    await api.start()
+    yield api
+    await api.close()

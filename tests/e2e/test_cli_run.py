@@ -24,7 +24,7 @@ async def run_command(*args: str, env: dict[str, str]) -> asyncio.subprocess.Pro
 
 
 async def test_run_creates_the_database_answers_and_stops_cleanly(
-    emulator: BotAPIEmulator, tmp_path: Path
+    emulator: BotAPIEmulator, tmp_path: Path, runtime: str
 ) -> None:
     database = tmp_path / "fresh.db"
     env = {
@@ -32,6 +32,7 @@ async def test_run_creates_the_database_answers_and_stops_cleanly(
         "BOT_TOKEN": TOKEN,
         "TELEGRAM_API_URL": emulator.url,
         "DATABASE_URL": f"sqlite:///{database}",
+        "RUNTIME": runtime,
         "LOG_LEVEL": "INFO",
     }
     bot = await run_command("run", env=env)
@@ -53,6 +54,6 @@ async def test_run_creates_the_database_answers_and_stops_cleanly(
         _, stderr = await asyncio.wait_for(bot.communicate(), 20)
     assert bot.returncode == 0, stderr.decode()
     logs = stderr.decode()
-    assert "bot.started bot=wijkbot_test_bot mode=polling" in logs
+    assert f"bot.started bot=wijkbot_test_bot mode=polling runtime={runtime}" in logs
     assert TOKEN not in logs and TOKEN.split(":")[1] not in logs
     assert "Ruud" not in logs  # no personal data in the logs

@@ -76,7 +76,9 @@ class AiogramApi:
 
     def outcome_of(self, error: Exception) -> Outcome:
         if isinstance(error, TelegramRetryAfter):
-            return Outcome(Result.RETRY_AFTER, retry_after=error.retry_after, error=error.message)
+            return Outcome(
+                Result.RETRY_AFTER, retry_after=float(error.retry_after), error=error.message
+            )
         if isinstance(error, TelegramForbiddenError):
             return Outcome(Result.UNREACHABLE, error=error.message[:500])
         if isinstance(error, TelegramServerError | TelegramNetworkError | TimeoutError):
@@ -102,10 +104,10 @@ class AiogramApi:
         await self.bot.set_webhook(url, secret_token=secret, allowed_updates=list(allowed_updates))
 
     async def get_updates(
-        self, offset: int | None, timeout: int, allowed_updates: Sequence[str]
+        self, offset: int | None, wait: int, allowed_updates: Sequence[str]
     ) -> list[dict[str, Any]]:
-        request = GetUpdates(offset=offset, timeout=timeout, allowed_updates=list(allowed_updates))
-        updates = await self.bot(request, request_timeout=timeout + 10)
+        request = GetUpdates(offset=offset, timeout=wait, allowed_updates=list(allowed_updates))
+        updates = await self.bot(request, request_timeout=wait + 10)
         # aiogram parsed Telegram's JSON; unset fields left out gives back what was sent.
         return [u.model_dump(mode="json", exclude_unset=True, by_alias=True) for u in updates]
 
@@ -123,24 +125,20 @@ class AiogramApi:
         )
         return message.message_id
 
-    async def send_photo(
-        self, chat_id: int, photo: File, caption: Html, buttons: Buttons, *, paid: bool
+    async def send_file(
+        self,
+        chat_id: int,
+        file: File,
+        caption: Html | None,
+        buttons: Buttons,
+        *,
+        photo: bool,
+        paid: bool,
     ) -> int:
-        message = await self.bot.send_photo(
+        send = self.bot.send_photo if photo else self.bot.send_document
+        message = await send(
             chat_id,
-            input_file(photo),
-            caption=caption,
-            reply_markup=markup(buttons),
-            allow_paid_broadcast=paid or None,
-        )
-        return message.message_id
-
-    async def send_document(
-        self, chat_id: int, document: File, caption: Html, buttons: Buttons, *, paid: bool
-    ) -> int:
-        message = await self.bot.send_document(
-            chat_id,
-            input_file(document),
+            input_file(file),
             caption=caption,
             reply_markup=markup(buttons),
             allow_paid_broadcast=paid or None,
