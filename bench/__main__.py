@@ -73,6 +73,13 @@ def parser() -> argparse.ArgumentParser:
     )
     result.add_argument("--no-postgresql", action="store_true", help="measure SQLite only")
     result.add_argument(
+        "--runtime",
+        choices=("aiogram", "ptb", "both"),
+        default="aiogram",
+        help="which runtime(s), each against its own framework's bare echo bot (default aiogram;"
+        " PostgreSQL is measured on aiogram)",
+    )
+    result.add_argument(
         "--profile",
         type=Path,
         metavar="DIR",
@@ -91,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         step_timeout=args.step_timeout,
         postgresql=not args.no_postgresql,
         profile_dir=args.profile,
+        runtimes=("aiogram", "ptb") if args.runtime == "both" else (args.runtime,),
     )
     try:
         report = asyncio.run(run(options))

@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.emulator import BotAPIEmulator, Limits
 
 from . import onboarding
-from .databases import PostgresUnavailable, ScratchPostgres, postgres_admin_url, sqlite_url
+from .databases import PostgresUnavailable, ScratchPostgres, postgres_admin_url
 from .errors import BenchError
 from .processes import BotProcess, run_command, tail
 from .stats import Report, RoundFigures, RuntimeFigures
@@ -39,6 +39,7 @@ class Options:
     step_timeout: float = 30.0
     postgresql: bool = True
     profile_dir: Path | None = None
+    runtimes: tuple[str, ...] = ("aiogram",)
 
 
 @dataclass
@@ -113,20 +114,32 @@ async def _start_bots(
     env_file = work / "empty.env"
     env_file.touch()
 
-    def wijkbot(slug: str, database_url: str) -> Callable[[str], Target]:
+    def wijkbot(slug: str, database_url: str, runtime: str) -> Callable[[str], Target]:
+        name = f"wijkbot {slug}" if runtime == "aiogram" else f"wijkbot {runtime} {slug}"
         return lambda url: wijkbot_target(
-            f"wijkbot {slug}",
+            name,
             database_url=database_url,
             api_url=url,
             token=TOKEN,
             env_file=env_file,
             migrate=slug == "postgresql",  # `admin load` and `run` migrate SQLite themselves
             profile=_profile(options, slug),
+            runtime=runtime,
         )
 
-    await _launch(running, work, "echo", lambda url: echo_target(url, TOKEN))
-    await _launch(running, work, "sqlite", wijkbot("sqlite", sqlite_url(work)))
-    if postgres is None:
+    for runtime in options.runtimes:
+        echo = f"echo ({runtime})"
+        await _launch(
+            running, work, f"echo-{runtime}", lambda url, r=runtime: echo_target(url, TOKEN, r)
+        )
+        database = work / runtime / "wijkbot.db"
+        database.parent.mkdir(exist_ok=True)
+        await _launch(
+            running, work, f"sqlite-{runtime}", wijkbot("sqlite", f"sqlite:///{database}", runtime)
+        )
+        running[-1].figures.baseline = running[-2].figures.baseline = echo
+    # PostgreSQL once, on the default runtime: one scratch database holds one bot's updates.
+    if postgres is None or "aiogram" not in options.runtimes:
         return
     try:
         database_url = await postgres.create()
@@ -134,7 +147,7 @@ async def _start_bots(
         skipped.append(f"PostgreSQL figures skipped: cannot use {exc}")
         log(skipped[-1])
         return
-    await _launch(running, work, "postgresql", wijkbot("postgresql", database_url))
+    await _launch(running, work, "postgresql", wijkbot("postgresql", database_url, "aiogram"))
 
 
 async def _measure_rounds(running: list[Running], options: Options) -> None:

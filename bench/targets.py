@@ -30,9 +30,13 @@ def clean_environment() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key.upper() not in settings}
 
 
-def echo_target(api_url: str, token: str) -> Target:
-    command = [sys.executable, "-m", "bench.echo_bot", api_url, token]
-    return Target("echo (aiogram)", command, clean_environment())
+ECHO_BOTS = {"aiogram": "bench.echo_bot", "ptb": "bench.ptb_echo_bot"}
+
+
+def echo_target(api_url: str, token: str, runtime: str = "aiogram") -> Target:
+    """The framework's own bare bot: the baseline for Wijkbot on that runtime."""
+    command = [sys.executable, "-m", ECHO_BOTS[runtime], api_url, token]
+    return Target(f"echo ({runtime})", command, clean_environment())
 
 
 def wijkbot_target(
@@ -44,6 +48,7 @@ def wijkbot_target(
     env_file: Path,
     migrate: bool,
     profile: Path | None = None,
+    runtime: str = "aiogram",
 ) -> Target:
     """`wijkbot run` as in the README: `db upgrade` (PostgreSQL), `admin load`, then `run`.
 
@@ -56,7 +61,7 @@ def wijkbot_target(
         "TELEGRAM_API_URL": api_url,
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "WARNING",
-        "RUNTIME": "aiogram",  # named, not defaulted: the figure is for the aiogram runtime
+        "RUNTIME": runtime,  # named, not defaulted: the figure is for this runtime
     }
     cli = ["-m", "bot", "--env-file", str(env_file)]
     setup = [[sys.executable, *cli, "db", "upgrade"]] if migrate else []
