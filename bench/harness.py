@@ -150,6 +150,10 @@ async def _start_bots(
     await _launch(running, work, "postgresql", wijkbot("postgresql", database_url, "aiogram"))
 
 
+def _echo(url: str, *, runtime: str) -> Target:
+    return echo_target(url, TOKEN, runtime)
+
+
 async def _measure_rounds(running: list[Running], options: Options) -> None:
     """A warm-up per bot, then the rounds, round-robin over the bots."""
     for bot in running:
