@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.config import SUPPORTED_LOCALES
-from bot.domain.models import Identity, Person
+from bot.domain.models import Identity, Person, ReceivedUpdate
 from bot.emulator import BotAPIEmulator, SimulatedUser
 from bot.i18n import LANGUAGE_NAMES, translator
 from tests.e2e.conftest import RunningBot
@@ -206,12 +206,28 @@ async def test_processing_that_crashed_is_done_again(
 
     conversation.handle = flaky  # type: ignore[method-assign]
     user = emulator.user(6006, first_name="Lina", language_code="ar")
-    await user.send("/start")
-    await user.assert_no_reply(within=0.3)
+    update = await user.send("/start")
+    await failure_recorded(bot, update["update_id"])
+    await user.assert_no_reply(within=0.1)
     clock.advance(timedelta_seconds(5))  # past the retry pause
     (question,) = await user.replies(timeout=5)
     assert translator("ar")._("Which language do you want to use?") in question.text
     assert calls == 2
+
+
+async def failure_recorded(bot: RunningBot, update_id: int) -> None:
+    """Wait until the update's failed attempt is stored, with its retry pause on the clock
+    (advancing the clock before that would move the pause along)."""
+    assert bot.app is not None
+    for _ in range(500):
+        async with bot.app.sessions() as session:
+            error = await session.scalar(
+                select(ReceivedUpdate.error).where(ReceivedUpdate.update_id == update_id)
+            )
+        if error:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"update {update_id} did not fail as planned")
 
 
 async def test_an_update_left_by_a_killed_process_is_processed_after_restart(
