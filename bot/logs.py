@@ -38,6 +38,8 @@ def configure(level: str = "INFO") -> None:
     # python-telegram-bot logs what it sends and receives (people's names and texts) at DEBUG.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(logging.WARNING)
+    # At DEBUG aiosqlite logs SQL parameters, which include what people typed.
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
 
 
 def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: object) -> None:
