@@ -17,6 +17,8 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # Who acted, once they are erased: a pseudonym that ties their lines together, no more.
+    actor_label: Mapped[str | None] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(48))
     neighbourhood_id: Mapped[int | None] = mapped_column(
         ForeignKey("neighbourhoods.id", ondelete="CASCADE"), index=True

@@ -38,19 +38,23 @@ class ReceivedUpdate(Base):
     """An update as the messenger sent it, stored before it is acknowledged.
 
     Deduplicated by (messenger, update_id); processed in order per `chat_key`.
+    `payload` keeps only what reading the update needs and is cleared once it is
+    done; `answer` holds the replies owed until they are confirmed sent, so a
+    process that dies between commit and send leaves them for another to send.
     """
 
     __tablename__ = "received_updates"
     __table_args__ = (
         UniqueConstraint("messenger", "update_id"),
         Index("ix_received_updates_status", "status", "lease_until"),
+        Index("ix_received_updates_chat", "chat_key", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     messenger: Mapped[str] = mapped_column(String(16))
     update_id: Mapped[int] = mapped_column(BigInteger)
     chat_key: Mapped[str] = mapped_column(String(64))
-    payload: Mapped[dict[str, Any]]
+    payload: Mapped[dict[str, Any] | None]
     status: Mapped[UpdateStatus] = mapped_column(
         enum_column(UpdateStatus), default=UpdateStatus.PENDING
     )
@@ -59,3 +63,4 @@ class ReceivedUpdate(Base):
     received_at: Mapped[datetime]
     processed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(String(500))
+    answer: Mapped[dict[str, Any] | None]

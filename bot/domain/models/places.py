@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.domain.models.base import Base
@@ -19,6 +19,10 @@ class Neighbourhood(Base):
     name: Mapped[str] = mapped_column(String(120))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     default_locale: Mapped[str] = mapped_column(String(8), default="nl")
+    # Only admins invite coordinators, unless the neighbourhood's file allows coordinators to.
+    coordinators_invite_coordinators: Mapped[bool] = mapped_column(
+        default=False, server_default=false()
+    )
     created_at: Mapped[datetime]
 
     areas: Mapped[list[Area]] = relationship(
