@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import audit
@@ -160,6 +160,21 @@ async def unsupport(session: AsyncSession, initiative: Initiative, person: Perso
             .values(supporter_count=Initiative.supporter_count - 1)
         )
         await session.refresh(initiative, ["supporter_count"])
+
+
+async def drop_supports_of(session: AsyncSession, person_id: int) -> None:
+    """Remove all of a person's supports (they are erased), lowering each count."""
+    supported = select(Support.initiative_id).where(Support.person_id == person_id)
+    await session.execute(
+        update(Initiative)
+        .where(Initiative.id.in_(supported))
+        .values(
+            supporter_count=case(
+                (Initiative.supporter_count > 0, Initiative.supporter_count - 1), else_=0
+            )
+        )
+    )
+    await session.execute(delete(Support).where(Support.person_id == person_id))
 
 
 async def owned_by(session: AsyncSession, person_id: int) -> list[Initiative]:

@@ -1,35 +1,88 @@
 """A person's data in their own hands: everything we keep, as a document; and forgetting.
 
-Forgetting deletes the person with their identities, conversation state,
-queued messages, supports and signups (by cascading foreign keys); their
-initiatives and updates stay for the neighbourhood but point to nobody; the
-incoming updates we stored keep only their id (so a late duplicate is still
-recognised) and lose their content; audit lines about them are removed.
+Export (`/mydata`) follows `REFERENCES`: every column that points to a person
+is either exported or named in `NOT_EXPORTED` with the reason, and a test
+checks the models against both, so a new table cannot be missed.
+
+Forgetting (`/forget`) leaves no trace of the person and keeps the
+neighbourhood's work:
+
+    places they held        -> given up first, so the waiting list moves up
+    supports                -> removed, supporter counts lowered
+    proposals               -> drafts deleted; waiting or sent back: withdrawn, text cleared;
+                               rejected: text cleared; approved work stays, without owner
+    broadcast drafts        -> deleted; sent broadcasts stay, without author
+    audit lines             -> kept; the actor becomes a pseudonym ("erased-1a2b3c4d",
+                               random, the same on all their lines); lines about them
+                               keep the fact and lose the identity
+    stored updates          -> those of their chat lose content and chat; any other
+                               that mentions them (a coordinator's button press on a
+                               message with their name) loses the mention
+    messages to others      -> about them ("person:<id>") deleted; mentions scrubbed
+    person, identities,
+    state, own messages     -> deleted (cascading foreign keys)
 """
 
 from __future__ import annotations
 
 import json
+import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, inspect, or_, select, update
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import actions, initiatives
 from bot.domain.models import (
     Action,
     AuditEntry,
+    Broadcast,
+    BroadcastStatus,
+    Commitment,
     ConversationState,
     Delivery,
     Identity,
     Initiative,
+    InitiativeStatus,
+    Invite,
     Person,
     ProgressUpdate,
     ReceivedUpdate,
+    Result,
     RoleGrant,
     Signup,
+    SignupStatus,
     Support,
+    UpdateStatus,
 )
+from bot.domain.traces import Needles, clear_received_updates, scrub_json_rows
+
+# (model, column pointing to people.id) -> section of the /mydata document
+REFERENCES: dict[tuple[type[Any], str], str] = {
+    (Identity, "person_id"): "identities",
+    (RoleGrant, "person_id"): "roles",
+    (RoleGrant, "granted_by_id"): "roles_granted_to_others",
+    (ConversationState, "person_id"): "conversation",
+    (Initiative, "owner_id"): "initiatives",
+    (Support, "person_id"): "supports",
+    (Signup, "person_id"): "signups",
+    (ProgressUpdate, "author_id"): "progress_updates",
+    (Result, "author_id"): "results",
+    (Action, "created_by_id"): "activities_created",
+    (Commitment, "created_by_id"): "commitments_created",
+    (Broadcast, "author_id"): "broadcasts",
+    (Delivery, "person_id"): "messages",
+    (Invite, "created_by_id"): "invites_created",
+    (Invite, "used_by_id"): "invites_used",
+    (AuditEntry, "actor_id"): "audit",
+}
+# Columns that point to a person and are deliberately not exported, with the reason.
+NOT_EXPORTED: dict[tuple[str, str], str] = {}
+# Initiatives that never became the neighbourhood's work: only the proposer's text.
+UNDECIDED = (InitiativeStatus.SUBMITTED, InitiativeStatus.CHANGES_REQUESTED)
+NEVER_PUBLIC = (*UNDECIDED, InitiativeStatus.REJECTED)
 
 
 def _row(obj: Any) -> dict[str, Any]:
@@ -40,48 +93,144 @@ def _row(obj: Any) -> dict[str, Any]:
     return values
 
 
+async def _chat_keys(session: AsyncSession, person: Person) -> list[str]:
+    chats = await session.scalars(select(Identity.chat_id).where(Identity.person_id == person.id))
+    return [f"chat:{chat_id}" for chat_id in chats]
+
+
 async def export(session: AsyncSession, person: Person, now: datetime) -> bytes:
     """Everything Wijkbot stores about `person`, as readable JSON."""
 
     async def rows(model: Any, *where: Any) -> list[dict[str, Any]]:
-        return [_row(found) for found in await session.scalars(select(model).where(*where))]
+        found = await session.scalars(select(model).where(*where))
+        return [_row(item) for item in found]
 
-    document = {
-        "exported_at": now.isoformat(),
-        "person": _row(person),
-        "identities": await rows(Identity, Identity.person_id == person.id),
-        "roles": await rows(RoleGrant, RoleGrant.person_id == person.id),
-        "conversation": await rows(ConversationState, ConversationState.person_id == person.id),
-        "initiatives": await rows(Initiative, Initiative.owner_id == person.id),
-        "supports": await rows(Support, Support.person_id == person.id),
-        "signups": await rows(Signup, Signup.person_id == person.id),
-        "progress_updates": await rows(ProgressUpdate, ProgressUpdate.author_id == person.id),
-        "messages": await rows(Delivery, Delivery.person_id == person.id),
-    }
+    document: dict[str, Any] = {"exported_at": now.isoformat(), "person": _row(person)}
+    for (model, column), section in REFERENCES.items():
+        document.setdefault(section, [])
+        document[section] += await rows(model, getattr(model, column) == person.id)
+    document["audit_about_you"] = await rows(
+        AuditEntry, AuditEntry.subject_type == "person", AuditEntry.subject_id == person.id
+    )
+    document["received_updates"] = await rows(
+        ReceivedUpdate, ReceivedUpdate.chat_key.in_(await _chat_keys(session, person))
+    )
     return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()
 
 
-async def forget(session: AsyncSession, person: Person) -> None:
-    """Erase the person (see the module's docstring for what happens to what)."""
-    chat_keys = [
-        f"chat:{chat_id}"
-        for chat_id in await session.scalars(
-            select(Identity.chat_id).where(Identity.person_id == person.id)
+@dataclass(frozen=True, slots=True)
+class Promotion:
+    """Someone on a waiting list who got the place the erased person held."""
+
+    action_id: int
+    person_id: int
+
+
+def pseudonym() -> str:
+    """Random, so it cannot be derived from the person; one per erasure."""
+    return f"erased-{secrets.token_hex(4)}"
+
+
+async def _needles(session: AsyncSession, person: Person) -> Needles:
+    identities = list(
+        await session.scalars(select(Identity).where(Identity.person_id == person.id))
+    )
+    ids = {i.chat_id for i in identities}
+    ids |= {int(i.external_id) for i in identities if i.external_id.isdigit()}
+    words: list[str | None] = [person.first_name, *(i.username for i in identities)]
+    words += [i.external_id for i in identities]
+    for item in await session.scalars(
+        select(Initiative).where(
+            Initiative.owner_id == person.id,
+            Initiative.status.in_([InitiativeStatus.DRAFT, *NEVER_PUBLIC]),
         )
-    ]
+    ):
+        words += [item.title, item.description]
+    return Needles.of(ids, words)
+
+
+async def _give_up_places(session: AsyncSession, person: Person, now: datetime) -> list[Promotion]:
+    promotions = []
+    signups = await session.scalars(
+        select(Signup).where(Signup.person_id == person.id, Signup.status != SignupStatus.LEFT)
+    )
+    for signup in list(signups):
+        action = await session.get(Action, signup.action_id)
+        if action is None:
+            continue
+        left = await actions.leave(session, action, person, now)
+        if left.promoted_person_id is not None:
+            promotions.append(Promotion(action.id, left.promoted_person_id))
+    return promotions
+
+
+async def _settle_initiatives(
+    session: AsyncSession, person: Person, label: str, now: datetime
+) -> None:
+    owned = await session.scalars(select(Initiative).where(Initiative.owner_id == person.id))
+    for item in list(owned):
+        if item.status is InitiativeStatus.DRAFT:
+            await session.delete(item)
+            continue
+        if item.status in NEVER_PUBLIC:
+            item.title, item.description, item.help_wanted = "", "", {}
+            item.photo_file_id = item.review_note = None
+        if item.status in UNDECIDED:
+            item.status, item.updated_at = InitiativeStatus.WITHDRAWN, now
+            session.add(
+                AuditEntry(
+                    at=now,
+                    action="initiative.withdrawn",
+                    actor_label=label,
+                    neighbourhood_id=item.neighbourhood_id,
+                    subject_type="initiative",
+                    subject_id=item.id,
+                    details={"reason": "erasure"},
+                )
+            )
+        item.owner_id = None
+    await session.flush()
+
+
+async def _pseudonymise_audit(session: AsyncSession, person: Person, label: str) -> None:
+    await session.execute(
+        update(AuditEntry)
+        .where(AuditEntry.actor_id == person.id)
+        .values(actor_id=None, actor_label=label)
+    )
+    about = await session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.subject_type == "person", AuditEntry.subject_id == person.id
+        )
+    )
+    for line in about:
+        line.subject_id = None
+        line.details = {**line.details, "subject": label}
+
+
+async def forget(session: AsyncSession, person: Person, now: datetime) -> list[Promotion]:
+    """Erase the person (see the module's docstring); returns who moved up a waiting list."""
+    label = pseudonym()
+    needles = await _needles(session, person)
+    chat_keys = await _chat_keys(session, person)
+    promotions = await _give_up_places(session, person, now)
+    await initiatives.drop_supports_of(session, person.id)
+    await _settle_initiatives(session, person, label, now)
+    await _pseudonymise_audit(session, person, label)
+    await session.execute(
+        delete(Broadcast).where(
+            Broadcast.author_id == person.id, Broadcast.status == BroadcastStatus.DRAFT
+        )
+    )
     await session.execute(
         update(ReceivedUpdate)
-        .where(ReceivedUpdate.chat_key.in_(chat_keys))
-        .values(payload={}, chat_key="forgotten", error=None)
-    )
-    await session.execute(
-        delete(AuditEntry).where(
-            or_(
-                AuditEntry.actor_id == person.id,
-                (AuditEntry.subject_type == "person") & (AuditEntry.subject_id == person.id),
-            )
+        .where(
+            ReceivedUpdate.chat_key.in_(chat_keys),
+            ReceivedUpdate.status != UpdateStatus.PENDING,
         )
+        .values(payload=None, answer=None, error=None, chat_key="forgotten")
     )
+    await session.execute(delete(Delivery).where(Delivery.subject == f"person:{person.id}"))
     # Anonymous but kept: what they built for the neighbourhood.
     await session.execute(
         update(Action).where(Action.created_by_id == person.id).values(created_by_id=None)
@@ -91,3 +240,8 @@ async def forget(session: AsyncSession, person: Person) -> None:
         await session.delete(state)
     await session.delete(person)
     await session.flush()
+    # Last, so that their own rows are gone and only other people's are read.
+    await clear_received_updates(session, needles)
+    await scrub_json_rows(session, needles)
+    await session.flush()
+    return promotions

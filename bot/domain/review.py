@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import audit
@@ -36,6 +36,17 @@ async def waiting(
             .limit(limit)
         )
     )
+
+
+async def waiting_count(session: AsyncSession, neighbourhood_ids: list[int]) -> int:
+    """How many proposals wait in all, beyond the page `waiting` shows."""
+    count = await session.scalar(
+        select(func.count(Initiative.id)).where(
+            Initiative.neighbourhood_id.in_(neighbourhood_ids),
+            Initiative.status == InitiativeStatus.SUBMITTED,
+        )
+    )
+    return count or 0
 
 
 def _decide(

@@ -49,7 +49,7 @@ class Consent(Step):
             "That is fine. Without your consent Wijkbot cannot help you, so I have not kept "
             "anything about you. Send /start if you change your mind."
         )
-        await privacy.forget(ctx.session, ctx.person)
+        await privacy.forget(ctx.session, ctx.person, ctx.now)
         ctx.forgotten = True
         return Finish([Reply(message)])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.delivery import outbox
 from bot.domain import privacy
 from bot.flows.replies import Answer, File, Reply
 from bot.flows.steps import Context, Finish, Flow, Outcome, Step
@@ -12,6 +13,17 @@ async def my_data(ctx: Context) -> Answer:
     document = await privacy.export(ctx.session, ctx.person, ctx.now)
     file = File("wijkbot-my-data.json", data=document, mime="application/json")
     return Answer([Reply(ctx.t._("Here is everything Wijkbot stores about you."), document=file)])
+
+
+async def forget(ctx: Context) -> None:
+    """Erase the person; whoever moves up into a place they held hears it, as after leaving."""
+    promotions = await privacy.forget(ctx.session, ctx.person, ctx.now)
+    messages = [
+        outbox.Message(promoted.person_id, "waitlist_promoted", f"action:{promoted.action_id}")
+        for promoted in promotions
+    ]
+    await outbox.enqueue(ctx.session, messages, now=ctx.now)
+    ctx.forgotten = True
 
 
 class ConfirmForget(Step):
@@ -40,8 +52,7 @@ class ConfirmForget(Step):
         farewell = ctx.t._(
             "Done. Wijkbot has forgotten you. Send /start if you ever want to come back."
         )
-        await privacy.forget(ctx.session, ctx.person)
-        ctx.forgotten = True
+        await forget(ctx)
         return Finish([Reply(farewell, edit=True)])
 
     def hint(self, ctx: Context) -> Html:

@@ -39,9 +39,19 @@ async def reviewable(ctx: Context) -> Initiative | None:
     return item if item.status is InitiativeStatus.SUBMITTED else None
 
 
-def decision_message(item: Initiative, now_period: str) -> outbox.Message:
-    assert item.owner_id is not None
-    return outbox.Message(item.owner_id, "review_decision", f"initiative:{item.id}", now_period)
+async def tell_proposer(ctx: Context, item: Initiative, decision: str) -> bool:
+    """Queue the decision for the proposer; False when there is nobody to tell (erased)."""
+    if item.owner_id is None:
+        return False
+    message = outbox.Message(item.owner_id, "review_decision", f"initiative:{item.id}", decision)
+    await outbox.enqueue(ctx.session, [message], now=ctx.now)
+    return True
+
+
+def nobody_told(ctx: Context, title: str) -> Html:
+    return ctx.t._(
+        "Decided: “{title}”. The proposer has left Wijkbot, so nobody is told.", title=title
+    )
 
 
 class Queue(Step):
@@ -54,12 +64,20 @@ class Queue(Step):
 
     async def show(self, ctx: Context) -> Reply:
         t = ctx.t
-        items = await review.waiting(
-            ctx.session, ctx.neighbourhoods_for(Permission.REVIEW_PROPOSALS)
-        )
+        scope = ctx.neighbourhoods_for(Permission.REVIEW_PROPOSALS)
+        items = await review.waiting(ctx.session, scope)
         lines = ["🗂️ <b>" + t._("Proposals waiting for review") + "</b>"]
         if not items:
             lines.append(t._("Nothing is waiting. Well done!"))
+        more = await review.waiting_count(ctx.session, scope) - len(items)
+        if more > 0:
+            lines.append(
+                t.n_(
+                    "And {n} more: decide on these first to see it.",
+                    "And {n} more: decide on these first to see them.",
+                    more,
+                )
+            )
         buttons = tuple((ctx.button(short(item.title), "open", item.id),) for item in items)
         return Reply(Html("\n".join(lines)), buttons=(*buttons, (ctx.button(t._("Done"), "done"),)))
 
@@ -113,7 +131,8 @@ class Proposal(Step):
             return Back(note=ctx.t._("Someone has already decided on this proposal."))
         if action == "approve":
             review.approve(ctx.session, item, ctx.person, ctx.now)
-            await outbox.enqueue(ctx.session, [decision_message(item, "approved")], now=ctx.now)
+            if not await tell_proposer(ctx, item, "approved"):
+                return Back(note=nobody_told(ctx, item.title))
             return Back(
                 note=ctx.t._(
                     "Approved: “{title}”. The proposer will hear it now.", title=item.title
@@ -134,7 +153,8 @@ class ReasonStep(TextStep):
         if item is None:
             return Back(to="queue", note=ctx.t._("Someone has already decided on this proposal."))
         self.decide(ctx, item, text)
-        await outbox.enqueue(ctx.session, [decision_message(item, self.name)], now=ctx.now)
+        if not await tell_proposer(ctx, item, self.name):
+            return Back(to="queue", note=nobody_told(ctx, item.title))
         return Back(
             to="queue", note=ctx.t._("Sent to the proposer of “{title}”.", title=item.title)
         )
