@@ -22,7 +22,7 @@ from bot.domain.models import (
     SignupStatus,
 )
 from bot.flows.menu import PREFIX as MENU
-from bot.flows.replies import CAPTION_LIMIT, TEXT_LIMIT, Button, File, Reply, clip
+from bot.flows.replies import CAPTION_LIMIT, TEXT_LIMIT, Button, File, Reply, bounded, fit
 from bot.i18n import N_, Html, escape
 
 
@@ -147,18 +147,17 @@ async def progress_update(ctx: RenderContext, delivery: Delivery) -> Reply | Non
     if item is None:
         return None
     t = ctx.t
-    room = (CAPTION_LIMIT if update.photo_file_id else TEXT_LIMIT) - len(item.title) - 120
-    lines = [
-        "📣 " + t._("News from “{title}”:", title=item.title),
-        "",
-        escape(clip(update.text, room)),
-    ]
-    if update.numbers.get("reached"):
-        lines.append(
-            t.n_("{n} person reached.", "{n} people reached.", int(update.numbers["reached"]))
-        )
+    reached = update.numbers.get("reached")
+
+    def frame(text: Html) -> Html:
+        lines = ["📣 " + t._("News from “{title}”:", title=item.title), "", text]
+        if reached:
+            lines.append(t.n_("{n} person reached.", "{n} people reached.", int(reached)))
+        return Html("\n".join(lines))
+
+    limit = CAPTION_LIMIT if update.photo_file_id else TEXT_LIMIT
     picture = File("photo.jpg", file_id=update.photo_file_id) if update.photo_file_id else None
-    return Reply(Html("\n".join(lines)), picture=picture)
+    return Reply(fit(frame, update.text, limit), picture=picture)
 
 
 @kind("review_decision", Category.SERVICE)
@@ -203,15 +202,17 @@ async def celebration_result(ctx: RenderContext, delivery: Delivery) -> Reply | 
         return None
     item = await ctx.session.get(Initiative, result.initiative_id) if result.initiative_id else None
     t = ctx.t
-    room = (CAPTION_LIMIT if result.photo_file_id else TEXT_LIMIT) - 200
-    lines = [
-        "🏆 " + (t._("A result for “{title}”!", title=item.title) if item else t._("A result!"))
-    ]
-    lines.append(escape(clip(result.text, room)))
-    if result.number is not None:
-        lines.append("<b>" + t.number(result.number) + "</b>")
+    heading = t._("A result for “{title}”!", title=item.title) if item else t._("A result!")
+
+    def frame(text: Html) -> Html:
+        lines = ["🏆 " + heading, text]
+        if result.number is not None:
+            lines.append("<b>" + t.number(result.number) + "</b>")
+        return Html("\n".join(lines))
+
+    limit = CAPTION_LIMIT if result.photo_file_id else TEXT_LIMIT
     picture = File("result.jpg", file_id=result.photo_file_id) if result.photo_file_id else None
-    return Reply(Html("\n".join(lines)), picture=picture)
+    return Reply(fit(frame, result.text, limit), picture=picture)
 
 
 @kind("help_offered", Category.SERVICE)
@@ -263,20 +264,20 @@ async def overdue_summary(ctx: RenderContext, delivery: Delivery) -> Reply | Non
     neighbourhood_id = subject_id(delivery, "neighbourhood") or 0
     overdue = list(
         await ctx.session.scalars(
-            select(Commitment).where(
+            select(Commitment)
+            .where(
                 Commitment.neighbourhood_id == neighbourhood_id,
                 Commitment.status != CommitmentStatus.DONE,
                 Commitment.due_on < ctx.now.date(),
             )
+            .order_by(Commitment.due_on, Commitment.id)
         )
     )
     if not overdue:
         return None
     t = ctx.t
-    lines = [
-        "⚠️ " + t.n_("{n} commitment is overdue:", "{n} commitments are overdue:", len(overdue))
-    ]
-    lines += [escape(f"• {item.what}") for item in overdue[:20]]
+    head = ["⚠️ " + t.n_("{n} commitment is overdue:", "{n} commitments are overdue:", len(overdue))]
+    lines, _ = bounded(t, head, [escape(f"• {item.what}") for item in overdue])
     return Reply(
         Html("\n".join(lines)),
         buttons=((Button("🤝 " + t._("Commitments"), MENU + "commitments"),),),

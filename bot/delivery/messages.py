@@ -3,6 +3,10 @@
 A kind has a category (what a person may opt out of) and a renderer that
 turns an outbox row into a reply, reading fresh data: a reminder shows the
 activity's current time and place, and says nothing if it was cancelled.
+
+A renderer fits what people typed into Telegram's limits itself (`fit`,
+`bounded`: see flows.replies), whatever the data; should one still fail, the
+sender marks that one row failed and goes on.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from bot.domain.models import (
     SignupStatus,
     Support,
 )
-from bot.flows.replies import CAPTION_LIMIT, TEXT_LIMIT, File, Reply, clip
+from bot.flows.replies import CAPTION_LIMIT, TEXT_LIMIT, File, Reply, and_more, clip, fit
 from bot.i18n import Html, Translator, escape
 from bot.reports.card import WinsCard, wins_card
 
@@ -57,6 +61,7 @@ class RenderContext:
 
 
 T = TypeVar("T")
+NEWS_TITLES = 3  # titles of followed initiatives named in the weekly digest; then "… and 4 more"
 Renderer = Callable[[RenderContext, Delivery], Awaitable[Reply | None]]
 
 
@@ -100,10 +105,12 @@ async def broadcast(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     neighbourhood = await ctx.get(Neighbourhood, item.neighbourhood_id)
     name = neighbourhood.name if neighbourhood else ""
     header = ctx.t._("Message from the coordinators of {neighbourhood}", neighbourhood=name)
-    limit = (CAPTION_LIMIT if item.photo_file_id else TEXT_LIMIT) - len(header) - 10
-    body = escape(clip(item.texts_by_locale.get(ctx.person.locale) or item.text, limit))
+    text = item.texts_by_locale.get(ctx.person.locale) or item.text
+    limit = CAPTION_LIMIT if item.photo_file_id else TEXT_LIMIT
     picture = File("photo.jpg", file_id=item.photo_file_id) if item.photo_file_id else None
-    return Reply(Html(f"📣 <b>{header}</b>\n\n{body}"), picture=picture)
+    return Reply(
+        fit(lambda body: Html(f"📣 <b>{header}</b>\n\n{body}"), text, limit), picture=picture
+    )
 
 
 @kind("broadcast_report", Category.TASKS)
@@ -177,7 +184,10 @@ async def weekly_digest(ctx: RenderContext, delivery: Delivery) -> Reply | None:
                 "News from {n} initiatives you follow:",
                 len(titles),
             )
-            lines.append("• " + news + " " + escape(", ".join(titles[:3])))
+            shown = escape(", ".join(titles[:NEWS_TITLES]))
+            if len(titles) > NEWS_TITLES:
+                shown += " " + and_more(t, len(titles) - NEWS_TITLES)
+            lines.append("• " + news + " " + shown)
     # The text is the card's caption: a few short lines and a name of at most 120 characters.
     card = WinsCard.of_week(neighbourhood.name, counts, ctx.now, ZoneInfo(neighbourhood.timezone))
     picture = File("wins.png", data=wins_card(card, t), mime="image/png")
@@ -193,7 +203,7 @@ async def followed_news(session: AsyncSession, person_id: int, since: datetime) 
         .where(Support.person_id == person_id, ProgressUpdate.created_at > since)
         .distinct()
     )
-    return [clip(title, 40) for title in rows]
+    return [clip(title, 40) for title in rows]  # at most NEWS_TITLES of them shown
 
 
 async def week_counts(

@@ -5,6 +5,12 @@
                          ──> render in the person's language *now* ──> transport
     outcome: sent · 429 (pause, same row again) · 403 (person unreachable)
              · 5xx/time-out (back off, then failed) · 400 (failed, reason kept)
+             · anything raised on the way (a render bug, a reply over Telegram's
+               limits, a transport surprise): that row failed, reason kept, next row
+
+One row can never stop the others: whatever goes wrong with a row is recorded
+on that row, by exception type (and, for a reply over the limits, its lengths),
+never with what a person typed.
 
 Claimed rows carry a lease; each row is marked the moment its outcome is
 known, so after a crash only a message that was in flight can go out again.
@@ -30,6 +36,7 @@ from bot.delivery.messages import KINDS, RenderContext
 from bot.delivery.preferences import Category, quiet_until
 from bot.delivery.transport import Outcome, Result, Transport
 from bot.domain.models import Delivery, DeliveryStatus, Identity, Neighbourhood, Person
+from bot.flows.replies import TooLong
 from bot.i18n import translator
 from bot.logs import event
 
@@ -130,7 +137,7 @@ class Sender:
 
         async def work() -> None:
             while queue:
-                await self._send(queue.popleft(), memo)
+                await self._send_isolated(queue.popleft(), memo)
 
         workers = [asyncio.create_task(work()) for _ in range(self.settings.concurrency)]
         try:
@@ -160,9 +167,30 @@ class Sender:
             for delivery, person, chat_id, zone in rows:
                 delivery.status = DeliveryStatus.SENDING
                 delivery.next_attempt_at = now + LEASE
-                zone_info = ZoneInfo(zone) if zone else self.default_zone
-                claimed.append(Claimed(delivery, person, chat_id, zone_info))
+                claimed.append(Claimed(delivery, person, chat_id, self._zone(zone)))
         return claimed
+
+    def _zone(self, name: str | None) -> ZoneInfo:
+        try:
+            return ZoneInfo(name) if name else self.default_zone
+        except (ValueError, KeyError):  # a neighbourhood's zone that does not exist (any more)
+            return self.default_zone
+
+    async def _send_isolated(self, item: Claimed, memo: dict[object, object]) -> None:
+        """Send one row; whatever it raises fails that row only, with the reason kept."""
+        try:
+            await self._send(item, memo)
+        except Exception as exc:
+            reason = failure_reason(exc)
+            event(
+                log,
+                "delivery.crashed",
+                logging.ERROR,
+                delivery=item.delivery.id,
+                kind=item.delivery.kind,
+                error=type(exc).__name__,
+            )
+            await self._finish(item, DeliveryStatus.FAILED, error=reason, attempt=True)
 
     async def _send(self, item: Claimed, memo: dict[object, object]) -> None:
         delivery, person = item.delivery, item.person
@@ -273,3 +301,15 @@ class Sender:
                 )
             )
         return (sent or 0) >= person.nudges_per_week
+
+
+def failure_reason(exc: Exception) -> str:
+    """What went wrong, for the row: the exception type, and the lengths of a reply too long.
+
+    Other exceptions' messages may quote data (a person's text in a KeyError, a
+    SQL parameter), so only their type is kept.
+    """
+    reason = type(exc).__name__
+    if isinstance(exc, TooLong):
+        reason += f": {exc}"
+    return reason[:200]

@@ -1,7 +1,10 @@
 """Commitments: coordinators record them, partners keep them up to date.
 
-list (open first) ──> commitment ──> in progress · done · progress note
+list (open first, page ◀ ▶) ──> commitment ──> in progress · done · progress note
      └─> new (coordinators): organisation ─> what ─> due date ─> list
+
+A neighbourhood can have hundreds of commitments: the list shows a page at a
+time, so that no message grows past Telegram's 4096 characters.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from bot.domain.models import Commitment, CommitmentStatus, Organisation
 from bot.domain.roles import Permission
 from bot.flows import menu
 from bot.flows.browse import short
-from bot.flows.replies import Reply
+from bot.flows.replies import Button, Reply, bounded
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import TextStep, clean_text, parse_date
 from bot.i18n import N_, Html, escape
 
+PAGE_SIZE = 6  # a line can be ~500 characters (organisation, what, date): 6 fit in one message
 STATUS_NAMES = {
     CommitmentStatus.OPEN: N_("open"),
     CommitmentStatus.IN_PROGRESS: N_("in progress"),
@@ -72,6 +76,15 @@ def line(ctx: Context, item: Commitment, organisation: str) -> Html:
     )
 
 
+def navigation(ctx: Context, page: int, pages: int) -> tuple[Button, ...]:
+    """◀ 2/5 ▶, as the other lists page."""
+    row = [ctx.button("◀", "page", page - 1)] if page > 0 else []
+    row.append(ctx.button(f"{page + 1}/{pages}", "page", page))
+    if page + 1 < pages:
+        row.append(ctx.button("▶", "page", page + 1))
+    return tuple(row)
+
+
 class Listing(Step):
     name = "list"
 
@@ -83,12 +96,17 @@ class Listing(Step):
     async def show(self, ctx: Context) -> Reply:
         t = ctx.t
         items = await visible(ctx)
+        pages = max(1, -(-len(items) // PAGE_SIZE))
+        page = min(ctx.data.get("page", 0), pages - 1)
+        ctx.remember(page=page)
+        on_page = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         names = {o.id: o.name for o in await ctx.session.scalars(select(Organisation))}
-        lines = ["🤝 <b>" + t._("Commitments") + "</b>"]
-        lines += [line(ctx, item, names.get(item.organisation_id, "?")) for item in items] or [
-            t._("None yet.")
-        ]
-        buttons = [(ctx.button(short(item.what), "open", item.id),) for item in items[:20]]
+        head = ["🤝 <b>" + t._("Commitments") + "</b>"]
+        listed = [line(ctx, item, names.get(item.organisation_id, "?")) for item in on_page]
+        lines, shown = bounded(t, head, listed) if listed else ([*head, t._("None yet.")], 0)
+        buttons = [(ctx.button(short(item.what), "open", item.id),) for item in on_page[:shown]]
+        if pages > 1:
+            buttons.append(navigation(ctx, page, pages))
         if manages(ctx):
             buttons.append((ctx.button("➕ " + t._("New commitment"), "new"),))
         buttons.append((ctx.button(t._("Done"), "done"),))
@@ -99,6 +117,9 @@ class Listing(Step):
             return Finish([menu.main(ctx)])
         if action == "new" and manages(ctx):
             return Next("organisation")
+        if action == "page" and arg.isdigit():
+            ctx.remember(page=int(arg))
+            return Refresh()
         if action == "open" and arg.isdigit():
             ctx.remember(commitment=int(arg))
             return Next("detail") if await in_hand(ctx) else None

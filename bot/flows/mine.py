@@ -1,5 +1,8 @@
 """My Wijkbot: my initiatives, my activities, what I support; post progress; withdraw.
 
+Each list on the overview shows the latest few (and "… and 12 more"), so that
+the overview fits one message and its keyboard whatever a person has done.
+
 overview ──> own initiative ──> post an update: text ─> photo? ─> people reached? ─> sent
                             └─> withdraw? ─> yes / no
          ──> leave an activity · stop supporting (stays on the overview)
@@ -13,7 +16,7 @@ from bot.domain.models import Initiative, InitiativeStatus, ProgressUpdate
 from bot.flows import joining
 from bot.flows.browse import short
 from bot.flows.propose import describe
-from bot.flows.replies import Reply
+from bot.flows.replies import Reply, bounded
 from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import TextStep, parse_number
 from bot.i18n import N_, Html
@@ -32,7 +35,9 @@ WITHDRAWABLE = (
     InitiativeStatus.CHANGES_REQUESTED,
     InitiativeStatus.APPROVED,
 )
-UPDATE_LIMIT = 800
+UPDATE_LIMIT = 800  # UTF-16 units; with the frame it stays within a photo caption's 1024
+SECTION_LIMIT = 1100  # three lists, the heading and a note within one message of 4096
+SECTION_ITEMS = 8  # and with their buttons within a usable keyboard
 
 
 async def own_initiative(ctx: Context) -> Initiative | None:
@@ -48,19 +53,29 @@ class Overview(Step):
         mine = await initiatives.owned_by(ctx.session, ctx.person.id)
         joined = await actions.mine(ctx.session, ctx.person.id, ctx.now)
         supported = await initiatives.supported_by(ctx.session, ctx.person.id)
-        lines = ["👤 <b>" + t._("My Wijkbot") + "</b>", "", "<b>" + t._("My initiatives") + "</b>"]
-        lines += [
-            t._("{title} ({status})", title=item.title, status=t._(STATUS_NAMES[item.status]))
-            for item in mine
-        ] or [t._("None yet.")]
-        lines += ["", "<b>" + t._("My activities") + "</b>"]
-        lines += [joining.describe_action(ctx, action, signup) for action, signup in joined] or [
-            t._("None yet.")
+        own_lines, own_shown = section(
+            ctx,
+            t._("My initiatives"),
+            [
+                t._("{title} ({status})", title=item.title, status=t._(STATUS_NAMES[item.status]))
+                for item in mine
+            ],
+        )
+        joined_lines, joined_shown = section(
+            ctx,
+            t._("My activities"),
+            [joining.describe_action(ctx, action, signup) for action, signup in joined],
+        )
+        supported_lines, supported_shown = section(
+            ctx, t._("I support"), [t._("{title}", title=item.title) for item in supported]
+        )
+        lines = ["👤 <b>" + t._("My Wijkbot") + "</b>", *own_lines, *joined_lines, *supported_lines]
+        buttons = [
+            (ctx.button("⚙️ " + short(item.title), "own", item.id),) for item in mine[:own_shown]
         ]
-        lines += ["", "<b>" + t._("I support") + "</b>"]
-        lines += [t._("{title}", title=item.title) for item in supported] or [t._("None yet.")]
-        buttons = [(ctx.button("⚙️ " + short(item.title), "own", item.id),) for item in mine]
-        buttons += [joining.action_buttons(ctx, action, signup) for action, signup in joined]
+        buttons += [
+            joining.action_buttons(ctx, action, signup) for action, signup in joined[:joined_shown]
+        ]
         buttons += [
             (
                 ctx.button(
@@ -69,7 +84,7 @@ class Overview(Step):
                     item.id,
                 ),
             )
-            for item in supported
+            for item in supported[:supported_shown]
         ]
         return Reply(Html("\n".join(lines)), buttons=tuple(buttons))
 
@@ -83,6 +98,14 @@ class Overview(Step):
                 await initiatives.unsupport(ctx.session, item, ctx.person)
             return Refresh(note=ctx.t._("Your support is undone."))
         return await joining.press(ctx, action, arg)
+
+
+def section(ctx: Context, title: str, items: list[Html]) -> tuple[list[str], int]:
+    """A titled list of the overview, bounded; with how many of its items are shown."""
+    head = ["", "<b>" + title + "</b>"]
+    if not items:
+        return [*head, ctx.t._("None yet.")], 0
+    return bounded(ctx.t, head, items, SECTION_LIMIT, most=SECTION_ITEMS)
 
 
 class Own(Step):

@@ -2,7 +2,9 @@
 
 Text is stored exactly as typed (HTML, markdown, emoji, right-to-left marks
 and all); it is escaped when shown. Only its length and emptiness are judged,
-and "empty" includes text made of invisible characters only.
+and "empty" includes text made of invisible characters only. Length is counted
+as Telegram counts it (UTF-16 code units: most emoji count 2), so that a limit
+offered here is a limit that holds where the text is shown later.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import unicodedata
 from datetime import date
 from typing import ClassVar
 
-from bot.flows.replies import Reply
+from bot.flows.replies import Reply, utf16_length
 from bot.flows.steps import Context, Outcome, Retry, Step
 from bot.i18n import Html, Translator
 
@@ -28,10 +30,12 @@ def clean_text(t: Translator, text: str, limit: int) -> tuple[str, Html | None]:
     value = text.strip()
     if not value or all(_invisible(character) for character in value):
         return "", t._("That was empty. Please type some text.")
-    if len(value) > limit:
+    length = utf16_length(value)
+    if length > limit:
         return "", t._(
-            "That is {length} characters; at most {limit} fit. Please make it shorter.",
-            length=len(value),
+            "That is {length} characters (an emoji counts as 2); at most {limit} fit. "
+            "Please make it shorter.",
+            length=length,
             limit=limit,
         )
     return value, None

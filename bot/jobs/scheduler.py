@@ -17,12 +17,32 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.jobs.retention import Retention, retention_sweep
 from bot.jobs.sweeps import SWEEPS
 from bot.logs import event
 
 log = logging.getLogger(__name__)
 Sweep = Callable[[AsyncSession, datetime], Awaitable[int]]
 SWEEP_SECONDS = 60
+RETENTION_SECONDS = 3600.0  # retention periods are days: hourly is precise enough
+
+
+async def guarded_sweep(
+    name: str,
+    sweep: Sweep,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    on_enqueued: Callable[[], None],
+    on_failure: Callable[[str, Exception], None],
+) -> int:
+    """A sweep as the scheduler runs it: a failure is logged by type, counted, and the next
+    run comes as planned (a sweep is idempotent, so it catches up then)."""
+    try:
+        return await run_sweep(name, sweep, sessions, clock, on_enqueued)
+    except Exception as exc:
+        event(log, "sweep.failed", logging.ERROR, sweep=name, error=type(exc).__name__)
+        on_failure(name, exc)
+        return 0
 
 
 async def run_sweep(
@@ -46,13 +66,17 @@ def make_scheduler(
     on_enqueued: Callable[[], None],
     *,
     every: float = SWEEP_SECONDS,
+    on_failure: Callable[[str, Exception], None],
+    retention: Retention | None = None,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
-    for name, sweep in SWEEPS.items():
+    jobs = [(name, sweep, every) for name, sweep in SWEEPS.items()]
+    jobs.append(("retention", retention_sweep(retention or Retention()), RETENTION_SECONDS))
+    for name, sweep, seconds in jobs:
         scheduler.add_job(
-            run_sweep,
-            IntervalTrigger(seconds=every),
-            args=(name, sweep, sessions, clock, on_enqueued),
+            guarded_sweep,
+            IntervalTrigger(seconds=seconds),
+            args=(name, sweep, sessions, clock, on_enqueued, on_failure),
             id=name,
             max_instances=1,
             coalesce=True,

@@ -86,13 +86,13 @@ async def test_empty_invisible_and_overlong_answers_are_refused(app: App) -> Non
     await chat.send("\u200b\u200f\u2060")  # zero-width and direction marks only
     assert "That was empty" in chat.text
     await chat.send("x" * 81)
-    assert "That is 81 characters; at most 80 fit." in chat.text
+    assert "That is 81 characters (an emoji counts as 2); at most 80 fit." in chat.text
     await chat.send_other("sticker")
     assert "I cannot use that kind of message here." in chat.text
     await chat.send("*Bold* _idea_ <script>")
     assert "Describe your initiative" in chat.text
     await chat.send("y" * 1001)
-    assert "That is 1001 characters; at most 1000 fit." in chat.text
+    assert "That is 1001 characters (an emoji counts as 2); at most 1000 fit." in chat.text
     item = await the_draft(app, 31)
     assert item.title == "*Bold* _idea_ <script>" and item.description == ""
 
