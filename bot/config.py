@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     delivery_group_per_minute: float = Field(default=20.0, gt=0)
     delivery_concurrency: int = Field(default=1, ge=1, le=64)
     allow_paid_broadcast: bool = False
+    # Retention, in days (docs/privacy.md): stored updates, sent messages, untouched proposal
+    # drafts and conversations, people who never gave consent.
+    update_retention_days: int = Field(default=7, ge=1, le=365)
+    outbox_retention_days: int = Field(default=30, ge=1, le=3650)
+    draft_retention_days: int = Field(default=60, ge=1, le=3650)
+    conversation_retention_days: int = Field(default=30, ge=1, le=3650)
+    unconsented_retention_days: int = Field(default=30, ge=1, le=3650)
 
     @field_validator("bot_token")
     @classmethod

@@ -97,13 +97,22 @@ class Report:
 
 
 async def report(session: AsyncSession, broadcast_id: int) -> Report:
-    """How the broadcast's delivery went so far: sent, waiting, unreachable, failed."""
+    """How the broadcast's delivery went so far: sent, waiting, unreachable, failed.
+
+    Deliveries deleted by the retention sweep were added up first, in the
+    broadcast's `audience["report"]`; they count too.
+    """
     rows = await session.execute(
         select(Delivery.status, func.count(Delivery.id))
         .where(Delivery.broadcast_id == broadcast_id)
         .group_by(Delivery.status)
     )
     counts: Counter[DeliveryStatus] = Counter({status: n for status, n in rows})
+    broadcast = await session.get(Broadcast, broadcast_id)
+    if broadcast is not None:
+        counts.update(
+            {DeliveryStatus(k): n for k, n in broadcast.audience.get("report", {}).items()}
+        )
     return Report(
         sent=counts[DeliveryStatus.SENT],
         waiting=counts[DeliveryStatus.PENDING] + counts[DeliveryStatus.SENDING],

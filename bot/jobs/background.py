@@ -25,6 +25,7 @@ from bot.app import App
 from bot.delivery.sender import Sender, SenderSettings
 from bot.delivery.transport import Transport
 from bot.jobs.leader import Leadership, LeadershipLost
+from bot.jobs.retention import Retention
 from bot.jobs.scheduler import make_scheduler
 from bot.logs import event
 
@@ -128,6 +129,7 @@ class Background:
             self.sender.wake,
             every=self.sweep_every,
             on_failure=self._sweep_failed,
+            retention=Retention.from_settings(self.app.settings),
         )
         scheduler.start()
         self.health.scheduler = State.RUNNING
