@@ -17,12 +17,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.jobs.retention import Retention, retention_sweep
 from bot.jobs.sweeps import SWEEPS
 from bot.logs import event
 
 log = logging.getLogger(__name__)
 Sweep = Callable[[AsyncSession, datetime], Awaitable[int]]
 SWEEP_SECONDS = 60
+RETENTION_SECONDS = 3600.0  # retention periods are days: hourly is precise enough
 
 
 async def guarded_sweep(
@@ -65,12 +67,15 @@ def make_scheduler(
     *,
     every: float = SWEEP_SECONDS,
     on_failure: Callable[[str, Exception], None],
+    retention: Retention | None = None,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
-    for name, sweep in SWEEPS.items():
+    jobs = [(name, sweep, every) for name, sweep in SWEEPS.items()]
+    jobs.append(("retention", retention_sweep(retention or Retention()), RETENTION_SECONDS))
+    for name, sweep, seconds in jobs:
         scheduler.add_job(
             guarded_sweep,
-            IntervalTrigger(seconds=every),
+            IntervalTrigger(seconds=seconds),
             args=(name, sweep, sessions, clock, on_enqueued, on_failure),
             id=name,
             max_instances=1,
