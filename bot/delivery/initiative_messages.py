@@ -277,7 +277,7 @@ async def overdue_summary(ctx: RenderContext, delivery: Delivery) -> Reply | Non
         return None
     t = ctx.t
     head = ["⚠️ " + t.n_("{n} commitment is overdue:", "{n} commitments are overdue:", len(overdue))]
-    lines, _ = bounded(t, head, [escape(f"• {item.what}") for item in overdue])
+    lines, _ = bounded(t, head, [escape(f"• {item.what}") for item in overdue], TEXT_LIMIT)
     return Reply(
         Html("\n".join(lines)),
         buttons=((Button("🤝 " + t._("Commitments"), MENU + "commitments"),),),
