@@ -21,6 +21,7 @@ DESCRIPTION_LIMIT = 1000
 VOLUNTEERS_LIMIT = 500
 PAGE_SIZE = 5
 MILESTONES = (10, 25, 50, 100)
+WAITING_LIMIT = 3  # proposals of one person waiting for review; each one pings every coordinator
 OPEN = (InitiativeStatus.APPROVED,)
 
 
@@ -56,6 +57,16 @@ async def start_draft(session: AsyncSession, person: Person, now: datetime) -> I
     session.add(draft)
     await session.flush()
     return draft
+
+
+async def waiting_of(session: AsyncSession, person_id: int) -> int:
+    """How many of the person's proposals wait for review."""
+    count = await session.scalar(
+        select(func.count(Initiative.id)).where(
+            Initiative.owner_id == person_id, Initiative.status == InitiativeStatus.SUBMITTED
+        )
+    )
+    return count or 0
 
 
 async def submit(session: AsyncSession, initiative: Initiative, now: datetime) -> None:

@@ -36,6 +36,16 @@ async def themes_of(ctx: Context) -> list[Theme]:
     )
 
 
+def may_see_name(ctx: Context, lead: Person, item: Initiative) -> bool:
+    """A lead's name is for the coordinators of the neighbourhood, and for everyone only when
+    the lead agreed to show it (as the privacy statement says)."""
+    return (
+        lead.show_full_name
+        or lead.id == ctx.person.id
+        or item.neighbourhood_id in ctx.neighbourhoods_for(Permission.REVIEW_PROPOSALS)
+    )
+
+
 class InitiativeList(Step):
     name = "list"
 
@@ -158,7 +168,7 @@ class InitiativeDetail(Step):
         upcoming = await actions.of_initiative(ctx.session, item.id, ctx.now)
         signups = await joining.signups_of(ctx, upcoming)
         lines = [await describe(ctx, item)]
-        if owner is not None:
+        if owner is not None and may_see_name(ctx, owner, item):
             lines.append(t._("Led by {name}", name=owner.first_name))
         lines.append(t.n_("{n} supporter", "{n} supporters", item.supporter_count))
         if upcoming:

@@ -90,7 +90,8 @@ def privacy_statement(t: Translator) -> Html:
         + "\n"
         + t._(
             "Coordinators of your neighbourhood can see your first name and what you "
-            "take part in. We do not share your data with anyone else."
+            "take part in. Other residents do not see your name, also not on an initiative "
+            "you lead. We do not share your data with anyone else."
         )
         + "\n"
         + t._("You can ask for your data or have it erased at any time.")

@@ -438,6 +438,8 @@ class Summary(Step):
         if missing:
             ctx.remember(editing=True)
             return Next(missing)
+        if await initiatives.waiting_of(ctx.session, ctx.person.id) >= initiatives.WAITING_LIMIT:
+            return Refresh(note=too_many_waiting(ctx))
         await initiatives.submit(ctx.session, item, ctx.now)
         await notify_coordinators(ctx, item)
         neighbourhood = await ctx.session.get(Neighbourhood, item.neighbourhood_id)
@@ -448,6 +450,16 @@ class Summary(Step):
             neighbourhood=neighbourhood.name if neighbourhood else "",
         )
         return Finish([Reply(text=Html(f"🙌 {thanks}"), edit=True), menu.main(ctx)])
+
+
+def too_many_waiting(ctx: Context) -> Html:
+    return ctx.t.n_(
+        "You already have {n} proposal waiting for review. You can send this one as soon as "
+        "the coordinators have decided on it. Your proposal is kept as a draft.",
+        "You already have {n} proposals waiting for review. You can send this one as soon as "
+        "the coordinators have decided on one of them. Your proposal is kept as a draft.",
+        initiatives.WAITING_LIMIT,
+    )
 
 
 async def describe(ctx: Context, item: Initiative) -> Html:
