@@ -34,6 +34,9 @@ from bot.domain.models import (
 )
 
 REDACTED = "…"
+# Button data the bot made itself (codes and row ids, never typed): left as is, so that a
+# waiting button press still works even when a first name happens to equal a code word.
+BOT_MADE = frozenset({"data", "callback_data", "payload"})
 MIN_WORD = 2  # a one-letter first name would match everywhere and protect nothing
 
 
@@ -70,7 +73,10 @@ class Needles:
 def scrub(value: Any, needles: Needles) -> Any:
     """`value` (JSON: dicts, lists, strings, numbers) with every mention replaced."""
     if isinstance(value, dict):
-        return {key: scrub(item, needles) for key, item in value.items()}
+        return {
+            key: item if key in BOT_MADE and isinstance(item, str) else scrub(item, needles)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
         return [scrub(item, needles) for item in value]
     if isinstance(value, str):

@@ -25,6 +25,7 @@ from bot.domain.models import (
     Support,
     UpdateStatus,
 )
+from bot.domain.traces import Needles, scrub
 from bot.i18n import translator
 from tests.chat import Chat
 from tests.factories import action, initiative, join, resident
@@ -318,3 +319,22 @@ async def test_my_data_holds_audit_consent_updates_and_what_they_authored(app: A
     assert titles == {"Pomegranate corner", "Flobbergast draft"}
     assert set(privacy.REFERENCES.values()) <= set(exported)
     assert exported["person"]["id"] == person.id
+
+
+def test_mentions_are_whole_words_and_button_data_is_left_alone() -> None:
+    needles = Needles.of([777001], ["Open", "zeynep_ovv", "A", None])
+    update = {
+        "callback_query": {
+            "from": {"id": 777001, "username": "zeynep_ovv"},
+            "data": "r:3:open:12",
+            "message": {"text": "Open day by Open, Opening at 7770012 (777001)"},
+        }
+    }
+    assert scrub(update, needles) == {
+        "callback_query": {
+            "from": {"id": 0, "username": "…"},
+            "data": "r:3:open:12",
+            "message": {"text": "… day by …, Opening at 7770012 (…)"},
+        }
+    }
+    assert not needles.mentions({"text": "A day out"})  # one letter protects nothing
