@@ -1,0 +1,416 @@
+"""Every message kind, in every language, with the longest and oddest text each field accepts,
+fits Telegram: the reply can be made, and the emulator's HTML parser and limits accept it.
+
+Fields are filled up to the limit their step accepts (UTF-16 code units) or, where nothing
+is typed through a step (a neighbourhood's name, an activity's place), up to their column's
+size, from pieces that break naive code: astral emoji, a family joined by zero-width
+joiners, flags, Arabic, HTML characters, combining accents, direction marks.
+
+One database per kind serves all its examples: each example overwrites the fields, so the
+run stays short; Hypothesis is derandomized, so CI sees the same examples every time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import App, build_app
+from bot.clock import ManualClock
+from bot.config import SUPPORTED_LOCALES
+from bot.delivery.messages import KINDS, RenderContext
+from bot.domain import db
+from bot.domain.commitments import WHAT_LIMIT
+from bot.domain.initiatives import TITLE_LIMIT
+from bot.domain.models import (
+    Action,
+    ActionStatus,
+    Base,
+    Broadcast,
+    BroadcastStatus,
+    Commitment,
+    CommitmentStatus,
+    Delivery,
+    Initiative,
+    InitiativeStatus,
+    Neighbourhood,
+    Organisation,
+    Person,
+    ProgressUpdate,
+    Result,
+    Signup,
+    SignupStatus,
+    Support,
+)
+from bot.domain.review import REASON_LIMIT
+from bot.flows.broadcast import PHOTO_TEXT_LIMIT
+from bot.flows.broadcast import TEXT_LIMIT as BROADCAST_LIMIT
+from bot.flows.mine import UPDATE_LIMIT
+from bot.flows.replies import utf16_length
+from bot.flows.results import RESULT_LIMIT
+from bot.i18n import N_, translator
+from tests.conftest import load_example, make_settings
+from tests.factories import initiative, resident
+from tests.telegram_limits import assert_fits
+
+PIECES = [
+    "😀",  # astral: 2 UTF-16 units
+    "👩‍👩‍👧‍👦",  # a family: 4 emoji and 3 zero-width joiners, 11 units
+    "🇳🇱",
+    "مرحبا بالجيران",
+    "\u200f",  # right-to-left mark
+    "\u200d",  # zero-width joiner, alone
+    "e\u0301",  # e and a combining acute accent
+    "<b>",
+    "</i>",
+    "&amp;",
+    "&",
+    "<",
+    ">",
+    '"',
+    "'",
+    "Ğ",
+    "𝔘",
+    " ",
+    "x",
+]
+FOLLOWED = 5  # initiatives the person follows: the digest names 3 "… and 2 more"
+OVERDUE = 30  # commitments in the overdue summary
+
+
+def cut(text: str, limit: int, *, units: bool) -> str:
+    """The longest start of `text` within `limit` UTF-16 units (or characters)."""
+    out, used = [], 0
+    for character in text:
+        size = utf16_length(character) if units else 1
+        if used + size > limit:
+            break
+        out.append(character)
+        used += size
+    return "".join(out)
+
+
+def typed(limit: int, *, units: bool = True) -> st.SearchStrategy[str]:
+    """Text of at most `limit` (mostly exactly `limit`) from awkward pieces."""
+
+    def build(pieces: list[str], longest: bool, length: int) -> str:
+        pattern = "".join(pieces)
+        repeated = pattern * (limit // len(pattern) + 1)
+        text = cut(repeated, limit if longest else length, units=units)
+        return text.strip() or "x"
+
+    return st.builds(
+        build,
+        st.lists(st.sampled_from(PIECES), min_size=1, max_size=12),
+        st.booleans() | st.just(True),
+        st.integers(1, limit),
+    )
+
+
+@dataclass
+class Texts:
+    locale: str
+    title: str
+    note: str
+    action_title: str
+    place: str
+    update: str
+    result: str
+    broadcast: str
+    organisation: str
+    what: str
+    first_name: str
+    neighbourhood: str
+    photo: bool
+    number: int
+
+
+def texts() -> st.SearchStrategy[Texts]:
+    photo = st.booleans()
+    return photo.flatmap(
+        lambda with_photo: st.builds(
+            Texts,
+            locale=st.sampled_from(SUPPORTED_LOCALES),
+            title=typed(TITLE_LIMIT),
+            note=typed(REASON_LIMIT),
+            action_title=typed(200, units=False),  # the column's size in characters
+            place=typed(200, units=False),
+            update=typed(UPDATE_LIMIT),
+            result=typed(RESULT_LIMIT),
+            broadcast=typed(PHOTO_TEXT_LIMIT if with_photo else BROADCAST_LIMIT),
+            organisation=typed(120),
+            what=typed(WHAT_LIMIT),
+            first_name=typed(64, units=False),  # Telegram's limit for a first name
+            neighbourhood=typed(120, units=False),
+            photo=st.just(with_photo),
+            number=st.integers(0, 10_000_000),
+        )
+    )
+
+
+@dataclass
+class World:
+    app: App
+    person: Person
+    owner: Person
+    neighbourhood_id: int
+    initiative_ids: list[int]
+    action_id: int
+    update_id: int
+    result_id: int
+    broadcast_id: int
+    organisation_id: int
+    commitment_ids: list[int]
+
+
+async def build_world(database_url: str) -> World:
+    app = build_app(
+        make_settings(database_url), ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    )
+    await load_example(app, "overvecht.yaml")
+    now = app.clock.now()
+    person = await resident(app, 7000)
+    owner = await resident(app, 7001)
+    items = [await initiative(app, owner, f"i{n}") for n in range(FOLLOWED)]
+    async with app.sessions.begin() as session:
+        neighbourhood_id = owner.neighbourhood_id
+        assert neighbourhood_id is not None
+        for item in items:
+            session.add(Support(initiative_id=item.id, person_id=person.id, created_at=now))
+            session.add(ProgressUpdate(initiative_id=item.id, text="-", created_at=now))
+        action = Action(
+            neighbourhood_id=neighbourhood_id,
+            initiative_id=items[0].id,
+            title="-",
+            starts_at=now + timedelta(days=3),
+            status=ActionStatus.OPEN,
+            created_at=now,
+        )
+        update = ProgressUpdate(initiative_id=items[0].id, text="-", created_at=now)
+        result = Result(
+            neighbourhood_id=neighbourhood_id,
+            initiative_id=items[0].id,
+            text="-",
+            published_at=now,
+        )
+        broadcast = Broadcast(
+            neighbourhood_id=neighbourhood_id,
+            author_id=owner.id,
+            text="-",
+            status=BroadcastStatus.SENDING,
+            created_at=now,
+        )
+        organisation = Organisation(name="-", created_at=now)
+        session.add_all([action, update, result, broadcast, organisation])
+        await session.flush()
+        session.add(
+            Signup(
+                action_id=action.id,
+                person_id=person.id,
+                status=SignupStatus.JOINED,
+                created_at=now,
+            )
+        )
+        commitments = [
+            Commitment(
+                neighbourhood_id=neighbourhood_id,
+                organisation_id=organisation.id,
+                what="-",
+                due_on=now.date() - timedelta(days=1),
+                created_at=now,
+                updated_at=now,
+            )
+            for _ in range(OVERDUE)
+        ]
+        session.add_all(commitments)
+        await session.flush()
+        return World(
+            app,
+            person,
+            owner,
+            neighbourhood_id,
+            [item.id for item in items],
+            action.id,
+            update.id,
+            result.id,
+            broadcast.id,
+            organisation.id,
+            [commitment.id for commitment in commitments],
+        )
+
+
+async def fill(world: World, texts: Texts) -> None:
+    """Every field, everywhere, set to this example's text."""
+    photo = "AgACAgIAAxkBAAIB" if texts.photo else None
+    async with world.app.sessions.begin() as session:
+        person = await session.get(Person, world.person.id)
+        owner = await session.get(Person, world.owner.id)
+        assert person is not None and owner is not None
+        person.locale = texts.locale
+        person.opt_outs = ["updates"]  # followed news comes in the digest
+        owner.first_name = texts.first_name
+        neighbourhood = await session.get(Neighbourhood, world.neighbourhood_id)
+        assert neighbourhood is not None
+        neighbourhood.name = texts.neighbourhood
+        for initiative_id in world.initiative_ids:
+            item = await session.get(Initiative, initiative_id)
+            assert item is not None
+            item.title, item.review_note = texts.title, texts.note
+        action = await session.get(Action, world.action_id)
+        update = await session.get(ProgressUpdate, world.update_id)
+        result = await session.get(Result, world.result_id)
+        broadcast = await session.get(Broadcast, world.broadcast_id)
+        organisation = await session.get(Organisation, world.organisation_id)
+        assert action and update and result and broadcast and organisation
+        action.title, action.place = texts.action_title, texts.place
+        update.text, update.photo_file_id = texts.update, photo
+        update.numbers = {"reached": texts.number}
+        result.text, result.photo_file_id, result.number = texts.result, photo, texts.number
+        broadcast.text, broadcast.photo_file_id = texts.broadcast, photo
+        broadcast.texts_by_locale = {texts.locale: texts.broadcast}
+        organisation.name = texts.organisation
+        for commitment_id in world.commitment_ids:
+            commitment = await session.get(Commitment, commitment_id)
+            assert commitment is not None
+            commitment.what, commitment.status = texts.what, CommitmentStatus.OPEN
+
+
+async def set_status(session: AsyncSession, world: World, status: InitiativeStatus) -> None:
+    item = await session.get(Initiative, world.initiative_ids[0])
+    assert item is not None
+    item.status = status
+
+
+Setup = Callable[[AsyncSession, World, Texts], Awaitable[dict[str, Any]]]
+
+
+def simple(**row: Any) -> Setup:
+    async def setup(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
+        return {key: value(world) if callable(value) else value for key, value in row.items()}
+
+    return setup
+
+
+def with_status(status: InitiativeStatus, period: str = "") -> Setup:
+    async def setup(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
+        await set_status(session, world, status)
+        return {"subject": f"initiative:{world.initiative_ids[0]}", "period": period}
+
+    return setup
+
+
+async def decision(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
+    period = ["approved", "changes", "reject"][texts.number % 3]
+    status = {
+        "approved": InitiativeStatus.APPROVED,
+        "changes": InitiativeStatus.CHANGES_REQUESTED,
+        "reject": InitiativeStatus.REJECTED,
+    }[period]
+    return await with_status(status, period)(session, world, texts)
+
+
+SETUPS: dict[str, Setup] = {
+    "notice": simple(
+        payload={
+            "msgid": N_("Done: I will now write to you in {language}."),
+            "params": {"language": "<&>" * 20},
+        }
+    ),
+    "broadcast": simple(broadcast_id=lambda w: w.broadcast_id),
+    "broadcast_report": simple(subject=lambda w: f"broadcast:{w.broadcast_id}"),
+    "action_reminder": simple(subject=lambda w: f"action:{w.action_id}"),
+    "waitlist_promoted": simple(subject=lambda w: f"action:{w.action_id}"),
+    "celebration_action_done": simple(subject=lambda w: f"action:{w.action_id}"),
+    "weekly_digest": simple(subject=lambda w: f"neighbourhood:{w.neighbourhood_id}"),
+    "overdue_summary": simple(subject=lambda w: f"neighbourhood:{w.neighbourhood_id}"),
+    "review_request": with_status(InitiativeStatus.SUBMITTED),
+    "nudge_draft": with_status(InitiativeStatus.DRAFT),
+    "nudge_silent": with_status(InitiativeStatus.APPROVED),
+    "celebration_milestone": with_status(InitiativeStatus.APPROVED, "1000"),
+    "help_offered": with_status(InitiativeStatus.APPROVED),  # period: set below
+    "review_decision": decision,
+    "progress_update": simple(subject=lambda w: f"progress:{w.update_id}"),
+    "celebration_result": simple(subject=lambda w: f"result:{w.result_id}"),
+    "commitment_due": simple(subject=lambda w: f"commitment:{w.commitment_ids[0]}"),
+    "commitment_overdue": simple(subject=lambda w: f"commitment:{w.commitment_ids[0]}"),
+}
+
+
+async def render(world: World, kind: str, texts: Texts) -> None:
+    await fill(world, texts)
+    async with world.app.sessions.begin() as session:
+        row = {"subject": "", "period": "", "payload": {}, "broadcast_id": None}
+        row.update(await SETUPS[kind](session, world, texts))
+        if kind == "help_offered":
+            row["period"] = str(world.organisation_id)
+    delivery = Delivery(kind=kind, person_id=world.person.id, **row)
+    async with world.app.sessions() as session:
+        person = await session.get(Person, world.person.id)
+        assert person is not None
+        t, zone = translator(texts.locale), world.app.settings.zone
+        context = RenderContext(session, person, t, zone, world.app.clock.now())
+        reply = await KINDS[kind].render(context, delivery)  # a Reply checks its limits
+    assert reply is not None, f"{kind} said nothing: the example does not test it"
+    assert_fits(reply)
+
+
+@pytest.fixture(scope="module")
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    running = asyncio.new_event_loop()
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def world(
+    loop: asyncio.AbstractEventLoop, database_template: str, tmp_path: Path
+) -> Iterator[World]:
+    if "://" in database_template:
+        loop.run_until_complete(_empty(database_template))
+        url = database_template
+    else:
+        shutil.copy(database_template, tmp_path / "wijkbot.db")
+        url = f"sqlite+aiosqlite:///{tmp_path / 'wijkbot.db'}"
+    built = loop.run_until_complete(build_world(url))
+    yield built
+    loop.run_until_complete(built.app.close())
+
+
+async def _empty(url: str) -> None:
+    engine = db.make_engine(url)
+    async with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(table.delete())
+    await engine.dispose()
+
+
+def test_every_kind_has_an_example() -> None:
+    assert set(SETUPS) == set(KINDS), "a new kind of message needs its example here"
+
+
+@pytest.mark.parametrize("kind", sorted(SETUPS))
+def test_every_message_fits_telegram(
+    kind: str, world: World, loop: asyncio.AbstractEventLoop
+) -> None:
+    @settings(
+        max_examples=25,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(texts())
+    def fits(example: Texts) -> None:
+        loop.run_until_complete(render(world, kind, example))
+
+    fits()
