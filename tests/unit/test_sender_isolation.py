@@ -24,8 +24,8 @@ from bot.domain.models import Delivery, DeliveryStatus, Person
 from bot.flows.replies import File, Reply
 from bot.handlers.webhook import webhook_app
 from bot.i18n import Html
+from bot.jobs import scheduler
 from bot.jobs.background import Background, Health, State
-from bot.jobs.scheduler import guarded_sweep
 from tests.factories import resident
 
 FAST = SenderSettings(per_second=1000, private_per_second=1000, group_per_minute=60_000)
@@ -151,22 +151,29 @@ async def test_a_crashed_sender_is_restarted_with_backoff_and_logged(
     assert background.health.sender is State.STOPPED
 
 
-async def test_a_failing_sweep_is_logged_counted_and_does_not_raise(
-    app: App, caplog: pytest.LogCaptureFixture
+async def test_a_failing_sweep_is_logged_counted_and_runs_again(
+    app: App, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    background = Background(app, Recording())
-
     async def failing(session: object, now: object) -> int:
         raise ValueError("person 7 typed something")
 
+    monkeypatch.setattr(scheduler, "SWEEPS", {"broken": failing})
+    background = Background(app, Recording(), sweep_every=0.05)
+    stop = asyncio.Event()
     with caplog.at_level(logging.ERROR, logger="bot.jobs.scheduler"):
-        added = await guarded_sweep(
-            "broken", failing, app.sessions, app.clock, lambda: None, background._sweep_failed
-        )
-    assert added == 0
-    assert background.health.sweep_failures == 1
-    assert background.health.last_sweep_error == "broken: ValueError"
-    assert "sweep.failed" in caplog.text and "typed something" not in caplog.text
+        task = asyncio.create_task(background.run(stop))
+        for _ in range(200):
+            if background.health.sweep_failures >= 2:  # failed, and the scheduler went on
+                break
+            await asyncio.sleep(0.05)
+        health = background.health
+        assert health.scheduler is State.RUNNING and health.sender is State.RUNNING
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    assert health.sweep_failures >= 2 and health.last_sweep_error == "broken: ValueError"
+    failures = [r for r in caplog.records if r.getMessage() == "sweep.failed"]
+    assert failures and failures[0].fields == {"sweep": "broken", "error": "ValueError"}  # type: ignore[attr-defined]
+    assert "typed something" not in caplog.text
 
 
 async def test_healthz_shows_the_sender_and_answers_503_while_it_is_down(app: App) -> None:
