@@ -7,6 +7,8 @@
 State lives in the database (`ConversationState`), so a restart, another bot
 process or another runtime continues exactly where the person was. The caller
 owns the transaction: it commits after `handle` and only then sends the answer.
+A refusal (`NotAllowed`) is the exception: `handle` rolls the session back, so
+the caller commits nothing of the refused event.
 """
 
 from __future__ import annotations
@@ -58,9 +60,11 @@ class Conversation:
         try:
             answer = await self._route(ctx)
         except NotAllowed:
-            # Checked before anything changed: refuse, and leave everything as it was.
+            # A refusal changes nothing: not what the step did before the check, not the
+            # conversation state (a refused button's id must not stay in it).
             refusal = ctx.t._("Sorry, you are not allowed to do that.")
-            answer = Answer([Reply(refusal)], notice=refusal)
+            await session.rollback()
+            return Answer([Reply(refusal)], notice=refusal)
         if not ctx.forgotten:
             ctx.state.save(state, now)
         return answer

@@ -1,12 +1,27 @@
-"""Durable intake: an update is stored before it is acknowledged, then processed.
+"""Durable intake: an update is stored before it is acknowledged, processed once, answered.
+
+    record ──> pending ──claim──> processing ──step's transaction──> done + answer owed
+      │                  (lease,    │  (re-checked: still ours?)         │ commit
+      │                  renewed)   └─ error ─> pending (pause) / failed   ▼
+      │                                                              send ─> answer cleared
+      └─ not for Wijkbot, or over the chat's cap ─> done at once, no payload
 
 Both runtimes use it. Polling stores a batch before asking for the next one
 (which is what acknowledges it to Telegram); a webhook stores the update
-before answering 200. Storing is idempotent on `update_id`, so an update
-delivered twice is processed once. Processing claims rows with a lease: a
-process that dies mid-update leaves a row whose lease runs out, and the next
-process picks it up. An update is marked done in the same transaction as its
-effects (see the runtimes' unit-of-work middleware).
+before answering 200. Storing is idempotent on `update_id`, and only what the
+bot reads of an update is kept (`telegram.essentials`); the payload is set to
+NULL in the transaction that marks the update done (or failed).
+
+Exactly once: a process claims rows with a short lease that it renews while it
+holds them (also the rows waiting behind a busy chat), and the step's
+transaction only commits when the row is still the one it claimed
+(status processing, same attempt). A process that dies leaves rows whose lease
+runs out within seconds; whoever claims them next processes them, or, when
+only the answer was still owed, sends that answer without processing again.
+
+Flood control: a chat with `per_chat_cap` updates waiting gets further
+updates stored as done without a payload and unprocessed, and one "slow down"
+answer per burst.
 """
 
 from __future__ import annotations
@@ -14,31 +29,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.domain.dialect import insert_ignoring_duplicates
 from bot.domain.models import ReceivedUpdate, UpdateStatus
+from bot.handlers.owed import Owed
+from bot.handlers.telegram import MESSENGER, Turn, chat_key, essentials, read_update
 from bot.logs import event
 
 log = logging.getLogger(__name__)
-MESSENGER = "telegram"
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 3  # processing attempts before an update is given up
+MAX_SENDS = 5  # sending attempts before an owed answer is given up
+LEASE = timedelta(seconds=15)
+PER_CHAT_CAP = 20
+FLOODED = "flood: not processed"  # the `error` of an update dropped by the flood control
+QUEUED = (UpdateStatus.PENDING, UpdateStatus.PROCESSING)
+Json = dict[str, Any]
 
-
-def telegram_chat_key(update: dict[str, Any]) -> str:
-    """The chat an update belongs to; updates of one chat are processed in order."""
-    for kind in ("message", "edited_message", "my_chat_member", "chat_member"):
-        if kind in update:
-            return f"chat:{update[kind]['chat']['id']}"
-    if "callback_query" in update:
-        return f"chat:{update['callback_query']['from']['id']}"
-    return f"update:{update.get('update_id')}"
+telegram_chat_key = chat_key  # the name the intake's callers know it by
 
 
 class Intake:
@@ -47,174 +61,407 @@ class Intake:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         *,
-        lease: timedelta = timedelta(seconds=60),
+        lease: timedelta = LEASE,
+        per_chat_cap: int = PER_CHAT_CAP,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
         self.lease = lease
+        self.per_chat_cap = per_chat_cap
 
-    async def record(self, updates: Sequence[dict[str, Any]]) -> int:
+    # -- storing -----------------------------------------------------------------------
+
+    async def record(self, updates: Sequence[Json]) -> int:
         """Store updates (ignoring ones already stored); returns how many were new."""
         if not updates:
             return 0
         now = self.clock.now()
-        rows = [
-            {
-                "messenger": MESSENGER,
-                "update_id": int(item["update_id"]),
-                "chat_key": telegram_chat_key(item),
-                "payload": item,
-                "status": UpdateStatus.PENDING.value,
-                "attempts": 0,
-                "received_at": now,
-            }
-            for item in updates
-        ]
         async with self.sessions.begin() as session:
-            table = ReceivedUpdate.__table__
-            insert = insert_ignoring_duplicates(
-                table, session.bind.dialect.name, "messenger", "update_id"
-            )
-            stored = await session.execute(insert.returning(table.c.id), rows)
-            return len(stored.all())
-
-    async def claim(self, limit: int) -> list[ReceivedUpdate]:
-        """Take up to `limit` updates to process: pending ones, and ones whose lease ran out."""
-        now = self.clock.now()
-        async with self.sessions.begin() as session:
-            rows = list(
-                await session.scalars(
-                    select(ReceivedUpdate)
-                    .where(
-                        or_(
-                            ReceivedUpdate.status == UpdateStatus.PENDING,
-                            (ReceivedUpdate.status == UpdateStatus.PROCESSING)
-                            & (ReceivedUpdate.lease_until < now),
-                        )
-                    )
-                    .where(
-                        or_(ReceivedUpdate.lease_until.is_(None), ReceivedUpdate.lease_until < now)
-                    )
-                    .order_by(ReceivedUpdate.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
-                )
-            )
-            for row in rows:
-                row.status = UpdateStatus.PROCESSING
-                row.lease_until = now + self.lease
-                row.attempts += 1
-        return rows
+            fresh = await self._not_stored(session, updates)
+            queued, warned = await self._queues(session, {chat_key(item) for item in fresh})
+            rows = []
+            for item in fresh:
+                key, kept = chat_key(item), essentials(item)
+                row: Json = {
+                    "messenger": MESSENGER,
+                    "update_id": int(item["update_id"]),
+                    "chat_key": key,
+                    "status": UpdateStatus.DONE.value,
+                    "attempts": 0,
+                    "received_at": now,
+                    "processed_at": now,
+                }  # without a payload: the column stays NULL
+                turn = read_update(kept) if kept is not None else None
+                if kept is None:
+                    pass  # nothing Wijkbot acts on: keep only that it came
+                elif isinstance(turn, Turn) and queued.get(key, 0) >= self.per_chat_cap:
+                    row["error"] = FLOODED
+                    if key not in warned:  # one "slow down" per burst, not one per update
+                        warned.add(key)
+                        row["answer"] = slow_down(turn).to_json()
+                        event(log, "intake.flooded", chat=turn.chat_id)
+                else:
+                    del row["processed_at"]
+                    row.update(payload=kept, status=UpdateStatus.PENDING.value)
+                    queued[key] = queued.get(key, 0) + 1
+                rows.append(row)
+            return await _insert(session, rows)
 
     @staticmethod
-    async def mark_done(session: AsyncSession, row_id: int, now: Any) -> None:
-        """Inside the update's own transaction: its effects and 'done' commit together."""
-        await session.execute(
-            update(ReceivedUpdate)
-            .where(ReceivedUpdate.id == row_id)
-            .values(status=UpdateStatus.DONE, processed_at=now, lease_until=None)
+    async def _not_stored(session: AsyncSession, updates: Sequence[Json]) -> list[Json]:
+        ids = {int(item["update_id"]) for item in updates}
+        known = set(
+            await session.scalars(
+                select(ReceivedUpdate.update_id).where(
+                    ReceivedUpdate.messenger == MESSENGER, ReceivedUpdate.update_id.in_(ids)
+                )
+            )
+        )
+        fresh: dict[int, Json] = {}
+        for item in updates:
+            update_id = int(item["update_id"])
+            if update_id not in known:
+                fresh.setdefault(update_id, item)
+        return list(fresh.values())
+
+    async def _queues(
+        self, session: AsyncSession, keys: set[str]
+    ) -> tuple[dict[str, int], set[str]]:
+        """Per chat: how many updates wait, and whether this burst was told to slow down."""
+        if not keys:
+            return {}, set()
+        waiting = {
+            key: (count, first)
+            for key, count, first in await session.execute(
+                select(ReceivedUpdate.chat_key, func.count(), func.min(ReceivedUpdate.id))
+                .where(ReceivedUpdate.chat_key.in_(keys), ReceivedUpdate.status.in_(QUEUED))
+                .group_by(ReceivedUpdate.chat_key)
+            )
+        }
+        full = [key for key, (count, _) in waiting.items() if count >= self.per_chat_cap]
+        warned: set[str] = set()
+        if full:
+            last_dropped = await session.execute(
+                select(ReceivedUpdate.chat_key, func.max(ReceivedUpdate.id))
+                .where(ReceivedUpdate.chat_key.in_(full), ReceivedUpdate.error == FLOODED)
+                .group_by(ReceivedUpdate.chat_key)
+            )
+            # Dropped after the oldest update still waiting: the same burst, already told.
+            warned = {key for key, last in last_dropped if last > waiting[key][1]}
+        return {key: count for key, (count, _) in waiting.items()}, warned
+
+    # -- claiming and leases -------------------------------------------------------------
+
+    async def claim(self, limit: int) -> list[ReceivedUpdate]:
+        """Take up to `limit` rows: updates to process (pending, or left by a dead process)
+        and answers still owed whose sender is gone. Their lease is `self.lease`."""
+        now = self.clock.now()
+        until = now + self.lease
+        free = ReceivedUpdate.lease_until.is_(None) | (ReceivedUpdate.lease_until < now)
+        to_process = (
+            ReceivedUpdate.status.in_(QUEUED) & free & (ReceivedUpdate.payload.is_not(None))
+        )
+        owed = (ReceivedUpdate.status == UpdateStatus.DONE) & ReceivedUpdate.answer.is_not(None)
+        claimed: list[ReceivedUpdate] = []
+        # Each claim is one UPDATE, so SQLite takes its write lock before it reads.
+        async with self.sessions.begin() as session:
+            for wanted, values in (
+                (
+                    to_process,
+                    {
+                        "status": UpdateStatus.PROCESSING,
+                        "attempts": ReceivedUpdate.attempts + 1,
+                        "lease_until": until,
+                    },
+                ),
+                (owed & free, {"lease_until": until}),
+            ):
+                if limit <= len(claimed):
+                    break
+                ids = (
+                    select(ReceivedUpdate.id)
+                    .where(wanted)
+                    .order_by(ReceivedUpdate.id)
+                    .limit(limit - len(claimed))
+                    .with_for_update(skip_locked=True)
+                    .scalar_subquery()
+                )
+                rows = await session.scalars(
+                    update(ReceivedUpdate)
+                    .where(ReceivedUpdate.id.in_(ids))
+                    .values(**values)
+                    .returning(ReceivedUpdate)
+                    .execution_options(synchronize_session=False)
+                )
+                claimed.extend(rows.all())
+        return sorted(claimed, key=lambda row: row.id)
+
+    async def renew(self, rows: Iterable[ReceivedUpdate]) -> None:
+        """Extend the lease of rows this process still holds (a heartbeat)."""
+        ids = [row.id for row in rows]
+        if not ids:
+            return
+        until = self.clock.now() + self.lease
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(ReceivedUpdate)
+                .where(
+                    ReceivedUpdate.id.in_(ids),
+                    ReceivedUpdate.status.in_([UpdateStatus.PROCESSING, UpdateStatus.DONE]),
+                )
+                .values(lease_until=until)
+                .execution_options(synchronize_session=False)
+            )
+            for row in rows:
+                row.lease_until = until
+
+    # -- inside the step's own transaction --------------------------------------------------
+
+    async def hold(self, session: AsyncSession, row: ReceivedUpdate) -> bool:
+        """First in the step's transaction: is the row still the one claimed? Locks it."""
+        return await self._still_ours(session, row, lease_until=self.clock.now() + self.lease)
+
+    async def finish(self, session: AsyncSession, row: ReceivedUpdate, owed: Owed | None) -> bool:
+        """Last in the step's transaction: done, payload gone, answer owed; False (and
+        nothing may be committed) when the row is no longer ours."""
+        now = self.clock.now()
+        return await self._still_ours(
+            session,
+            row,
+            status=UpdateStatus.DONE,
+            processed_at=now,
+            payload=null(),
+            error=None,
+            answer=owed.to_json() if owed is not None else null(),
+            lease_until=now + self.lease if owed is not None else None,  # ours to send
         )
 
+    @staticmethod
+    async def _still_ours(session: AsyncSession, row: ReceivedUpdate, **values: Any) -> bool:
+        changed = await session.execute(
+            update(ReceivedUpdate)
+            .where(
+                ReceivedUpdate.id == row.id,
+                ReceivedUpdate.status == UpdateStatus.PROCESSING,
+                ReceivedUpdate.attempts == row.attempts,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return changed.rowcount == 1  # type: ignore[attr-defined]
+
+    # -- after the step ----------------------------------------------------------------------
+
     async def mark_failed(self, row: ReceivedUpdate, error: BaseException) -> bool:
-        """Back to pending after a pause, or failed for good; True when it will be retried."""
+        """Back to pending after a pause, or failed for good (without its payload); True
+        when it will be retried. A row no longer ours (done meanwhile) is left alone."""
         retry = row.attempts < MAX_ATTEMPTS
         now = self.clock.now()
+        async with self.sessions.begin() as session:
+            values: Json = {
+                "status": UpdateStatus.PENDING if retry else UpdateStatus.FAILED,
+                "lease_until": now + timedelta(seconds=2**row.attempts) if retry else None,
+                "error": type(error).__name__,  # its text may quote what a person typed
+            }
+            if not retry:
+                values["payload"] = null()
+            ours = await self._still_ours(session, row, **values)
+        return retry and ours
+
+    async def answer_sent(self, row: ReceivedUpdate) -> None:
         async with self.sessions.begin() as session:
             await session.execute(
                 update(ReceivedUpdate)
                 .where(ReceivedUpdate.id == row.id)
+                .values(answer=null(), lease_until=None)
+            )
+
+    async def answer_failed(self, row: ReceivedUpdate, owed: Owed, error: BaseException) -> bool:
+        """Try the answer again after a pause, or give it up; True when it will be retried."""
+        failures = owed.failures + 1
+        retry = failures < MAX_SENDS
+        now = self.clock.now()
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(ReceivedUpdate)
+                .where(ReceivedUpdate.id == row.id, ReceivedUpdate.answer.is_not(None))
                 .values(
-                    status=UpdateStatus.PENDING if retry else UpdateStatus.FAILED,
-                    lease_until=now + timedelta(seconds=2**row.attempts) if retry else None,
-                    error=f"{type(error).__name__}: {error}"[:500],
+                    answer={**owed.to_json(), "failures": failures} if retry else null(),
+                    lease_until=now + timedelta(seconds=2**failures) if retry else None,
+                    error=None if retry else f"answer not sent: {type(error).__name__}",
                 )
             )
         return retry
 
     async def pending_count(self) -> int:
         async with self.sessions() as session:
-            rows = await session.scalars(
-                select(ReceivedUpdate.id).where(
-                    ReceivedUpdate.status.in_([UpdateStatus.PENDING, UpdateStatus.PROCESSING])
-                )
+            count = await session.scalar(
+                select(func.count(ReceivedUpdate.id)).where(ReceivedUpdate.status.in_(QUEUED))
             )
-            return len(rows.all())
+            return int(count or 0)
+
+
+async def _insert(session: AsyncSession, rows: list[Json]) -> int:
+    """Insert rows, ignoring ones stored meanwhile; rows with the same columns go together
+    (a JSON column given None would hold JSON null, not SQL NULL)."""
+    table = ReceivedUpdate.__table__
+    insert = insert_ignoring_duplicates(table, session.bind.dialect.name, "messenger", "update_id")
+    groups: dict[tuple[str, ...], list[Json]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    stored = 0
+    for group in groups.values():
+        stored += len((await session.execute(insert.returning(table.c.id), group)).all())
+    return stored
+
+
+def slow_down(turn: Turn) -> Owed:
+    """The flood control's notice, rendered when it is sent (in the person's language)."""
+    return Owed(
+        chat_id=turn.chat_id,
+        callback_id=turn.callback_id,
+        language_code=turn.contact.language_code or "",
+    )
 
 
 class Processor:
-    """Runs stored updates through `process`: in order within a chat, chats in parallel."""
+    """Runs stored updates through `process`: in order within a chat, chats in parallel.
+
+    `process` runs one update's step and returns the answer it committed as owed (or
+    None); `deliver` sends an owed answer, raising when it could not. A heartbeat
+    renews the lease of every row in hand, also the ones waiting behind a busy chat.
+    """
 
     def __init__(
         self,
         intake: Intake,
-        process: Callable[[ReceivedUpdate], Awaitable[None]],
+        process: Callable[[ReceivedUpdate], Awaitable[Owed | None]],
+        deliver: Callable[[Owed], Awaitable[None]],
         *,
         workers: int = 64,
         idle_poll: float = 1.0,
+        renew_every: float | None = None,
     ) -> None:
         self.intake = intake
         self.process = process
+        self.deliver = deliver
         self.workers = workers
         self.idle_poll = idle_poll
+        self.renew_every = renew_every or intake.lease.total_seconds() / 3
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(workers)
         self._last_of_chat: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._held: dict[int, ReceivedUpdate] = {}
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            self._wake.clear()
-            rows = await self.intake.claim(self.workers * 2)
-            for row in rows:
-                self._schedule(row)
-            if not rows:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.idle_poll)
-            elif len(self._tasks) >= self.workers * 4:
-                await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
-        await self.drain()
+        heartbeat = asyncio.create_task(self._heartbeat())
+        try:
+            while not stop.is_set():
+                self._wake.clear()
+                try:
+                    rows = await self.intake.claim(self.workers * 2)
+                except Exception as exc:  # the database is away for a moment: try again
+                    event(log, "intake.claim_failed", logging.WARNING, error=type(exc).__name__)
+                    rows = []
+                for row in rows:
+                    self._schedule(row)
+                if not rows:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self.idle_poll)
+                elif len(self._tasks) >= self.workers * 4:
+                    await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+            await self.drain()
+        finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
 
-    def abort(self) -> None:
-        """Drop the updates in hand; their leases run out and another run takes them."""
-        for task in self._tasks:
+    def abort(self) -> list[asyncio.Task[None]]:
+        """Drop the updates in hand (their leases run out and another run takes them);
+        returns the cancelled tasks, to be awaited."""
+        tasks = list(self._tasks)
+        for task in tasks:
             task.cancel()
+        return tasks
 
     async def drain(self) -> None:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.renew_every)
+            try:
+                await self.intake.renew(list(self._held.values()))
+            except Exception as exc:  # the next beat tries again
+                event(log, "intake.renew_failed", logging.WARNING, error=type(exc).__name__)
+
     def _schedule(self, row: ReceivedUpdate) -> None:
+        held = self._held.get(row.id)
+        if held is not None:  # our own row, its lease ran out while it waited: still ours
+            held.attempts, held.lease_until = row.attempts, row.lease_until
+            return
+        self._held[row.id] = row
         before = self._last_of_chat.get(row.chat_key)
         task = asyncio.create_task(self._run(row, before))
         self._last_of_chat[row.chat_key] = task
         self._tasks.add(task)
-        task.add_done_callback(lambda done: self._forget(row.chat_key, done))
+        task.add_done_callback(lambda done: self._forget(row, done))
 
-    def _forget(self, chat_key: str, task: asyncio.Task[None]) -> None:
+    def _forget(self, row: ReceivedUpdate, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
-        if self._last_of_chat.get(chat_key) is task:
-            del self._last_of_chat[chat_key]
+        self._held.pop(row.id, None)
+        if self._last_of_chat.get(row.chat_key) is task:
+            del self._last_of_chat[row.chat_key]
 
     async def _run(self, row: ReceivedUpdate, before: asyncio.Task[None] | None) -> None:
         if before is not None:
             await asyncio.wait([before])
         async with self._slots:
-            try:
-                await self.process(row)
-            except Exception as exc:  # one bad update must not stop the others
-                retried = await self.intake.mark_failed(row, exc)
-                event(
-                    log,
-                    "update.failed",
-                    logging.ERROR,
-                    update=row.update_id,
-                    attempt=row.attempts,
-                    retried=retried,
-                    error=type(exc).__name__,
-                )
-                log.debug("update %s failed", row.update_id, exc_info=exc)
-                if retried:
-                    self.wake()
+            if row.status is UpdateStatus.DONE:  # processed already; only its answer is owed
+                owed: Owed | None = Owed.from_json(row.answer or {})
+            else:
+                owed = await self._process(row)
+            if owed is not None:
+                await self._send(row, owed)
+
+    async def _process(self, row: ReceivedUpdate) -> Owed | None:
+        try:
+            return await self.process(row)
+        except Exception as exc:  # one bad update must not stop the others
+            retried = await self.intake.mark_failed(row, exc)
+            event(
+                log,
+                "update.failed",
+                logging.ERROR,
+                update=row.update_id,
+                attempt=row.attempts,
+                retried=retried,
+                error=type(exc).__name__,
+            )
+            log.debug("update %s failed", row.update_id, exc_info=exc)
+            if retried:
+                self.wake()
+            return None
+
+    async def _send(self, row: ReceivedUpdate, owed: Owed) -> None:
+        """The update is done whatever happens here: a failed send only leaves the answer
+        owed, to be tried again after a pause."""
+        try:
+            await self.deliver(owed)
+        except Exception as exc:
+            retried = await self.intake.answer_failed(row, owed, exc)
+            event(
+                log,
+                "answer.failed",
+                logging.WARNING,
+                update=row.update_id,
+                retried=retried,
+                error=type(exc).__name__,
+            )
+            return
+        await self.intake.answer_sent(row)

@@ -1,8 +1,9 @@
 """The core's replies to Bot API calls, within Telegram's rules, for either runtime.
 
-A direct answer is not queued in the outbox: it is sent at once, waiting out a
-429 as Telegram asks, and an edit that is no longer possible becomes a new
-message. Pushed messages go through `BotApiTransport`, which the sender uses.
+A direct answer is not queued in the outbox: it is owed on its update (see
+`owed`) and sent right after the step's commit, waiting out a 429 as Telegram
+asks; an edit that is no longer possible becomes a new message. Pushed messages
+go through `BotApiTransport`, which the sender uses.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from bot.delivery.transport import Outcome, Result
-from bot.flows.replies import Answer, Reply
+from bot.flows.replies import Reply
 from bot.handlers.botapi import BotApi
-from bot.handlers.telegram import Turn
+from bot.handlers.owed import Owed
 from bot.logs import event
 
 log = logging.getLogger(__name__)
@@ -64,24 +65,30 @@ async def send_reply(
     return await api.send_text(chat_id, reply.text, reply.buttons, paid=paid)
 
 
-async def send_answer(api: BotApi, turn: Turn, answer: Answer) -> None:
-    """Everything said in return to one turn: first the button's answer, then the replies."""
-    if turn.callback_id is not None:
+async def send_answer(api: BotApi, owed: Owed) -> None:
+    """Everything said in return to one turn: first the button's answer, then the replies.
+
+    Sending an answer again (after a crash) is safe: a button already answered is
+    "query is too old" and an edit already made is "message is not modified", and
+    neither is an error.
+    """
+    assert owed.answer is not None
+    if owed.callback_id is not None:
         try:
-            await api.answer_callback(turn.callback_id, answer.notice)
+            await api.answer_callback(owed.callback_id, owed.answer.notice)
         except api.errors as exc:
             if api.outcome_of(exc).result is not Result.REJECTED:
                 raise
-            # A query too old to answer is fine: the replies below still go out.
+            # A query too old to answer (or answered already) is fine: the replies still go out.
     try:
-        for reply in answer.replies:
+        for reply in owed.answer.replies:
             await patiently(
-                api, lambda reply=reply: send_reply(api, turn.chat_id, reply, turn.message_id)
+                api, lambda reply=reply: send_reply(api, owed.chat_id, reply, owed.message_id)
             )
     except api.errors as exc:
         if api.outcome_of(exc).result is not Result.UNREACHABLE:
             raise
-        event(log, "answer.blocked", chat=turn.chat_id)
+        event(log, "answer.blocked", chat=owed.chat_id)
 
 
 class BotApiTransport:

@@ -15,33 +15,39 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable
+from dataclasses import replace
 from typing import TypeVar
 
 from aiohttp import web
+from sqlalchemy import select
 
 from bot.app import App
 from bot.config import Runtime, Settings
 from bot.delivery.transport import Result
 from bot.domain import people
-from bot.domain.models import ReceivedUpdate
-from bot.flows.replies import Answer
+from bot.domain.models import Identity, Person, ReceivedUpdate
+from bot.flows.replies import Answer, Reply
 from bot.handlers.botapi import BotApi
-from bot.handlers.intake import MESSENGER, Intake, Processor
+from bot.handlers.intake import Processor
+from bot.handlers.owed import Owed
 from bot.handlers.replying import BotApiTransport, send_answer
 from bot.handlers.telegram import (
     ALLOWED_UPDATES,
+    MESSENGER,
     MembershipChange,
     Turn,
     command_menus,
     read_update,
 )
 from bot.handlers.webhook import webhook_app
+from bot.i18n import Html, pick_locale, translator
 from bot.jobs.background import Background
 from bot.logs import event
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 POLL_TIMEOUT = 25
+STOP_WITHIN = 5.0  # seconds the cancelled tasks get to end when the runtime is cancelled
 
 
 def make_api(settings: Settings) -> BotApi:
@@ -59,21 +65,33 @@ class TelegramRuntime:
     def __init__(self, app: App, api: BotApi | None = None) -> None:
         self.app = app
         self.api = api or make_api(app.settings)
-        self.processor = Processor(app.intake, self.process, workers=app.settings.workers)
+        self.processor = Processor(
+            app.intake, self.process, self.deliver, workers=app.settings.workers
+        )
         self.background = Background(app, BotApiTransport(self.api))
 
-    async def process(self, row: ReceivedUpdate) -> None:
-        """One stored update: its effects and "done" commit together, then the answer goes out.
+    async def process(self, row: ReceivedUpdate) -> Owed | None:
+        """One stored update: its effects, "done" and the answer owed commit together.
 
-        Committing before sending means a crash can lose an answer, never apply an
-        update twice.
+        The answer is sent after the commit (by the processor, through `deliver`), so a
+        crash at any point costs at most a repeated answer, never a lost one or a step
+        applied twice. A refusal was rolled back by the conversation: only "done" and
+        the refusal are committed.
         """
-        incoming = read_update(row.payload)
-        answer: Answer | None = None
+        incoming = read_update(row.payload or {})
+        owed: Owed | None = None
         async with self.app.sessions() as session:
+            if not await self.app.intake.hold(session, row):
+                return None  # done meanwhile, or taken over by another process
             if isinstance(incoming, Turn):
                 answer = await self.app.conversation.handle(
                     session, incoming.contact, incoming.event
+                )
+                owed = Owed(
+                    incoming.chat_id,
+                    answer,
+                    callback_id=incoming.callback_id,
+                    message_id=incoming.message_id,
                 )
             elif isinstance(incoming, MembershipChange):
                 await people.set_reachable(
@@ -83,10 +101,29 @@ class TelegramRuntime:
                     reachable=incoming.reachable,
                     now=self.app.clock.now(),
                 )
-            await Intake.mark_done(session, row.id, self.app.clock.now())
+            if not await self.app.intake.finish(session, row, owed):
+                await session.rollback()
+                return None
             await session.commit()
-        if isinstance(incoming, Turn) and answer is not None:
-            await send_answer(self.api, incoming, answer)
+        return owed
+
+    async def deliver(self, owed: Owed) -> None:
+        """Send an answer owed; "slow down" notices are worded here, in the person's language."""
+        if owed.answer is None:
+            async with self.app.sessions() as session:
+                locale = await session.scalar(
+                    select(Person.locale)
+                    .join(Identity, Identity.person_id == Person.id)
+                    .where(Identity.messenger == MESSENGER, Identity.chat_id == owed.chat_id)
+                )
+            default = self.app.settings.default_locale
+            t = translator(locale or pick_locale(owed.language_code, default))
+            text = t._(
+                "That was a lot at once. I answer what you sent first; "
+                "please wait a moment before you send more."
+            )
+            owed = replace(owed, answer=Answer([Reply(Html(text))], notice=text))
+        await send_answer(self.api, owed)
 
     async def set_commands(self) -> None:
         """The command menu in each language; people with another language get the default."""
@@ -117,10 +154,16 @@ class TelegramRuntime:
                 self.background.sender.wake()
                 await asyncio.gather(processing, background)
             finally:
-                for task in (processing, background):
-                    if not task.done():  # cancelled: stop at once; the database keeps the rest
-                        task.cancel()
-                self.processor.abort()
+                # Cancelled (a crash): stop at once, the database keeps the rest; and wait,
+                # bounded, until every task has ended, so that none outlives the runtime.
+                tasks = [processing, background, *self.processor.abort()]
+                for task in tasks:
+                    task.cancel()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        asyncio.shield(asyncio.gather(*tasks, return_exceptions=True)),
+                        STOP_WITHIN,
+                    )
         finally:
             await self.api.close()
 

@@ -1,10 +1,15 @@
 """Telegram's update format, read without any framework.
 
-The intake stores every update as Telegram's JSON, so both runtimes read the
+The intake stores an update in Telegram's JSON shape, so both runtimes read the
 same stored rows with this one module: which update is a person's turn in a
 conversation (a message or a pressed button), which is a change of membership
 (blocking or unblocking the bot), and which is none of Wijkbot's business.
 The runtimes differ only in how they call the Bot API.
+
+What is stored is cut down at the door (`essentials`): only what `read_update`
+reads, still in Telegram's shape. A last name, a username, a shared phone
+number, a forwarded message's origin, a group's chatter: none of it is written
+down, and an update Wijkbot does not act on keeps no payload at all.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ from bot.config import SUPPORTED_LOCALES
 from bot.domain.people import Contact
 from bot.flows.commands import COMMANDS
 from bot.flows.events import Event, Kind
-from bot.handlers.intake import MESSENGER
 from bot.i18n import translator
 
 # The update types Wijkbot asks Telegram for (getUpdates and setWebhook).
@@ -29,6 +33,7 @@ _OTHER_CONTENT = (
 )  # fmt: skip
 
 Json = dict[str, Any]
+MESSENGER = "telegram"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +84,82 @@ def read_update(update: Json) -> Turn | MembershipChange | None:
     return None
 
 
+def chat_key(update: Json) -> str:
+    """The chat an update belongs to; updates of one chat are processed in order."""
+    for kind in ("message", "edited_message", "my_chat_member", "chat_member"):
+        if kind in update:
+            return f"chat:{update[kind]['chat']['id']}"
+    if "callback_query" in update:
+        return f"chat:{update['callback_query']['from']['id']}"
+    return f"update:{update.get('update_id')}"
+
+
+def essentials(update: Json) -> Json | None:
+    """What `read_update` needs of an update, in Telegram's shape; None when it acts on nothing.
+
+    A shared contact keeps only that it was a contact, not its phone number; a person
+    keeps their id, first name and language, not their last name or username.
+    """
+    kept: Json = {"update_id": update["update_id"]}
+    if "message" in update:
+        kept["message"] = _message_essentials(update["message"])
+    elif "callback_query" in update:
+        query = update["callback_query"]
+        press: Json = {"id": query["id"], "from": _person(query["from"])}
+        if query.get("data"):
+            press["data"] = query["data"]
+        if "message" in query:
+            origin = query["message"]
+            press["message"] = {"message_id": origin["message_id"], "chat": _chat(origin)}
+        kept["callback_query"] = press
+    elif "my_chat_member" in update:
+        change = update["my_chat_member"]
+        kept["my_chat_member"] = {
+            "chat": _chat(change),
+            "from": {"id": change["from"]["id"]},
+            "new_chat_member": {"status": change["new_chat_member"]["status"]},
+        }
+    return kept if read_update(kept) is not None else None
+
+
+def _chat(holder: Json) -> Json:
+    return {"id": holder["chat"]["id"], "type": holder["chat"]["type"]}
+
+
+def _person(user: Json) -> Json:
+    kept = {"id": user["id"], "first_name": user.get("first_name", "")}
+    if user.get("language_code"):
+        kept["language_code"] = user["language_code"]
+    return kept
+
+
+def _message_essentials(message: Json) -> Json:
+    kept: Json = {"message_id": message.get("message_id"), "chat": _chat(message)}
+    if "from" in message:
+        kept["from"] = _person(message["from"])
+    if "text" in message:
+        kept["text"] = message["text"]
+        return kept
+    if message.get("caption"):
+        kept["caption"] = message["caption"]
+    if message.get("photo"):
+        kept["photo"] = [{"file_id": message["photo"][-1]["file_id"]}]
+    elif "location" in message:
+        where = message["location"]
+        kept["location"] = {"latitude": where["latitude"], "longitude": where["longitude"]}
+    else:  # only which kind it was: a contact's phone number or a document's name stays out
+        other = next((kind for kind in _OTHER_CONTENT if kind in message), None)
+        if other is not None:
+            kept[other] = {}
+    return kept
+
+
 def contact_of(user: Json, chat_id: int) -> Contact:
     return Contact(
         messenger=MESSENGER,
         external_id=str(user["id"]),
         chat_id=chat_id,
         first_name=user["first_name"],
-        username=user.get("username"),
         language_code=user.get("language_code"),
     )
 

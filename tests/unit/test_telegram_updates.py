@@ -10,7 +10,13 @@ import pytest
 from bot import logs
 from bot.config import SUPPORTED_LOCALES
 from bot.flows.events import Event, Kind
-from bot.handlers.telegram import MembershipChange, Turn, command_menus, read_update
+from bot.handlers.telegram import (
+    MembershipChange,
+    Turn,
+    command_menus,
+    essentials,
+    read_update,
+)
 from bot.i18n import translator
 
 ANN = {"id": 1001, "is_bot": False, "first_name": "Ann", "language_code": "tr", "username": "ann"}
@@ -30,7 +36,8 @@ def test_a_private_text_is_a_turn_with_the_person_as_telegram_describes_them() -
     assert turn.chat_id == 1001 and turn.callback_id is None and turn.message_id is None
     contact = turn.contact
     assert (contact.messenger, contact.external_id, contact.chat_id) == ("telegram", "1001", 1001)
-    assert (contact.first_name, contact.username, contact.language_code) == ("Ann", "ann", "tr")
+    assert (contact.first_name, contact.language_code) == ("Ann", "tr")
+    assert contact.username is None  # Wijkbot has no use for it, so it is not kept
 
 
 @pytest.mark.parametrize(
@@ -60,6 +67,40 @@ def test_a_private_text_is_a_turn_with_the_person_as_telegram_describes_them() -
 def test_what_a_message_carries_becomes_the_event(content: dict[str, Any], event: Event) -> None:
     turn = read_update(message(**content))
     assert isinstance(turn, Turn) and turn.event == event
+    kept = essentials(message(**content))
+    assert kept is not None and read_update(kept) == turn  # what is stored reads the same
+
+
+def test_only_what_is_read_is_kept_of_an_update() -> None:
+    person = {**ANN, "last_name": "Yılmaz", "is_premium": True}
+    shared = message(
+        chat={**PRIVATE, "last_name": "Yılmaz", "username": "ann"},
+        **{"from": person},
+        contact={"phone_number": "+31612345678", "first_name": "Ann", "user_id": 1001},
+        forward_origin={"type": "user", "sender_user": {"id": 9, "first_name": "Bo"}},
+    )
+    kept = essentials(shared)
+    assert kept == {
+        "update_id": 7,
+        "message": {
+            "message_id": 3,
+            "chat": {"id": 1001, "type": "private"},
+            "from": {"id": 1001, "first_name": "Ann", "language_code": "tr"},
+            "contact": {},
+        },
+    }
+    assert read_update(kept) == read_update(shared)
+    press = {
+        "id": "q1",
+        "from": person,
+        "message": {"message_id": 12, "date": 0, "chat": PRIVATE, "text": "Dear Ann Yılmaz"},
+        "chat_instance": "c",
+        "data": "o:2:area:1",
+    }
+    kept_press = essentials({"update_id": 8, "callback_query": press})
+    assert kept_press is not None
+    assert "Yılmaz" not in str(kept_press) and "ann" not in str(kept_press)
+    assert read_update(kept_press) == read_update({"update_id": 8, "callback_query": press})
 
 
 def test_a_pressed_button_is_a_turn_to_answer_and_maybe_edit() -> None:
@@ -110,6 +151,7 @@ def test_blocking_and_unblocking_change_membership(status: str, reachable: bool)
 )
 def test_updates_wijkbot_does_not_act_on(update: dict[str, Any]) -> None:
     assert read_update(update) is None
+    assert essentials(update) is None  # stored without any payload
 
 
 def test_a_command_menu_per_language_and_a_default() -> None:
