@@ -1,14 +1,18 @@
-"""The sender keeps going: the longest emoji update as a caption, and a row that cannot be made.
+"""The sender keeps going: the longest emoji update as a caption, a row that cannot be made,
+and a sender that crashes is restarted while /healthz says so.
 
-Both on each runtime, through the running bot's own supervised sender and the emulator,
+Each on both runtimes, through the running bot's own supervised sender and the emulator,
 which refuses what Telegram would refuse (a caption over 1024 UTF-16 units, broken HTML).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -124,3 +128,34 @@ async def test_an_unrenderable_row_fails_with_its_reason_and_the_next_rows_go_ou
     assert rows["test_unrenderable"] is DeliveryStatus.FAILED and reason == "KeyError"
     health = bot.runtime.background.health
     assert health.sender_restarts == 0 and health.ok  # isolated, not crashed and restarted
+
+
+async def test_a_crashed_sender_is_restarted_and_healthz_tells(webhook_bot: RunningBot) -> None:
+    assert webhook_bot.runtime is not None
+    sender = webhook_bot.runtime.background.sender
+    url = f"http://{webhook_bot.settings.listen}/healthz"
+    real_send_due = sender.send_due
+
+    async def crash_once() -> int:
+        sender.send_due = real_send_due  # type: ignore[method-assign]
+        raise OSError("database connection lost")
+
+    async with aiohttp.ClientSession() as http:
+
+        async def health_until(check: Callable[[int, dict[str, Any]], bool]) -> dict[str, Any]:
+            for _ in range(500):
+                async with http.get(url) as response:
+                    body = await response.json()
+                    if check(response.status, body):
+                        return body
+                await asyncio.sleep(0.01)
+            raise AssertionError(f"/healthz never showed it; last {body}")
+
+        await health_until(lambda status, body: status == 200 and body["sender"] == "running")
+        sender.send_due = crash_once  # type: ignore[method-assign]
+        sender.wake()
+        down = await health_until(lambda status, body: status == 503)
+        assert down["status"] == "sender_down" and down["sender"] == "restarting"
+        assert down["sender_last_error"] == "OSError" and down["sender_restarts"] == 1
+        up = await health_until(lambda status, body: status == 200)
+        assert up["sender"] == "running" and up["sender_restarts"] == 1
