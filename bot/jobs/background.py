@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -53,11 +53,15 @@ class Health:
     last_error: str | None = None
     sweep_failures: int = 0
     last_sweep_error: str | None = None
+    running_since: float = field(default_factory=time.monotonic)
 
     @property
     def ok(self) -> bool:
-        """False while the sender is down or restarting in a loop."""
-        return self.sender is not State.RESTARTING and self.crashes_in_a_row < CRASH_LOOP
+        """False while the sender is down, or restarting in a loop and not steady since."""
+        if self.sender is State.RESTARTING:
+            return False
+        steady = time.monotonic() - self.running_since > STEADY
+        return self.crashes_in_a_row < CRASH_LOOP or steady
 
     def report(self) -> dict[str, Any]:
         return {
@@ -149,13 +153,12 @@ class Background:
     async def _supervise_sender(self, stop: asyncio.Event) -> None:
         health = self.health
         while not stop.is_set():
-            health.sender = State.RUNNING
-            started = time.monotonic()
+            health.sender, health.running_since = State.RUNNING, time.monotonic()
             try:
                 await self.sender.run(stop)
                 return
             except Exception as exc:
-                if time.monotonic() - started > STEADY:
+                if time.monotonic() - health.running_since > STEADY:
                     health.crashes_in_a_row = 0
                 health.crashes_in_a_row += 1
                 health.sender_restarts += 1

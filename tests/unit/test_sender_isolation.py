@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -195,4 +196,7 @@ async def test_healthz_shows_the_sender_and_answers_503_while_it_is_down(app: Ap
         assert body["sender_last_error"] == "RuntimeError"
 
         health.sender, health.crashes_in_a_row = State.RUNNING, 3  # up, but crashing in a loop
+        health.running_since = time.monotonic()
         assert (await client.get("/healthz")).status == 503
+        health.running_since = time.monotonic() - 61  # steady for a minute since
+        assert (await client.get("/healthz")).status == 200
