@@ -56,9 +56,18 @@ from bot.domain.review import REASON_LIMIT
 from bot.flows.broadcast import PHOTO_TEXT_LIMIT
 from bot.flows.broadcast import TEXT_LIMIT as BROADCAST_LIMIT
 from bot.flows.mine import UPDATE_LIMIT
-from bot.flows.replies import utf16_length
+from bot.flows.replies import (
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
+    File,
+    Reply,
+    bounded,
+    clip,
+    fit,
+    utf16_length,
+)
 from bot.flows.results import RESULT_LIMIT
-from bot.i18n import N_, translator
+from bot.i18n import N_, Html, escape, translator
 from tests.conftest import load_example, make_settings
 from tests.factories import initiative, resident
 from tests.telegram_limits import assert_fits
@@ -414,3 +423,38 @@ def test_every_message_fits_telegram(
         loop.run_until_complete(render(world, kind, example))
 
     fits()
+
+
+AWKWARD = st.lists(st.sampled_from(PIECES), max_size=400).map("".join)
+QUICK = settings(max_examples=200, deadline=None, derandomize=True, database=None)
+
+
+@QUICK
+@given(AWKWARD, st.integers(1, 1500))
+def test_clip_keeps_whole_characters_within_the_limit(text: str, limit: int) -> None:
+    clipped = clip(text, limit)
+    assert utf16_length(clipped) <= limit
+    assert clipped == text or clipped[:-1] == text[: len(clipped) - 1].rstrip()
+    clipped.encode("utf-16")  # no lone surrogate
+
+
+@QUICK
+@given(AWKWARD, st.sampled_from(SUPPORTED_LOCALES), st.booleans())
+def test_fitted_text_parses_and_fits(text: str, locale: str, caption: bool) -> None:
+    t = translator(locale)
+    limit = CAPTION_LIMIT if caption else TEXT_LIMIT
+
+    def frame(body: Html) -> Html:
+        return Html("📣 <b>" + t._("News from “{title}”:", title=text[:80]) + "</b>\n\n" + body)
+
+    fitted = fit(frame, text * 10, limit)
+    assert_fits(Reply(fitted, picture=File("p.jpg", file_id="x") if caption else None))
+
+
+@QUICK
+@given(st.lists(AWKWARD, max_size=60), st.sampled_from(SUPPORTED_LOCALES))
+def test_bounded_lists_fit(items: list[str], locale: str) -> None:
+    t = translator(locale)
+    lines, shown = bounded(t, ["<b>head</b>"], [escape(item) or "-" for item in items])
+    assert 0 <= shown <= len(items)
+    assert_fits(Reply(Html("\n".join(lines))))
