@@ -12,7 +12,7 @@ import contextlib
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot import logs
 from bot.config import ConfigError, Settings, load_settings
-from bot.domain import db, invites, neighbourhoods
+from bot.domain import db, invites, neighbourhoods, roles
 from bot.domain.errors import InvalidNeighbourhoodFile
-from bot.domain.models import Role
+from bot.domain.models import Invite, Role
 
 EXIT_CONFIG = 2
 
@@ -99,6 +99,24 @@ def _parser() -> argparse.ArgumentParser:
         "--bot-username", help="the bot's @username; asked from Telegram when left out"
     )
     invite.set_defaults(handler=_invite)
+    grants = admin.add_parser("roles", help="list who holds which role", description=_roles.__doc__)
+    grants.add_argument("--neighbourhood", help="only this neighbourhood (its slug)")
+    grants.set_defaults(handler=_roles)
+    revoke = admin.add_parser("revoke", help="take a role back", description=_revoke.__doc__)
+    revoke.add_argument(
+        "--person", type=int, required=True, help="the person's id, as `admin roles` shows it"
+    )
+    revoke.add_argument("--role", required=True, choices=[role.value for role in Role])
+    revoke.add_argument("--neighbourhood", required=True, help="the neighbourhood's slug")
+    revoke.set_defaults(handler=_revoke)
+    open_invites = admin.add_parser(
+        "invites", help="list open invite links, or withdraw one", description=_invites.__doc__
+    )
+    open_invites.add_argument("--neighbourhood", help="only this neighbourhood (its slug)")
+    open_invites.add_argument(
+        "--revoke", type=int, metavar="ID", help="withdraw the open invite with this id"
+    )
+    open_invites.set_defaults(handler=_invites)
 
     i18n = commands.add_parser("i18n", help="translation catalogs").add_subparsers(
         title="commands", metavar="COMMAND", required=True
@@ -273,6 +291,139 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     return await _with_database(settings, work, migrate=settings.is_sqlite) or 0
+
+
+def _print_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Columns aligned for reading, one row a line; "(none)" for no rows."""
+    if not rows:
+        print("(none)")
+        return
+    cells = [[str(cell) for cell in row] for row in [header, *rows]]
+    widths = [max(len(row[column]) for row in cells) for column in range(len(header))]
+    for row in cells:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def _who(names: dict[int, str], person_id: int | None) -> str:
+    return f"{person_id} {names.get(person_id, '')}".strip() if person_id else "the server"
+
+
+async def _neighbourhood_id(session: Any, slug: str | None) -> int | None:
+    """The id of the neighbourhood `slug` names (None: all of them); a wrong slug is an error."""
+    if slug is None:
+        return None
+    neighbourhood = await neighbourhoods.by_slug(session, slug)
+    if neighbourhood is None:
+        raise ConfigError(f"no neighbourhood {slug!r}: load it first")
+    return neighbourhood.id
+
+
+async def _roles(settings: Settings, args: argparse.Namespace) -> int:
+    """List every role held: person id, first name, role, neighbourhood, organisation,
+    when it was granted and by whom (a person's id and name, or the server)."""
+
+    async def work(engine: Any) -> int:
+        async with db.make_sessions(engine)() as session:
+            found = await roles.grants_in(
+                session, await _neighbourhood_id(session, args.neighbourhood)
+            )
+            names = await roles.first_names(session, [grant.granted_by_id for grant in found])
+        _print_table(
+            ("person", "name", "role", "neighbourhood", "organisation", "granted", "by"),
+            [
+                (
+                    grant.person_id,
+                    grant.person.first_name,
+                    grant.role.value,
+                    grant.neighbourhood.slug,
+                    grant.organisation.name if grant.organisation else "-",
+                    _when(grant.created_at),
+                    _who(names, grant.granted_by_id),
+                )
+                for grant in found
+            ],
+        )
+        return 0
+
+    return await _with_database(settings, work, migrate=settings.is_sqlite) or 0
+
+
+async def _revoke(settings: Settings, args: argparse.Namespace) -> int:
+    """Take a role back from a person (audited). Their next message already shows the
+    menu without it. Unlike the chat, this may remove a neighbourhood's last admin."""
+    role = Role(args.role)
+
+    async def work(engine: Any) -> int:
+        from bot.clock import SystemClock
+
+        async with db.make_sessions(engine).begin() as session:
+            neighbourhood_id = await _neighbourhood_id(session, args.neighbourhood)
+            assert neighbourhood_id is not None
+            grant = await roles.find(session, args.person, role, neighbourhood_id)
+            if grant is None:
+                raise ConfigError(
+                    f"person {args.person} is not {role.value} in {args.neighbourhood}"
+                    " (see `wijkbot admin roles`)"
+                )
+            await roles.revoke(session, grant, now=SystemClock().now())
+        print(f"person {args.person} is no longer {role.value} in {args.neighbourhood}")
+        return 0
+
+    return await _with_database(settings, work, migrate=settings.is_sqlite) or 0
+
+
+async def _invites(settings: Settings, args: argparse.Namespace) -> int:
+    """List the invite links that can still be used (not used, withdrawn or expired),
+    or withdraw one with --revoke ID so that it no longer works (audited)."""
+
+    async def work(engine: Any) -> int:
+        from bot.clock import SystemClock
+
+        now = SystemClock().now()
+        async with db.make_sessions(engine).begin() as session:
+            neighbourhood_id = await _neighbourhood_id(session, args.neighbourhood)
+            if args.revoke is not None:
+                return await _withdraw(session, args.revoke, neighbourhood_id, now)
+            found = await invites.open_invites(session, now, neighbourhood_id=neighbourhood_id)
+            names = await roles.first_names(session, [item.created_by_id for item in found])
+            slugs = {
+                item.id: item.slug for item in await neighbourhoods.all_neighbourhoods(session)
+            }
+        _print_table(
+            ("id", "role", "neighbourhood", "created", "by", "expires"),
+            [
+                (
+                    item.id,
+                    item.role.value,
+                    slugs.get(item.neighbourhood_id, item.neighbourhood_id),
+                    _when(item.created_at),
+                    _who(names, item.created_by_id),
+                    _when(item.expires_at),
+                )
+                for item in found
+            ],
+        )
+        return 0
+
+    return await _with_database(settings, work, migrate=settings.is_sqlite) or 0
+
+
+async def _withdraw(
+    session: Any, invite_id: int, neighbourhood_id: int | None, now: datetime
+) -> int:
+    item = await session.get(Invite, invite_id)
+    if item is None or neighbourhood_id not in (None, item.neighbourhood_id):
+        raise ConfigError(f"no invite {invite_id} (see `wijkbot admin invites`)")
+    if not await invites.revoke(session, item, now):
+        raise ConfigError(f"invite {invite_id} is not open: it was used, withdrawn or has expired")
+    print(f"invite {invite_id} is withdrawn: its link no longer works")
+    return 0
 
 
 async def _bot_username(settings: Settings) -> str:

@@ -151,6 +151,13 @@ class Settings(BaseSettings):
             allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
             if not (0 < len(secret) <= 256 and set(secret) <= allowed):
                 raise ConfigError("WEBHOOK_SECRET is malformed: use 1-256 of A-Z a-z 0-9 _ -")
+        if self.webhook_url and not (self.invite_secret and self.invite_secret.get_secret_value()):
+            # In production invite links must not depend on the token (rotating it would
+            # break every link out), nor reuse the token as a key for a second purpose.
+            raise ConfigError(
+                "INVITE_SECRET is not set: a webhook (production) needs its own key for invite "
+                "links, e.g. the output of `openssl rand -hex 32`"
+            )
 
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:

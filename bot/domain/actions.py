@@ -1,4 +1,12 @@
-"""Activities people join: capacity, a first-come waitlist, and a place in the calendar."""
+"""Activities people join: capacity, a first-come waitlist, and a place in the calendar.
+
+Capacity holds when many people press "Join" at the same moment: joining and
+leaving first lock the activity, and only then read its status and count its
+places. PostgreSQL locks the activity's row (`SELECT ... FOR UPDATE`); SQLite,
+which has no row locks, runs every transaction as `BEGIN IMMEDIATE` (see
+`bot.domain.dialect`), so the whole transaction already holds the write lock.
+Either way the next person's count waits for the previous person's commit.
+"""
 
 from __future__ import annotations
 
@@ -44,12 +52,21 @@ async def signup_of(session: AsyncSession, action_id: int, person_id: int) -> Si
     )
 
 
+async def _lock(session: AsyncSession, action: Action) -> None:
+    """Hold the activity until commit, and read it again as it is now (status, capacity)."""
+    await session.execute(
+        select(Action)
+        .where(Action.id == action.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 async def join(session: AsyncSession, action: Action, person: Person, now: datetime) -> Joined:
     """Take a place, or the next place on the waitlist when the activity is full."""
+    await _lock(session, action)
     if not is_open(action, now):
         return Joined.CLOSED
-    # Lock the activity row so two people cannot take the last place at once (PostgreSQL).
-    await session.execute(select(Action.id).where(Action.id == action.id).with_for_update())
     signup = await signup_of(session, action.id, person.id)
     if signup is not None and signup.status is not SignupStatus.LEFT:
         return Joined.ALREADY
@@ -65,7 +82,7 @@ async def join(session: AsyncSession, action: Action, person: Person, now: datet
 
 async def leave(session: AsyncSession, action: Action, person: Person, now: datetime) -> Left:
     """Give up a place (or a waitlist spot); the first on the waitlist moves up."""
-    await session.execute(select(Action.id).where(Action.id == action.id).with_for_update())
+    await _lock(session, action)
     signup = await signup_of(session, action.id, person.id)
     if signup is None or signup.status is SignupStatus.LEFT:
         return Left(None)

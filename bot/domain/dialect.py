@@ -1,31 +1,51 @@
 """The one place where SQL differs between SQLite and PostgreSQL.
 
 Everything else in Wijkbot is portable SQLAlchemy. What lives here:
-connection pragmas for SQLite, insert-or-ignore for idempotent writes, and
-the PostgreSQL advisory lock that elects the one scheduler and sender.
+connection pragmas and write-locking transactions for SQLite, insert-or-ignore
+for idempotent writes, and the PostgreSQL advisory lock that elects the one
+scheduler and sender.
+
+Why SQLite transactions begin IMMEDIATE: SQLite has one writer at a time and
+ignores `SELECT ... FOR UPDATE`. With the driver's default (a transaction that
+starts at its first write), two people taking the last place of an activity
+both read "one place left" before either writes, and a transaction that read
+first and then writes fails with SQLITE_BUSY_SNAPSHOT when another one wrote
+in between. `BEGIN IMMEDIATE` takes the write lock before the first read, so
+read-check-write sequences run one after the other, as they do on PostgreSQL
+under a row lock:
+
+    event A: BEGIN IMMEDIATE ── read count ── insert ── COMMIT
+    event B:      (waits, busy_timeout) ─────────────────────── BEGIN IMMEDIATE ── read ...
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, event, text
+from sqlalchemy import Connection, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.dml import Insert
 
 
 def tune_sqlite(engine: AsyncEngine) -> None:
-    """WAL for concurrent readers, enforced foreign keys, waiting instead of 'locked' errors."""
+    """WAL, enforced foreign keys, waiting instead of 'locked' errors, and transactions
+    that hold the write lock from their first statement (SQLAlchemy's documented recipe:
+    the driver emits no BEGIN of its own, the "begin" event emits ours)."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin_immediate(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def insert_ignoring_duplicates(table: Table, dialect_name: str, *conflict_columns: str) -> Insert:

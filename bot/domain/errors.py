@@ -22,12 +22,21 @@ class InviteProblem(StrEnum):
     INVALID = "invalid"
     EXPIRED = "expired"
     USED = "used"
+    REVOKED = "revoked"
 
 
 class InviteRefused(DomainError):
     def __init__(self, problem: InviteProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
+
+
+class TooManyOpenInvites(DomainError):
+    """The person has as many unused invites out as one may have at once."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} open invites at once")
+        self.limit = limit
 
 
 class InvalidNeighbourhoodFile(DomainError):

@@ -49,6 +49,8 @@ class NeighbourhoodSpec(BaseModel):
     name: str = Field(min_length=1, max_length=60)
     timezone: str = "Europe/Amsterdam"
     default_locale: str = "nl"
+    # Only admins invite coordinators, unless this is true (see bot.domain.roles).
+    coordinators_invite_coordinators: bool = False
     areas: list[AreaSpec] = Field(min_length=1)
     themes: list[ThemeSpec] = Field(min_length=1)
 
@@ -92,6 +94,7 @@ async def load(session: AsyncSession, spec: NeighbourhoodSpec, now: datetime) ->
     neighbourhood.name = spec.name
     neighbourhood.timezone = spec.timezone
     neighbourhood.default_locale = spec.default_locale
+    neighbourhood.coordinators_invite_coordinators = spec.coordinators_invite_coordinators
 
     areas = {area.slug: area for area in neighbourhood.areas}
     for position, area_spec in enumerate(spec.areas):

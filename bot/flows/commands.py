@@ -29,6 +29,7 @@ _INVITE_PROBLEMS = {
     InviteProblem.INVALID: N_("This invite link is not valid. Check that you copied all of it."),
     InviteProblem.EXPIRED: N_("This invite link has expired. Ask for a new one."),
     InviteProblem.USED: N_("This invite link has already been used. Ask for a new one."),
+    InviteProblem.REVOKED: N_("This invite link was withdrawn. Ask for a new one."),
 }
 _ROLE_WELCOME = {
     "coordinator": N_("You are now a coordinator in {neighbourhood}."),
@@ -52,7 +53,7 @@ class Commands:
             # Work for a role: the flows themselves check who may do it.
             **{
                 name: self._role_flow
-                for name in ("review", "broadcast", "result", "commitments", "invite")
+                for name in ("review", "broadcast", "result", "commitments", "invite", "roles")
             },
             "stats": self.statistics,
         }

@@ -1,24 +1,37 @@
-"""Coordinators invite partners (of an organisation) and fellow coordinators by link."""
+"""Coordinators invite partners (of an organisation) by link; admins also invite coordinators.
+
+Who may invite a coordinator is decided in the core (`roles.allowed`, checked
+again when the link is made, whatever button was pressed): admins, and
+coordinators of a neighbourhood whose file allows it. Each person may have a
+few unused links out at once (`invites.MAX_OPEN_PER_CREATOR`).
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from bot.domain import invites, roles
+from bot.domain.errors import NotAllowed, TooManyOpenInvites
 from bot.domain.models import Role
 from bot.domain.roles import Permission
 from bot.flows import menu
-from bot.flows.replies import Reply
+from bot.flows.replies import Button, Reply
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Step
 from bot.flows.text_input import TextStep
 from bot.i18n import N_, Html, escape
+
+
+def _neighbourhood(ctx: Context) -> int | None:
+    """Where the person invites: their own neighbourhood first, if they may invite there."""
+    places = ctx.neighbourhoods_for(Permission.INVITE_PARTNER)
+    return places[0] if places else None
 
 
 class InviteRole(Step):
     name = "role"
 
     async def auto(self, ctx: Context) -> Outcome | None:
-        if not ctx.neighbourhoods_for(Permission.INVITE_PARTNER):
+        if _neighbourhood(ctx) is None:
             return Finish(
                 [Reply(ctx.t._("Sorry, only coordinators of this neighbourhood can do that."))]
             )
@@ -26,13 +39,17 @@ class InviteRole(Step):
 
     async def show(self, ctx: Context) -> Reply:
         t = ctx.t
-        return Reply(
-            t._("Whom do you want to invite?"),
-            buttons=(
-                (ctx.button("🤝 " + t._("A partner organisation"), "role", Role.PARTNER.value),),
-                (ctx.button("🧭 " + t._("A fellow coordinator"), "role", Role.COORDINATOR.value),),
-            ),
-        )
+        rows: list[tuple[Button, ...]] = [
+            (ctx.button("🤝 " + t._("A partner organisation"), "role", Role.PARTNER.value),)
+        ]
+        neighbourhood_id = _neighbourhood(ctx)
+        assert neighbourhood_id is not None
+        permission = roles.TO_INVITE[Role.COORDINATOR]
+        if await roles.allowed(ctx.session, ctx.person.id, permission, neighbourhood_id):
+            rows.append(
+                (ctx.button("🧭 " + t._("A fellow coordinator"), "role", Role.COORDINATOR.value),)
+            )
+        return Reply(t._("Whom do you want to invite?"), buttons=tuple(rows))
 
     async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
         if action != "role" or arg not in (Role.PARTNER.value, Role.COORDINATOR.value):
@@ -52,11 +69,25 @@ class OrganisationName(TextStep):
 
 
 async def make_link(ctx: Context, role: Role, organisation_name: str | None) -> Outcome:
-    permission = (
-        Permission.INVITE_PARTNER if role is Role.PARTNER else Permission.INVITE_COORDINATOR
-    )
-    neighbourhood_id = ctx.neighbourhoods_for(permission)[0]
-    await roles.require(ctx.session, ctx.person.id, permission, neighbourhood_id)
+    neighbourhood_id = _neighbourhood(ctx)
+    if neighbourhood_id is None:  # the role was taken back meanwhile
+        raise NotAllowed(roles.TO_INVITE[role].value, None)
+    await roles.require(ctx.session, ctx.person.id, roles.TO_INVITE[role], neighbourhood_id)
+    t = ctx.t
+    try:
+        await invites.ensure_room(ctx.session, ctx.person.id, ctx.now)  # before any write
+    except TooManyOpenInvites as too_many:
+        refusal = t.n_(
+            "You already have {n} invite link that nobody has used yet.",
+            "You already have {n} invite links that nobody has used yet.",
+            too_many.limit,
+        )
+        advice = t._(
+            "That is the most you can have at once. Unused links stop working after "
+            "{hours} hours; an administrator can also withdraw them.",
+            hours=ctx.settings.invite_ttl_hours,
+        )
+        return Finish([menu.main(ctx, Html(refusal + " " + advice))])
     organisation = (
         await invites.organisation_named(ctx.session, organisation_name, ctx.now)
         if organisation_name
@@ -73,7 +104,6 @@ async def make_link(ctx: Context, role: Role, organisation_name: str | None) -> 
         ttl=timedelta(hours=ctx.settings.invite_ttl_hours),
     )
     link = f"https://t.me/{ctx.bot_username or 'your_bot'}?start={payload}"
-    t = ctx.t
     text = Html(
         t._(
             "Send this link to the person you invite. It works once, until {when}:",

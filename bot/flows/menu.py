@@ -25,6 +25,7 @@ FLOWS = (
     "result",
     "commitments",
     "invite",
+    "roles",
 )
 
 
@@ -55,7 +56,7 @@ def main(ctx: Context, intro: Html | None = None) -> Reply:
 
 
 def role_rows(ctx: Context) -> tuple[tuple[Button, ...], ...]:
-    """Extra menu rows for coordinators and partners, by the roles they hold."""
+    """Extra menu rows for coordinators, partners and admins, by the roles they hold."""
     t = ctx.t
     rows: list[tuple[Button, ...]] = []
     if ctx.neighbourhoods_for(Permission.REVIEW_PROPOSALS):
@@ -75,6 +76,8 @@ def role_rows(ctx: Context) -> tuple[tuple[Button, ...], ...]:
         ]
     elif ctx.neighbourhoods_for(Permission.UPDATE_COMMITMENTS):
         rows.append((Button("🤝 " + t._("Our commitments"), PREFIX + "commitments"),))
+    if ctx.neighbourhoods_for(Permission.GRANT_ROLES):
+        rows.append((Button("🔑 " + t._("Roles and invite links"), PREFIX + "roles"),))
     return tuple(rows)
 
 

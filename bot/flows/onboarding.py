@@ -100,6 +100,7 @@ def all_flows() -> list[Flow]:
     from bot.flows.propose import ProposeFlow
     from bot.flows.results import ResultFlow
     from bot.flows.review import ReviewFlow
+    from bot.flows.roles import RolesFlow
 
     return [
         OnboardingFlow(),
@@ -116,4 +117,5 @@ def all_flows() -> list[Flow]:
         ResultFlow(),
         CommitmentsFlow(),
         InviteFlow(),
+        RolesFlow(),
     ]
