@@ -238,26 +238,24 @@ class TelegramRuntime:
 
 
 async def _until(stop: asyncio.Event, call: Awaitable[T]) -> T | None:
-    """Await `call` unless `stop` is set first (then None)."""
+    """Await `call` unless `stop` is set first (then None).
+
+    Whatever ends it (the call, `stop`, or our own cancellation: a crash), the tasks it
+    started have ended when it returns, so none outlives the runtime.
+    """
     call_task = asyncio.ensure_future(call)
     stop_task = asyncio.ensure_future(stop.wait())
     try:
         await asyncio.wait({call_task, stop_task}, return_when=asyncio.FIRST_COMPLETED)
-    finally:  # also when cancelled ourselves (a crash): leave no task behind
-        stop_task.cancel()
-        if not call_task.done():
-            call_task.cancel()
-    if call_task.done():
-        return call_task.result()
-    try:
-        await call_task
-    except asyncio.CancelledError:
-        current = asyncio.current_task()
-        if current is not None and current.cancelling():
-            raise  # our own cancellation, not the abandoned call's
-    except Exception:
-        pass  # stopping: what the abandoned call says no longer matters
-    return None
+    finally:
+        for task in (call_task, stop_task):
+            task.cancel()  # a no-op for the one that is done
+        await asyncio.wait({call_task, stop_task})  # our own cancellation still comes through
+    if call_task.cancelled():
+        return None
+    if call_task.exception() is not None and stop.is_set():
+        return None  # stopping: what the abandoned call says no longer matters
+    return call_task.result()
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:

@@ -25,6 +25,9 @@ from bot.handlers.runtime import TelegramRuntime, make_api
 from tests.conftest import TOKEN, load_example, make_settings
 
 RUNTIMES = [runtime.value for runtime in Runtime]
+# A stop, a crash or an emulator's shutdown that takes longer than this is a bug (a task
+# that ignores cancellation): it fails the test loudly instead of hanging the suite.
+TEARDOWN_WITHIN = 30.0
 
 
 def free_port() -> int:
@@ -70,20 +73,21 @@ class RunningBot:
     async def stop(self) -> None:
         """A graceful stop (SIGTERM)."""
         self._stop.set()
-        if self._task is not None:
-            await self._task
-        await self._close()
+        async with asyncio.timeout(TEARDOWN_WITHIN):
+            if self._task is not None:
+                await self._task
+            await self._close()
 
     async def crash(self) -> None:
         """The process dies at once (kill -9): nothing is finished or cleaned up."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if self.runtime is not None:
-            with contextlib.suppress(Exception):
-                await self.runtime.api.close()
-        await self._close()
+        async with asyncio.timeout(TEARDOWN_WITHIN):
+            if self._task is not None:
+                self._task.cancel()
+                await asyncio.wait([self._task])  # (not `await`: our own cancellation must pass)
+            if self.runtime is not None:
+                with contextlib.suppress(Exception):
+                    await self.runtime.api.close()
+            await self._close()
 
     async def _close(self) -> None:
         if self.app is not None:
@@ -109,8 +113,13 @@ def make_emulator() -> BotAPIEmulator:
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[BotAPIEmulator]:
-    async with make_emulator() as emu:
+    emu = make_emulator()
+    await emu.start()
+    try:
         yield emu
+    finally:
+        async with asyncio.timeout(TEARDOWN_WITHIN):
+            await emu.stop()
 
 
 @contextlib.asynccontextmanager

@@ -1,0 +1,221 @@
+"""Answers survive a crash between commit and send; the intake keeps little; floods are capped.
+
+Each test runs on both runtimes, through the real framework, HTTP and the emulator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.clock import ManualClock
+from bot.domain import db
+from bot.domain.models import ReceivedUpdate, UpdateStatus
+from bot.emulator import BotAPIEmulator
+from bot.handlers.intake import FLOODED
+from bot.handlers.owed import Owed
+from bot.i18n import translator
+from tests.e2e.conftest import RunningBot
+from tests.e2e.test_onboarding import onboard
+
+CAP = 5  # updates waiting per chat (20 in production: a test needs fewer replies)
+
+
+async def stored(bot: RunningBot, update_id: int) -> ReceivedUpdate:
+    """The row as the database has it, also while the bot is down."""
+    engine = db.make_engine(bot.settings.database_url)
+    try:
+        async with db.make_sessions(engine)() as session:
+            row = await session.scalar(
+                select(ReceivedUpdate).where(ReceivedUpdate.update_id == update_id)
+            )
+    finally:
+        await engine.dispose()
+    assert row is not None
+    return row
+
+
+async def test_an_answer_owed_when_the_process_died_is_sent_after_restart_without_reprocessing(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: ManualClock
+) -> None:
+    assert bot.app is not None and bot.runtime is not None
+    handled: list[object] = []
+    original_handle = bot.app.conversation.handle
+
+    async def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        handled.append(args[2])
+        return await original_handle(*args, **kwargs)
+
+    committed = asyncio.Event()
+
+    async def dies_before_sending(owed: Owed) -> None:
+        committed.set()
+        await asyncio.Event().wait()  # the process is killed here, after the commit
+
+    bot.app.conversation.handle = counted  # type: ignore[method-assign]
+    bot.runtime.processor.deliver = dies_before_sending
+    user = emulator.user(7101, first_name="Noor", last_name="Bakker", language_code="en")
+    update = await user.send("/start")
+    await asyncio.wait_for(committed.wait(), 5)
+    await bot.crash()
+
+    row = await stored(bot, update["update_id"])
+    assert row.status is UpdateStatus.DONE and row.answer is not None  # owed, not lost
+    assert row.payload is None  # cleared in the same transaction
+
+    clock.advance(timedelta(seconds=16))  # the dead process's short lease runs out
+    await bot.start()
+    assert bot.app is not None
+    again: list[object] = []
+    restarted_handle = bot.app.conversation.handle
+
+    async def counted_again(*args, **kwargs):  # type: ignore[no-untyped-def]
+        again.append(args[2])
+        return await restarted_handle(*args, **kwargs)
+
+    bot.app.conversation.handle = counted_again  # type: ignore[method-assign]
+    (question,) = await user.replies(timeout=5)
+    assert "Which language do you want to use?" in question.text
+    for _ in range(100):  # cleared right after it was sent
+        row = await stored(bot, update["update_id"])
+        if row.answer is None:
+            break
+        await asyncio.sleep(0.02)
+    assert row.answer is None and row.status is UpdateStatus.DONE
+    assert len(handled) == 1 and again == []  # sent, not processed a second time
+
+
+async def test_a_repeated_answer_to_a_button_is_not_an_error(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    """After a crash an answer may go out twice: the button's query is answered already
+    ("query is too old") and the edit is made already ("message is not modified")."""
+    assert bot.runtime is not None
+    sent: list[Owed] = []
+    deliver = bot.runtime.processor.deliver
+
+    async def noted(owed: Owed) -> None:
+        await deliver(owed)
+        sent.append(owed)
+
+    bot.runtime.processor.deliver = noted
+    user = emulator.user(7102, first_name="Eva", language_code="en")
+    await user.send("/start")
+    await user.replies()
+    await user.press("English")
+    await user.replies()
+    press = sent[-1]
+    assert press.callback_id is not None and press.answer is not None
+    assert press.answer.replies[0].edit
+
+    await bot.runtime.deliver(press)  # the same answer again raises nothing
+    await user.assert_no_reply(within=0.3)
+    assert [a.query_id for a in user.callback_answers].count(press.callback_id) == 1
+    repeated_edit = emulator.calls_for("editMessageText")[-1]
+    assert not repeated_edit.ok and "not modified" in (repeated_edit.description or "")
+
+
+async def test_what_the_intake_keeps_of_a_resident_sharing_their_contact(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    assert bot.app is not None
+    user = emulator.user(
+        7103, first_name="Selin", last_name="Yılmaz", username="selin_y", language_code="tr"
+    )
+    await onboard(user, "tr")
+    assert bot.runtime is not None
+    processing = asyncio.Event()
+    release = asyncio.Event()
+    process = bot.runtime.processor.process
+
+    async def held(row: ReceivedUpdate) -> Owed | None:  # before its transaction begins
+        processing.set()
+        await release.wait()
+        return await process(row)
+
+    bot.runtime.processor.process = held
+    shared = await user.send_contact("+31612345678")
+    await asyncio.wait_for(processing.wait(), 5)
+    waiting = await stored(bot, shared["update_id"])  # stored, not yet processed
+    assert waiting.payload is not None
+    kept = str(waiting.payload)
+    for secret in ("+31612345678", "Yılmaz", "selin_y", "phone"):
+        assert secret not in kept
+    assert waiting.payload["message"]["from"] == {
+        "id": 7103,
+        "first_name": "Selin",
+        "language_code": "tr",
+    }
+    release.set()
+    await user.replies()
+    done = await stored(bot, shared["update_id"])
+    assert done.status is UpdateStatus.DONE and done.payload is None and done.answer is None
+
+
+async def test_group_messages_keep_no_payload(bot: RunningBot, emulator: BotAPIEmulator) -> None:
+    group = emulator.group(-7104, "Buurtgroep Taagdreef")
+    stranger = emulator.user(7105, first_name="Bram", last_name="de Vries")
+    group.add(stranger)
+    said = await stranger.send("Mijn nummer is 0612345678", chat=group)
+    for _ in range(200):
+        if await _exists(bot, said):
+            break
+        await asyncio.sleep(0.02)
+    row = await stored(bot, said["update_id"])
+    assert row.status is UpdateStatus.DONE and row.payload is None and row.answer is None
+
+
+async def _exists(bot: RunningBot, update: dict) -> bool:
+    assert bot.app is not None
+    async with bot.app.sessions() as session:
+        count = await session.scalar(
+            select(func.count(ReceivedUpdate.id)).where(
+                ReceivedUpdate.update_id == update["update_id"]
+            )
+        )
+    return bool(count)
+
+
+async def test_a_flood_gets_one_slow_down_and_the_rest_is_not_processed(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    assert bot.app is not None
+    user = emulator.user(7106, first_name="Piotr", language_code="pl")
+    await onboard(user, "pl")
+    assert bot.runtime is not None
+    release = asyncio.Event()
+    process = bot.runtime.processor.process
+    handled = 0
+
+    async def slow(row: ReceivedUpdate) -> Owed | None:  # a busy chat
+        nonlocal handled
+        await release.wait()
+        handled += 1
+        return await process(row)
+
+    bot.runtime.processor.process = slow
+    bot.app.intake.per_chat_cap = CAP
+    burst = CAP + 10
+    updates = [await user.send(f"hallo {n}") for n in range(burst)]
+    for _ in range(500):
+        if await _exists(bot, updates[-1]):
+            break
+        await asyncio.sleep(0.02)
+    async with bot.app.sessions() as session:
+        dropped = await session.scalar(
+            select(func.count(ReceivedUpdate.id)).where(ReceivedUpdate.error == FLOODED)
+        )
+    assert dropped == burst - CAP
+    release.set()
+    replies = await user.replies(timeout=10, count=CAP + 1)
+    slow_down = translator("pl")._(
+        "That was a lot at once. I answer what you sent first; "
+        "please wait a moment before you send more."
+    )
+    assert [reply.text for reply in replies].count(slow_down) == 1  # one per burst
+    assert handled == CAP
+    await user.send("hallo again")  # the burst is over: answered as usual
+    (after,) = await user.replies()
+    assert after.text != slow_down
