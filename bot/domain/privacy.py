@@ -12,6 +12,9 @@ neighbourhood's work:
     proposals               -> drafts deleted; waiting or sent back: withdrawn, text cleared;
                                rejected: text cleared; approved work stays, without owner
     broadcast drafts        -> deleted; sent broadcasts stay, without author
+    what they wrote for the -> stays (initiatives, updates, results, broadcasts,
+    neighbourhood              commitments, activities), without author and with
+                               their name, username and ids replaced by "…"
     audit lines             -> kept; the actor becomes a pseudonym ("erased-1a2b3c4d",
                                random, the same on all their lines); lines about them
                                keep the fact and lose the identity
@@ -57,7 +60,7 @@ from bot.domain.models import (
     Support,
     UpdateStatus,
 )
-from bot.domain.traces import Needles, clear_received_updates, scrub_json_rows
+from bot.domain.traces import Needles, clear_received_updates, scrub, scrub_json_rows
 
 # (model, column pointing to people.id) -> section of the /mydata document
 REFERENCES: dict[tuple[type[Any], str], str] = {
@@ -77,6 +80,15 @@ REFERENCES: dict[tuple[type[Any], str], str] = {
     (Invite, "created_by_id"): "invites_created",
     (Invite, "used_by_id"): "invites_used",
     (AuditEntry, "actor_id"): "audit",
+}
+# Texts of the neighbourhood's work, by the column naming their author: kept, unsigned.
+AUTHORED: dict[type[Any], tuple[str, tuple[str, ...]]] = {
+    Initiative: ("owner_id", ("title", "description")),
+    ProgressUpdate: ("author_id", ("text",)),
+    Result: ("author_id", ("text",)),
+    Broadcast: ("author_id", ("text", "texts_by_locale")),
+    Commitment: ("created_by_id", ("what", "progress_note")),
+    Action: ("created_by_id", ("title", "description", "place")),
 }
 # Columns that point to a person and are deliberately not exported, with the reason.
 NOT_EXPORTED: dict[tuple[str, str], str] = {}
@@ -131,7 +143,8 @@ def pseudonym() -> str:
     return f"erased-{secrets.token_hex(4)}"
 
 
-async def _needles(session: AsyncSession, person: Person) -> Needles:
+async def _needles(session: AsyncSession, person: Person) -> tuple[Needles, Needles]:
+    """Who they are (ids, name, usernames); and that plus the texts only they wrote."""
     identities = list(
         await session.scalars(select(Identity).where(Identity.person_id == person.id))
     )
@@ -139,14 +152,26 @@ async def _needles(session: AsyncSession, person: Person) -> Needles:
     ids |= {int(i.external_id) for i in identities if i.external_id.isdigit()}
     words: list[str | None] = [person.first_name, *(i.username for i in identities)]
     words += [i.external_id for i in identities]
+    texts = []
     for item in await session.scalars(
         select(Initiative).where(
             Initiative.owner_id == person.id,
             Initiative.status.in_([InitiativeStatus.DRAFT, *NEVER_PUBLIC]),
         )
     ):
-        words += [item.title, item.description]
-    return Needles.of(ids, words)
+        texts += [item.title, item.description]
+    return Needles.of(ids, words), Needles.of(ids, words + texts)
+
+
+async def _unsign(session: AsyncSession, person: Person, who: Needles) -> None:
+    """What they wrote for the neighbourhood stays, without their name in it."""
+    for model, (column, fields) in AUTHORED.items():
+        for row in await session.scalars(select(model).where(getattr(model, column) == person.id)):
+            for name in fields:
+                value = getattr(row, name)
+                cleaned = scrub(value, who)
+                if cleaned != value:
+                    setattr(row, name, cleaned)
 
 
 async def _give_up_places(session: AsyncSession, person: Person, now: datetime) -> list[Promotion]:
@@ -211,9 +236,10 @@ async def _pseudonymise_audit(session: AsyncSession, person: Person, label: str)
 async def forget(session: AsyncSession, person: Person, now: datetime) -> list[Promotion]:
     """Erase the person (see the module's docstring); returns who moved up a waiting list."""
     label = pseudonym()
-    needles = await _needles(session, person)
+    who, needles = await _needles(session, person)
     chat_keys = await _chat_keys(session, person)
     promotions = await _give_up_places(session, person, now)
+    await _unsign(session, person, who)
     await initiatives.drop_supports_of(session, person.id)
     await _settle_initiatives(session, person, label, now)
     await _pseudonymise_audit(session, person, label)

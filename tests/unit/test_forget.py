@@ -71,6 +71,7 @@ async def zeynep_with_traces(app: App) -> tuple[Chat, Chat, Person]:
     assert person is not None and coordinator_person is not None
     waiting = await initiative(app, person, "Pomegranate corner", status=InitiativeStatus.SUBMITTED)
     await initiative(app, person, "Flobbergast draft", status=InitiativeStatus.DRAFT)
+    await initiative(app, person, "Zeynep's garden")  # the neighbourhood's work, signed
     now = app.clock.now()
     shown = f"Proposal\nName: Pomegranate corner\nDescription: {TYPED}\nProposed by Zeynep"
     async with app.sessions.begin() as session:
@@ -177,6 +178,9 @@ async def test_forget_leaves_no_trace_in_any_table_or_column(app: App) -> None:
     assert updates[4].answer == {"chat_id": 900, "replies": [{"text": "By …: …"}]}
     assert updates[1].chat_key == "forgotten" and updates[1].payload is None
     assert fatima.answers  # the coordinator is untouched
+    async with app.sessions() as session:
+        kept = await session.scalar(select(Initiative).where(Initiative.title == "…'s garden"))
+    assert kept is not None and kept.status is InitiativeStatus.APPROVED and kept.owner_id is None
 
 
 async def test_audit_lines_stay_with_one_pseudonym_and_lose_the_identity(app: App) -> None:
@@ -316,7 +320,7 @@ async def test_my_data_holds_audit_consent_updates_and_what_they_authored(app: A
     assert exported["received_updates"][0]["payload"]["message"]["text"] == TYPED
     assert exported["broadcasts"][0]["text"] == f"Draft: {TYPED}"
     titles = {i["title"] for i in exported["initiatives"]}
-    assert titles == {"Pomegranate corner", "Flobbergast draft"}
+    assert titles == {"Pomegranate corner", "Flobbergast draft", "Zeynep's garden"}
     assert set(privacy.REFERENCES.values()) <= set(exported)
     assert exported["person"]["id"] == person.id
 
