@@ -113,7 +113,10 @@ class Proposal(Step):
             + "</b>\n\n"
             + await describe(ctx, item)
             + "\n"
-            + t._("Proposed by {name}", name=owner.first_name if owner else "?")
+            + t._(
+                "Proposed by {name}",
+                name=owner.first_name if owner else t._("someone who has left Wijkbot"),
+            )
         )
         return Reply(
             text,

@@ -242,6 +242,7 @@ async def test_the_proposal_of_an_erased_person_does_not_break_the_review(app: A
     await fatima.press("Reject")
     assert "Someone has already decided on this proposal." in fatima.text
     await fatima.press("Orphan")
+    assert "Proposed by someone who has left Wijkbot" in fatima.text
     await fatima.press("Reject")
     await fatima.send("Not this year.")
     assert "The proposer has left Wijkbot, so nobody is told." in fatima.text
