@@ -152,12 +152,14 @@ class Intake:
 
     # -- claiming and leases -------------------------------------------------------------
 
-    async def claim(self, limit: int) -> list[ReceivedUpdate]:
+    async def claim(self, limit: int, held: Iterable[int] = ()) -> list[ReceivedUpdate]:
         """Take up to `limit` rows: updates to process (pending, or left by a dead process)
-        and answers still owed whose sender is gone. Their lease is `self.lease`."""
+        and answers still owed whose sender is gone. Their lease is `self.lease`. Rows in
+        `held` are the caller's already (its heartbeat renews them) and are left alone."""
         now = self.clock.now()
         until = now + self.lease
         free = ReceivedUpdate.lease_until.is_(None) | (ReceivedUpdate.lease_until < now)
+        free &= ReceivedUpdate.id.not_in(list(held))
         to_process = (
             ReceivedUpdate.status.in_(QUEUED) & free & (ReceivedUpdate.payload.is_not(None))
         )
@@ -353,6 +355,7 @@ class Processor:
         self._last_of_chat: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._held: dict[int, ReceivedUpdate] = {}
+        self._beat = asyncio.Lock()  # a row let go is not renewed by a beat already under way
 
     def wake(self) -> None:
         self._wake.set()
@@ -363,7 +366,7 @@ class Processor:
             while not stop.is_set():
                 self._wake.clear()
                 try:
-                    rows = await self.intake.claim(self.workers * 2)
+                    rows = await self.intake.claim(self.workers * 2, self._held)
                 except Exception as exc:  # the database is away for a moment: try again
                     event(log, "intake.claim_failed", logging.WARNING, error=type(exc).__name__)
                     rows = []
@@ -396,15 +399,12 @@ class Processor:
         while True:
             await asyncio.sleep(self.renew_every)
             try:
-                await self.intake.renew(list(self._held.values()))
+                async with self._beat:
+                    await self.intake.renew(list(self._held.values()))
             except Exception as exc:  # the next beat tries again
                 event(log, "intake.renew_failed", logging.WARNING, error=type(exc).__name__)
 
     def _schedule(self, row: ReceivedUpdate) -> None:
-        held = self._held.get(row.id)
-        if held is not None:  # our own row, its lease ran out while it waited: still ours
-            held.attempts, held.lease_until = row.attempts, row.lease_until
-            return
         self._held[row.id] = row
         before = self._last_of_chat.get(row.chat_key)
         task = asyncio.create_task(self._run(row, before))
@@ -454,6 +454,8 @@ class Processor:
         try:
             await self.deliver(owed)
         except Exception as exc:
+            async with self._beat:  # its pause is in lease_until: no beat may extend it
+                self._held.pop(row.id, None)
             retried = await self.intake.answer_failed(row, owed, exc)
             event(
                 log,
