@@ -219,3 +219,67 @@ async def test_a_flood_gets_one_slow_down_and_the_rest_is_not_processed(
     await user.send("hallo again")  # the burst is over: answered as usual
     (after,) = await user.replies()
     assert after.text != slow_down
+
+
+async def test_updates_waiting_behind_a_busy_chat_are_each_processed_once(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: ManualClock
+) -> None:
+    """Before: when the 60 s lease of rows waiting behind a busy chat ran out, the same
+    process claimed them again and handled them twice."""
+    assert bot.app is not None and bot.runtime is not None
+    user = emulator.user(7107, first_name="Joost", language_code="nl")
+    await onboard(user, "nl")
+    process = bot.runtime.processor.process
+    handle = bot.app.conversation.handle
+    handled: list[str] = []
+
+    async def slow(row: ReceivedUpdate) -> Owed | None:  # a slow step, outside its transaction
+        await asyncio.sleep(0.05)
+        return await process(row)
+
+    async def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        handled.append(args[2].text)
+        return await handle(*args, **kwargs)
+
+    bot.app.conversation.handle = counted  # type: ignore[method-assign]
+    bot.runtime.processor.process = slow
+    sent = [await user.send(f"vraag {n}") for n in range(12)]
+    for _ in range(12):  # while they wait: a minute at a time, four leases each
+        clock.advance(timedelta(minutes=1))
+        await asyncio.sleep(0.05)
+    replies = await user.replies(timeout=15, count=len(sent))
+    assert len(replies) == len(sent)
+    assert handled == [f"vraag {n}" for n in range(12)]  # each once, in order
+
+
+def tasks_of_the_bot() -> list[asyncio.Task[object]]:
+    """Pending tasks running Wijkbot's code (not the emulator's, not the test's)."""
+    found = []
+    for task in asyncio.all_tasks():
+        code = getattr(task.get_coro(), "cr_code", None)
+        where = code.co_filename if code is not None else ""
+        if not task.done() and "/bot/" in where and "/bot/emulator/" not in where:
+            found.append(task)
+    return found
+
+
+async def test_a_crash_leaves_no_task_of_the_bot_running(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    """A task that ignores cancellation once hung the suite in an event loop's teardown."""
+    assert bot.app is not None
+    stuck = asyncio.Event()
+    original = bot.app.conversation.handle
+
+    async def hang(*args, **kwargs):  # type: ignore[no-untyped-def]
+        stuck.set()
+        await asyncio.Event().wait()
+        return await original(*args, **kwargs)
+
+    bot.app.conversation.handle = hang  # type: ignore[method-assign]
+    user = emulator.user(7108, first_name="Lotte", language_code="nl")
+    await user.send("/start")
+    await asyncio.wait_for(stuck.wait(), 5)
+    assert tasks_of_the_bot()
+    await bot.crash()
+    assert tasks_of_the_bot() == []
