@@ -1,5 +1,6 @@
-"""Every message kind, in every language, with the longest and oddest text each field accepts,
-fits Telegram: the reply can be made, and the emulator's HTML parser and limits accept it.
+"""Every message kind, and the screens that show typed text, in every language, with the
+longest and oddest text each field accepts, fits Telegram: the reply can be made, and the
+emulator's HTML parser and limits accept it.
 
 Fields are filled up to the limit their step accepts (UTF-16 code units) or, where nothing
 is typed through a step (a neighbourhood's name, an activity's place), up to their column's
@@ -13,6 +14,7 @@ run stays short; Hypothesis is derandomized, so CI sees the same examples every 
 from __future__ import annotations
 
 import asyncio
+import html
 import shutil
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, build_app
@@ -41,6 +44,7 @@ from bot.domain.models import (
     Commitment,
     CommitmentStatus,
     Delivery,
+    Identity,
     Initiative,
     InitiativeStatus,
     Neighbourhood,
@@ -55,6 +59,7 @@ from bot.domain.models import (
 from bot.domain.review import REASON_LIMIT
 from bot.flows.broadcast import PHOTO_TEXT_LIMIT
 from bot.flows.broadcast import TEXT_LIMIT as BROADCAST_LIMIT
+from bot.flows.events import Event
 from bot.flows.mine import UPDATE_LIMIT
 from bot.flows.replies import (
     CAPTION_LIMIT,
@@ -68,9 +73,12 @@ from bot.flows.replies import (
 )
 from bot.flows.results import RESULT_LIMIT
 from bot.i18n import N_, Html, escape, translator
+from tests.chat import Chat
 from tests.conftest import load_example, make_settings
 from tests.factories import initiative, resident
 from tests.telegram_limits import assert_fits
+from tests.unit.test_authorization import organisation, person_with
+from tests.unit.test_onboarding import onboard, person_of
 
 PIECES = [
     "😀",  # astral: 2 UTF-16 units
@@ -380,17 +388,20 @@ def loop() -> Iterator[asyncio.AbstractEventLoop]:
     running.close()
 
 
+def _database(loop: asyncio.AbstractEventLoop, template: str, tmp_path: Path) -> str:
+    """A fresh copy of the migrated database (or the emptied PostgreSQL one)."""
+    if "://" in template:
+        loop.run_until_complete(_empty(template))
+        return template
+    shutil.copy(template, tmp_path / "wijkbot.db")
+    return f"sqlite+aiosqlite:///{tmp_path / 'wijkbot.db'}"
+
+
 @pytest.fixture
 def world(
     loop: asyncio.AbstractEventLoop, database_template: str, tmp_path: Path
 ) -> Iterator[World]:
-    if "://" in database_template:
-        loop.run_until_complete(_empty(database_template))
-        url = database_template
-    else:
-        shutil.copy(database_template, tmp_path / "wijkbot.db")
-        url = f"sqlite+aiosqlite:///{tmp_path / 'wijkbot.db'}"
-    built = loop.run_until_complete(build_world(url))
+    built = loop.run_until_complete(build_world(_database(loop, database_template, tmp_path)))
     yield built
     loop.run_until_complete(built.app.close())
 
@@ -458,3 +469,97 @@ def test_bounded_lists_fit(items: list[str], locale: str) -> None:
     lines, shown = bounded(t, ["<b>head</b>"], [escape(item) or "-" for item in items])
     assert 0 <= shown <= len(items)
     assert_fits(Reply(Html("\n".join(lines))))
+
+
+@dataclass
+class Screens:
+    app: App
+    lead: Chat
+    coordinator: Chat
+    initiative_id: int
+    commitment_id: int
+
+
+async def build_screens(database_url: str) -> Screens:
+    """A lead whose proposal came back with a note, and a coordinator with a commitment."""
+    app = build_app(make_settings(database_url), ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
+    await load_example(app, "overvecht.yaml")
+    lead = Chat(app, 7300, language_code="en")
+    await onboard(lead)
+    coordinator = await person_with(app, "coordinator", 7301)
+    organisation_id = await organisation(app)
+    owner = await person_of(app, 7300)
+    me = await person_of(app, 7301)
+    assert owner is not None and me is not None
+    item = await initiative(app, owner, status=InitiativeStatus.CHANGES_REQUESTED)
+    async with app.sessions.begin() as session:
+        commitment = Commitment(
+            neighbourhood_id=me.neighbourhood_id,
+            organisation_id=organisation_id,
+            what="-",
+            due_on=app.clock.now().date(),
+            created_by_id=me.id,
+            created_at=app.clock.now(),
+            updated_at=app.clock.now(),
+        )
+        session.add(commitment)
+        await session.flush()
+        return Screens(app, lead, coordinator, item.id, commitment.id)
+
+
+async def show_screens(screens: Screens, texts: Texts) -> None:
+    """My Wijkbot and the lead's initiative; the commitments and one commitment."""
+    async with screens.app.sessions.begin() as session:
+        for chat in (screens.lead, screens.coordinator):
+            person = await person_of_chat(session, chat)
+            person.locale = texts.locale
+        item = await session.get(Initiative, screens.initiative_id)
+        commitment = await session.get(Commitment, screens.commitment_id)
+        assert item is not None and commitment is not None
+        item.title, item.description, item.review_note = texts.title, texts.note * 2, texts.note
+        commitment.what, commitment.progress_note = texts.what, texts.note
+        organisation = await session.get(Organisation, commitment.organisation_id)
+        assert organisation is not None
+        organisation.name = texts.organisation
+    for chat, menu, action in (
+        (screens.lead, "mine", ":own:"),
+        (screens.coordinator, "commitments", ":open:"),
+    ):
+        await chat.send("/cancel")  # else the menu resumes where the last example left off
+        await chat.event(Event.button("m:" + menu))
+        assert_fits(chat.last)
+        (payload,) = [b.payload for row in chat.last.buttons for b in row if action in b.payload]
+        await chat.event(Event.button(payload))
+        assert_fits(chat.last)
+        assert texts.note.strip()[:20] in html.unescape(chat.last.text)  # the screen we meant
+
+
+async def person_of_chat(session: AsyncSession, chat: Chat) -> Person:
+    person = await session.scalar(
+        select(Person).join(Identity).where(Identity.external_id == chat.contact.external_id)
+    )
+    assert person is not None
+    return person
+
+
+def test_screens_that_show_typed_text_fit_telegram(
+    loop: asyncio.AbstractEventLoop, database_template: str, tmp_path: Path
+) -> None:
+    url = _database(loop, database_template, tmp_path)
+    screens = loop.run_until_complete(build_screens(url))
+    try:
+
+        @settings(
+            max_examples=25,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
+        @given(texts())
+        def fits(example: Texts) -> None:
+            loop.run_until_complete(show_screens(screens, example))
+
+        fits()
+    finally:
+        loop.run_until_complete(screens.app.close())
