@@ -215,8 +215,7 @@ class WebhookDeliverer:
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await asyncio.wait([task])  # (suppressing CancelledError would swallow our own)
 
     def info(self) -> dict[str, Any]:
         """The Bot API `WebhookInfo` object."""

@@ -380,8 +380,7 @@ class Processor:
             await self.drain()
         finally:
             heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
+            await asyncio.wait([heartbeat])  # not `await`: our own cancellation must pass
 
     def abort(self) -> list[asyncio.Task[None]]:
         """Drop the updates in hand (their leases run out and another run takes them);

@@ -143,8 +143,7 @@ class Background:
             await sending  # a graceful stop: the batch in hand is finished first
         except LeadershipLost:
             sending.cancel()  # another process may lead now: stop at once, then try again
-            with contextlib.suppress(asyncio.CancelledError):
-                await sending
+            await asyncio.wait([sending])  # (suppressing CancelledError would swallow ours)
         finally:
             sending.cancel()  # done already, unless we were cancelled (a crash): then now
             scheduler.shutdown(wait=False)
