@@ -33,7 +33,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, null, select, update
+from sqlalchemy import String, cast, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -163,7 +163,7 @@ class Intake:
         to_process = (
             ReceivedUpdate.status.in_(QUEUED) & free & (ReceivedUpdate.payload.is_not(None))
         )
-        owed = (ReceivedUpdate.status == UpdateStatus.DONE) & ReceivedUpdate.answer.is_not(None)
+        owed = (ReceivedUpdate.status == UpdateStatus.DONE) & _holds(ReceivedUpdate.answer)
         claimed: list[ReceivedUpdate] = []
         # Each claim is one UPDATE, so SQLite takes its write lock before it reads.
         async with self.sessions.begin() as session:
@@ -303,6 +303,12 @@ class Intake:
             return int(count or 0)
 
 
+def _holds(column: Any) -> Any:
+    """SQL NULL and JSON null alike mean "nothing" (None written to a JSON column is JSON
+    null unless it is written as `null()`)."""
+    return column.is_not(None) & (cast(column, String) != "null")
+
+
 async def _insert(session: AsyncSession, rows: list[Json]) -> int:
     """Insert rows, ignoring ones stored meanwhile; rows with the same columns go together
     (a JSON column given None would hold JSON null, not SQL NULL)."""
@@ -422,7 +428,7 @@ class Processor:
             await asyncio.wait([before])
         async with self._slots:
             if row.status is UpdateStatus.DONE:  # processed already; only its answer is owed
-                owed: Owed | None = Owed.from_json(row.answer or {})
+                owed: Owed | None = Owed.from_json(row.answer) if row.answer else None
             else:
                 owed = await self._process(row)
             if owed is not None:

@@ -7,7 +7,7 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.app import App
 from bot.clock import ManualClock
@@ -250,3 +250,13 @@ async def test_one_slow_down_per_burst(app: App) -> None:
     await intake.record([message(i, 42) for i in range(9, 14)])  # a new burst
     again = [row for row in await rows(app) if row.update_id >= 9]
     assert [row.update_id for row in again if row.answer is not None] == [12]
+
+
+async def test_an_answer_cleared_as_json_null_is_not_owed(app: App) -> None:
+    """`values(answer=None)` on a JSON column writes JSON null, not SQL NULL."""
+    await app.intake.record([message(1, 42)])
+    (row,) = await app.intake.claim(10)
+    async with app.sessions.begin() as session:
+        assert await app.intake.finish(session, row, Owed(42, Answer([Reply(Html("hi"))])))
+        await session.execute(update(ReceivedUpdate).values(answer=None, lease_until=None))
+    assert await app.intake.claim(10) == []
