@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
@@ -37,9 +38,16 @@ async def stored(bot: RunningBot, update_id: int) -> ReceivedUpdate:
     return row
 
 
+@pytest.fixture(params=["polling", "webhook"])
+def any_bot(request: pytest.FixtureRequest, runtime: str) -> RunningBot:
+    """Wijkbot receiving by polling, then by webhook (each on every runtime)."""
+    return request.getfixturevalue("bot" if request.param == "polling" else "webhook_bot")
+
+
 async def test_an_answer_owed_when_the_process_died_is_sent_after_restart_without_reprocessing(
-    bot: RunningBot, emulator: BotAPIEmulator, clock: ManualClock
+    any_bot: RunningBot, emulator: BotAPIEmulator, clock: ManualClock
 ) -> None:
+    bot = any_bot
     assert bot.app is not None and bot.runtime is not None
     handled: list[object] = []
     original_handle = bot.app.conversation.handle
