@@ -74,9 +74,7 @@ async def _grant(ctx: Context, arg: str) -> RoleGrant | None:
     """The grant a button names, once the presser may manage roles where it is held."""
     grant = await ctx.session.get(RoleGrant, int(arg)) if arg.isdigit() else None
     if grant is not None:
-        await roles.require(
-            ctx.session, ctx.person.id, Permission.GRANT_ROLES, grant.neighbourhood_id
-        )
+        await _require(ctx, grant.neighbourhood_id)
         await ctx.session.refresh(grant, ["person", "organisation"])
     return grant
 
@@ -199,7 +197,7 @@ class Confirm(Step):
         )
         own = grant.person_id == ctx.person.id
         await roles.revoke(ctx.session, grant, now=ctx.now, revoked_by_id=ctx.person.id)
-        if own or not ctx.neighbourhoods_for(Permission.GRANT_ROLES):
+        if own:  # their own menu changes at once
             ctx.grants = await roles.grants_of(ctx.session, ctx.person.id)
             return Finish([menu.main(ctx, done)])
         return Back(note=done)
@@ -241,10 +239,8 @@ class Invites(Step):
             return _turn_page(ctx, action, arg)
         item = await ctx.session.get(Invite, int(arg)) if arg.isdigit() else None
         if item is None:
-            return None
-        await roles.require(
-            ctx.session, ctx.person.id, Permission.GRANT_ROLES, item.neighbourhood_id
-        )
+            return Refresh(note=ctx.t._("That link was already used, withdrawn or expired."))
+        await _require(ctx, item.neighbourhood_id)
         if await invites.revoke(ctx.session, item, ctx.now, revoked_by_id=ctx.person.id):
             return Refresh(note=ctx.t._("Invite link #{id} is withdrawn.", id=item.id))
         return Refresh(note=ctx.t._("That link was already used, withdrawn or expired."))
