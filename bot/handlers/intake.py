@@ -35,6 +35,7 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from bot.clock import Clock
 from bot.domain.dialect import insert_ignoring_duplicates
@@ -155,13 +156,31 @@ class Intake:
     async def claim(self, limit: int, held: Iterable[int] = ()) -> list[ReceivedUpdate]:
         """Take up to `limit` rows: updates to process (pending, or left by a dead process)
         and answers still owed whose sender is gone. Their lease is `self.lease`. Rows in
-        `held` are the caller's already (its heartbeat renews them) and are left alone."""
+        `held` are the caller's already (its heartbeat renews them) and are left alone; an
+        update waits while an earlier one of its chat is in another process's hands (or
+        pausing before a retry), so a chat's updates are processed in order."""
         now = self.clock.now()
         until = now + self.lease
+        mine = list(held)
         free = ReceivedUpdate.lease_until.is_(None) | (ReceivedUpdate.lease_until < now)
-        free &= ReceivedUpdate.id.not_in(list(held))
+        free &= ReceivedUpdate.id.not_in(mine)
+        earlier = aliased(ReceivedUpdate)
+        behind_others = (  # an earlier update of the chat is in another process's hands
+            select(earlier.id)
+            .where(
+                earlier.chat_key == ReceivedUpdate.chat_key,
+                earlier.id < ReceivedUpdate.id,
+                earlier.status.in_(QUEUED),
+                earlier.lease_until >= now,
+                earlier.id.not_in(mine),
+            )
+            .exists()
+        )
         to_process = (
-            ReceivedUpdate.status.in_(QUEUED) & free & (ReceivedUpdate.payload.is_not(None))
+            ReceivedUpdate.status.in_(QUEUED)
+            & free
+            & ReceivedUpdate.payload.is_not(None)
+            & ~behind_others
         )
         owed = (ReceivedUpdate.status == UpdateStatus.DONE) & _holds(ReceivedUpdate.answer)
         claimed: list[ReceivedUpdate] = []
@@ -198,7 +217,7 @@ class Intake:
                 claimed.extend(rows.all())
         return sorted(claimed, key=lambda row: row.id)
 
-    async def renew(self, rows: Iterable[ReceivedUpdate]) -> None:
+    async def renew(self, rows: Sequence[ReceivedUpdate]) -> None:
         """Extend the lease of rows this process still holds (a heartbeat)."""
         ids = [row.id for row in rows]
         if not ids:

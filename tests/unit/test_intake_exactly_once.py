@@ -260,3 +260,18 @@ async def test_an_answer_cleared_as_json_null_is_not_owed(app: App) -> None:
         assert await app.intake.finish(session, row, Owed(42, Answer([Reply(Html("hi"))])))
         await session.execute(update(ReceivedUpdate).values(answer=None, lease_until=None))
     assert await app.intake.claim(10) == []
+
+
+async def test_a_chat_s_next_update_waits_while_another_process_holds_an_earlier_one(
+    app: App, clock: ManualClock
+) -> None:
+    first, second = app.intake, Intake(app.sessions, clock)
+    await first.record([message(1, 42), message(2, 43)])
+    held = await first.claim(10)
+    await first.record([message(3, 42), message(4, 44)])
+    (other_chat,) = await second.claim(10)
+    assert other_chat.update_id == 4  # not 3: it waits behind 1, held by the first process
+    assert [row.update_id for row in await first.claim(10, [r.id for r in held])] == [3]
+    clock.advance(timedelta(seconds=16))  # the first process died: its leases ran out
+    taken = await second.claim(10, [other_chat.id])
+    assert [row.update_id for row in taken] == [1, 2, 3]
