@@ -33,7 +33,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, func, null, select, update
+from sqlalchemy import func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -182,7 +182,7 @@ class Intake:
             & ReceivedUpdate.payload.is_not(None)
             & ~behind_others
         )
-        owed = (ReceivedUpdate.status == UpdateStatus.DONE) & _holds(ReceivedUpdate.answer)
+        owed = (ReceivedUpdate.status == UpdateStatus.DONE) & ReceivedUpdate.answer.is_not(None)
         claimed: list[ReceivedUpdate] = []
         # Each claim is one UPDATE, so SQLite takes its write lock before it reads.
         async with self.sessions.begin() as session:
@@ -322,15 +322,9 @@ class Intake:
             return int(count or 0)
 
 
-def _holds(column: Any) -> Any:
-    """SQL NULL and JSON null alike mean "nothing" (None written to a JSON column is JSON
-    null unless it is written as `null()`)."""
-    return column.is_not(None) & (cast(column, String) != "null")
-
-
 async def _insert(session: AsyncSession, rows: list[Json]) -> int:
     """Insert rows, ignoring ones stored meanwhile; rows with the same columns go together
-    (a JSON column given None would hold JSON null, not SQL NULL)."""
+    (one executemany statement per set of columns)."""
     table = ReceivedUpdate.__table__
     insert = insert_ignoring_duplicates(table, session.bind.dialect.name, "messenger", "update_id")
     groups: dict[tuple[str, ...], list[Json]] = {}

@@ -252,8 +252,8 @@ async def test_one_slow_down_per_burst(app: App) -> None:
     assert [row.update_id for row in again if row.answer is not None] == [12]
 
 
-async def test_an_answer_cleared_as_json_null_is_not_owed(app: App) -> None:
-    """`values(answer=None)` on a JSON column writes JSON null, not SQL NULL."""
+async def test_an_answer_cleared_with_none_is_not_owed(app: App) -> None:
+    """`values(answer=None)` is SQL NULL (the column is `none_as_null`), which is 'nothing owed'."""
     await app.intake.record([message(1, 42)])
     (row,) = await app.intake.claim(10)
     async with app.sessions.begin() as session:

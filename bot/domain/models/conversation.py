@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.domain.models.base import Base, enum_column
@@ -54,7 +54,8 @@ class ReceivedUpdate(Base):
     messenger: Mapped[str] = mapped_column(String(16))
     update_id: Mapped[int] = mapped_column(BigInteger)
     chat_key: Mapped[str] = mapped_column(String(64))
-    payload: Mapped[dict[str, Any] | None]
+    # None is SQL NULL here (not JSON null), so that `IS NULL` finds cleared rows.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     status: Mapped[UpdateStatus] = mapped_column(
         enum_column(UpdateStatus), default=UpdateStatus.PENDING
     )
@@ -63,4 +64,4 @@ class ReceivedUpdate(Base):
     received_at: Mapped[datetime]
     processed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(String(500))
-    answer: Mapped[dict[str, Any] | None]
+    answer: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
