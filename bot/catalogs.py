@@ -4,7 +4,7 @@ The same as running pybabel by hand from the repository root:
 
     pybabel extract -F babel.cfg -k N_ -k n_:1,2 --no-location --sort-output \
         --project wijkbot -o locales/bot.pot .
-    pybabel update -i locales/bot.pot -d locales -D bot --no-fuzzy-matching
+    pybabel update -i locales/bot.pot -d locales -D bot --no-fuzzy-matching --ignore-obsolete
     pybabel compile -d locales -D bot
 """
 
@@ -43,7 +43,15 @@ def extract() -> int:
 
 def update() -> int:
     return _pybabel(
-        "update", "-i", str(TEMPLATE), "-d", str(LOCALES), "-D", "bot", "--no-fuzzy-matching"
+        "update",
+        "-i",
+        str(TEMPLATE),
+        "-d",
+        str(LOCALES),
+        "-D",
+        "bot",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",  # a message the code no longer uses leaves the catalogs
     )
 
 

@@ -80,6 +80,15 @@ from tests.telegram_limits import assert_fits
 from tests.unit.test_authorization import organisation, person_with
 from tests.unit.test_onboarding import onboard, person_of
 
+# Few, fixed examples per case: the same on every run, and quick enough for CI.
+EXAMPLES = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
 PIECES = [
     "😀",  # astral: 2 UTF-16 units
     "👩‍👩‍👧‍👦",  # a family: 4 emoji and 3 zero-width joiners, 11 units
@@ -422,13 +431,7 @@ def test_every_kind_has_an_example() -> None:
 def test_every_message_fits_telegram(
     kind: str, world: World, loop: asyncio.AbstractEventLoop
 ) -> None:
-    @settings(
-        max_examples=25,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    @EXAMPLES
     @given(texts())
     def fits(example: Texts) -> None:
         loop.run_until_complete(render(world, kind, example))
@@ -549,13 +552,7 @@ def test_screens_that_show_typed_text_fit_telegram(
     screens = loop.run_until_complete(build_screens(url))
     try:
 
-        @settings(
-            max_examples=25,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
+        @EXAMPLES
         @given(texts())
         def fits(example: Texts) -> None:
             loop.run_until_complete(show_screens(screens, example))
