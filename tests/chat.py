@@ -11,9 +11,9 @@ Each call runs one event in its own transaction, exactly as a runtime does.
 from __future__ import annotations
 
 from bot.app import App
+from bot.chat.events import Event, Kind
+from bot.chat.replies import Answer, Button, Reply
 from bot.domain.people import Contact
-from bot.flows.events import Event, Kind
-from bot.flows.replies import Answer, Button, Reply
 
 
 class Chat:

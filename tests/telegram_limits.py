@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.chat.replies import Reply
 from bot.emulator.html_rules import parse_html, strip_formatted, utf16_len
 from bot.emulator.methods import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH
-from bot.flows.replies import Reply
 
 MAX_BUTTONS = 100  # per inline keyboard
 

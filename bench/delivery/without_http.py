@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
 
+from bot.chat.replies import Reply
 from bot.clock import SystemClock
 from bot.delivery.sender import Sender, SenderSettings
 from bot.delivery.transport import Outcome, Result
 from bot.domain import db
-from bot.flows.replies import Reply
 
 from . import population
 from .databases import Database

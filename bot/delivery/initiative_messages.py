@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bot.chat.limits import CAPTION_LIMIT, TEXT_LIMIT, bounded, fit
+from bot.chat.menu import menu_button
+from bot.chat.replies import File, Reply
 from bot.delivery.messages import RenderContext, kind, subject_id
 from bot.delivery.preferences import Category
 from bot.domain import actions
@@ -21,8 +24,6 @@ from bot.domain.models import (
     Signup,
     SignupStatus,
 )
-from bot.flows.menu import PREFIX as MENU
-from bot.flows.replies import CAPTION_LIMIT, TEXT_LIMIT, Button, File, Reply, bounded, fit
 from bot.i18n import N_, Html, escape
 
 
@@ -76,7 +77,7 @@ async def nudge_draft(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     title = item.title or t._("(no name yet)")
     return Reply(
         t._("You started a proposal, “{title}”, but did not send it yet.", title=title),
-        buttons=((Button("💡 " + t._("Continue my proposal"), MENU + "propose"),),),
+        buttons=((menu_button("💡 " + t._("Continue my proposal"), "propose"),),),
     )
 
 
@@ -91,7 +92,7 @@ async def nudge_silent(ctx: RenderContext, delivery: Delivery) -> Reply | None:
             "How is “{title}” going? A short update keeps your supporters on board.",
             title=item.title,
         ),
-        buttons=((Button("👤 " + t._("My Wijkbot"), MENU + "mine"),),),
+        buttons=((menu_button("👤 " + t._("My Wijkbot"), "mine"),),),
     )
 
 
@@ -182,7 +183,7 @@ async def review_decision(ctx: RenderContext, delivery: Delivery) -> Reply | Non
             t._(
                 "The coordinators ask you to change “{title}”: {note}", title=item.title, note=note
             ),
-            buttons=((Button("✏️ " + t._("Change my proposal"), MENU + "propose"),),),
+            buttons=((menu_button("✏️ " + t._("Change my proposal"), "propose"),),),
         )
     if delivery.period == "reject" and item.status is InitiativeStatus.REJECTED:
         return Reply(
@@ -243,7 +244,7 @@ async def _commitment_message(
     if item is None or item.due_on is None:
         return None
     text = ctx.t._(message, what=item.what, due=ctx.t.day(item.due_on))
-    button = Button("🤝 " + ctx.t._("Our commitments"), MENU + "commitments")
+    button = menu_button("🤝 " + ctx.t._("Our commitments"), "commitments")
     return Reply(Html(f"{icon} {text}"), buttons=((button,),))
 
 
@@ -280,5 +281,5 @@ async def overdue_summary(ctx: RenderContext, delivery: Delivery) -> Reply | Non
     lines, _ = bounded(t, head, [escape(f"• {item.what}") for item in overdue], TEXT_LIMIT)
     return Reply(
         Html("\n".join(lines)),
-        buttons=((Button("🤝 " + t._("Commitments"), MENU + "commitments"),),),
+        buttons=((menu_button("🤝 " + t._("Commitments"), "commitments"),),),
     )

@@ -5,7 +5,7 @@ turns an outbox row into a reply, reading fresh data: a reminder shows the
 activity's current time and place, and says nothing if it was cancelled.
 
 A renderer fits what people typed into Telegram's limits itself (`fit`,
-`bounded`: see flows.replies), whatever the data; should one still fail, the
+`bounded`: see bot.chat.limits), whatever the data; should one still fail, the
 sender marks that one row failed and goes on.
 """
 
@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat.limits import CAPTION_LIMIT, TEXT_LIMIT, and_more, clip, fit
+from bot.chat.replies import File, Reply
 from bot.delivery.preferences import Category
 from bot.domain.models import (
     Action,
@@ -37,7 +39,6 @@ from bot.domain.models import (
     SignupStatus,
     Support,
 )
-from bot.flows.replies import CAPTION_LIMIT, TEXT_LIMIT, File, Reply, and_more, clip, fit
 from bot.i18n import Html, Translator, escape
 from bot.reports.card import WinsCard, wins_card
 

@@ -30,13 +30,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.chat.replies import TooLong
 from bot.clock import Clock
 from bot.delivery.limits import SendingLimits
 from bot.delivery.messages import KINDS, RenderContext
 from bot.delivery.preferences import Category, quiet_until
 from bot.delivery.transport import Outcome, Result, Transport
 from bot.domain.models import Delivery, DeliveryStatus, Identity, Neighbourhood, Person
-from bot.flows.replies import TooLong
 from bot.i18n import translator
 from bot.logs import event
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from bot.flows.replies import Reply
+from bot.chat.replies import Reply
 
 
 class Result(StrEnum):

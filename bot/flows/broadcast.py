@@ -18,6 +18,8 @@ from datetime import datetime, time
 
 from sqlalchemy import select
 
+from bot.chat.limits import CAPTION_LIMIT
+from bot.chat.replies import Reply
 from bot.config import SUPPORTED_LOCALES
 from bot.delivery import broadcasting
 from bot.delivery.messages import KINDS, RenderContext
@@ -33,7 +35,6 @@ from bot.domain.models import (
 from bot.domain.roles import Permission
 from bot.flows import menu
 from bot.flows.browse import short
-from bot.flows.replies import CAPTION_LIMIT, Reply
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import clean_text, parse_date
 from bot.i18n import LANGUAGE_NAMES, Html

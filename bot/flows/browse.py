@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.chat.replies import Button, Reply
 from bot.delivery import outbox
 from bot.delivery.audiences import tell_followers
 from bot.domain import actions, commitments, initiatives
@@ -17,7 +18,6 @@ from bot.domain.models import Initiative, InitiativeStatus, Person, Theme
 from bot.domain.roles import Permission
 from bot.flows import joining
 from bot.flows.propose import describe
-from bot.flows.replies import Button, Reply
 from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Step
 from bot.i18n import Html, escape
 

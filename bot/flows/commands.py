@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.chat.replies import Answer, Reply
 from bot.domain import invites, roles
 from bot.domain.errors import InviteProblem, InviteRefused
 from bot.flows import menu, privacy
-from bot.flows.replies import Answer, Reply
 from bot.flows.steps import Context
 from bot.i18n import N_, Html
 

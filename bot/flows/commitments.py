@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.chat.limits import bounded
+from bot.chat.replies import Button, Reply
 from bot.domain import commitments, invites
 from bot.domain.commitments import NOTE_LIMIT, WHAT_LIMIT
 from bot.domain.models import Commitment, CommitmentStatus, Organisation
 from bot.domain.roles import Permission
 from bot.flows import menu
 from bot.flows.browse import short
-from bot.flows.replies import Button, Reply, bounded
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import TextStep, clean_text, parse_date
 from bot.i18n import N_, Html, escape

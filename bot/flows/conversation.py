@@ -17,14 +17,15 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat.events import Event, Kind
+from bot.chat.menu import PREFIX as MENU_PREFIX
+from bot.chat.replies import Answer, Reply
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import people, roles
 from bot.domain.errors import NotAllowed
 from bot.flows import menu
 from bot.flows.commands import Commands
-from bot.flows.events import Event, Kind
-from bot.flows.replies import Answer, Reply
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, WorkingState
 from bot.i18n import Html, pick_locale, translator
 
@@ -78,8 +79,8 @@ class Conversation:
         if not ctx.person.onboarded:
             return await self.start(ctx, "onboarding")
         if event.kind is Kind.BUTTON:
-            if event.payload.startswith(menu.PREFIX):
-                return await menu.press(self, ctx, event.payload.removeprefix(menu.PREFIX))
+            if event.payload.startswith(MENU_PREFIX):
+                return await menu.press(self, ctx, event.payload.removeprefix(MENU_PREFIX))
             return Answer([menu.main(ctx)], notice=ctx.t._("This button is no longer active."))
         return Answer([menu.main(ctx, ctx.t._("I did not understand that. Choose from the menu:"))])
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.chat.replies import Button, Reply
 from bot.domain import invites, roles
 from bot.domain.errors import NotAllowed, TooManyOpenInvites
 from bot.domain.models import Role
 from bot.domain.roles import Permission
 from bot.flows import menu
-from bot.flows.replies import Button, Reply
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Step
 from bot.flows.text_input import TextStep
 from bot.i18n import N_, Html, escape

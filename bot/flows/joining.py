@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.chat.replies import Button, File, Reply
 from bot.delivery import outbox
 from bot.domain import actions
 from bot.domain.actions import Joined
 from bot.domain.models import Action, Signup, SignupStatus
-from bot.flows.replies import Button, File, Reply
 from bot.flows.steps import Context, Refresh
 from bot.i18n import Html, escape
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.chat.menu import menu_button
+from bot.chat.replies import Answer, Button, Reply
 from bot.domain.roles import Permission
-from bot.flows.replies import Answer, Button, Reply
 from bot.flows.steps import Context
 from bot.i18n import Html, Translator
 
 if TYPE_CHECKING:
     from bot.flows.conversation import Conversation
 
-PREFIX = "m:"  # menu buttons work from any old menu message, so they carry no version
 FLOWS = (
     "home",
     "notifications",
@@ -36,20 +36,20 @@ def main(ctx: Context, intro: Html | None = None) -> Reply:
         Html(f"{intro}\n\n{text}") if intro else text,
         buttons=(
             *role_rows(ctx),
-            (Button("💡 " + t._("Propose an initiative"), PREFIX + "propose"),),
+            (menu_button("💡 " + t._("Propose an initiative"), "propose"),),
             (
-                Button("🔎 " + t._("Initiatives"), PREFIX + "browse"),
-                Button("📅 " + t._("Activities"), PREFIX + "agenda"),
+                menu_button("🔎 " + t._("Initiatives"), "browse"),
+                menu_button("📅 " + t._("Activities"), "agenda"),
             ),
-            (Button("👤 " + t._("My Wijkbot"), PREFIX + "mine"),),
+            (menu_button("👤 " + t._("My Wijkbot"), "mine"),),
             (
-                Button("🔔 " + t._("Notifications"), PREFIX + "notifications"),
-                Button("🌐 " + t._("Language"), PREFIX + "language"),
+                menu_button("🔔 " + t._("Notifications"), "notifications"),
+                menu_button("🌐 " + t._("Language"), "language"),
             ),
             (
-                Button("🏠 " + t._("My buurt"), PREFIX + "home"),
-                Button("🔒 " + t._("Privacy"), PREFIX + "privacy"),
-                Button("❓ " + t._("Help"), PREFIX + "help"),
+                menu_button("🏠 " + t._("My buurt"), "home"),
+                menu_button("🔒 " + t._("Privacy"), "privacy"),
+                menu_button("❓ " + t._("Help"), "help"),
             ),
         ),
     )
@@ -62,22 +62,22 @@ def role_rows(ctx: Context) -> tuple[tuple[Button, ...], ...]:
     if ctx.neighbourhoods_for(Permission.REVIEW_PROPOSALS):
         rows += [
             (
-                Button("🗂️ " + t._("Review proposals"), PREFIX + "review"),
-                Button("📣 " + t._("Broadcast"), PREFIX + "broadcast"),
+                menu_button("🗂️ " + t._("Review proposals"), "review"),
+                menu_button("📣 " + t._("Broadcast"), "broadcast"),
             ),
             (
-                Button("🏆 " + t._("Publish a result"), PREFIX + "result"),
-                Button("🤝 " + t._("Commitments"), PREFIX + "commitments"),
+                menu_button("🏆 " + t._("Publish a result"), "result"),
+                menu_button("🤝 " + t._("Commitments"), "commitments"),
             ),
             (
-                Button("📊 " + t._("Statistics"), PREFIX + "stats"),
-                Button("✉️ " + t._("Invite a partner"), PREFIX + "invite"),
+                menu_button("📊 " + t._("Statistics"), "stats"),
+                menu_button("✉️ " + t._("Invite a partner"), "invite"),
             ),
         ]
     elif ctx.neighbourhoods_for(Permission.UPDATE_COMMITMENTS):
-        rows.append((Button("🤝 " + t._("Our commitments"), PREFIX + "commitments"),))
+        rows.append((menu_button("🤝 " + t._("Our commitments"), "commitments"),))
     if ctx.neighbourhoods_for(Permission.GRANT_ROLES):
-        rows.append((Button("🔑 " + t._("Roles and invite links"), PREFIX + "roles"),))
+        rows.append((menu_button("🔑 " + t._("Roles and invite links"), "roles"),))
     return tuple(rows)
 
 

@@ -10,13 +10,14 @@ overview ──> own initiative ──> post an update: text ─> photo? ─> pe
 
 from __future__ import annotations
 
+from bot.chat.limits import bounded
+from bot.chat.replies import Reply
 from bot.delivery.audiences import tell_followers
 from bot.domain import actions, initiatives
 from bot.domain.models import Initiative, InitiativeStatus, ProgressUpdate
 from bot.flows import joining
 from bot.flows.browse import short
 from bot.flows.propose import describe
-from bot.flows.replies import Reply, bounded
 from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import TextStep, parse_number
 from bot.i18n import N_, Html

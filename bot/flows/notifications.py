@@ -7,9 +7,9 @@ overview ──> quiet hours ──(choose)──> overview
 
 from __future__ import annotations
 
+from bot.chat.replies import Button, Reply
 from bot.delivery.preferences import CATEGORY_NAMES, OPTIONAL
 from bot.flows import menu
-from bot.flows.replies import Button, Reply
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Step
 from bot.i18n import Html
 

@@ -7,10 +7,10 @@ language ──> neighbourhood ──> area ──> consent ──> main menu
 
 from __future__ import annotations
 
+from bot.chat.replies import Reply
 from bot.domain import audit, people, privacy
 from bot.flows import menu
 from bot.flows.profile import ChooseArea, ChooseLanguage, ChooseNeighbourhood, home_description
-from bot.flows.replies import Reply
 from bot.flows.steps import Context, Finish, Flow, Outcome, Step
 from bot.i18n import Html
 

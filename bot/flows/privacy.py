@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.chat.replies import Answer, File, Reply
 from bot.delivery import outbox
 from bot.domain import privacy
-from bot.flows.replies import Answer, File, Reply
 from bot.flows.steps import Context, Finish, Flow, Outcome, Step
 from bot.i18n import Html
 

@@ -9,11 +9,11 @@ from typing import ClassVar
 
 from sqlalchemy import select
 
+from bot.chat.replies import Button, Reply
 from bot.config import SUPPORTED_LOCALES
 from bot.domain import neighbourhoods
 from bot.domain.models import Area, Neighbourhood
 from bot.flows import menu
-from bot.flows.replies import Button, Reply
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Step
 from bot.i18n import LANGUAGE_NAMES, Html, escape, translator
 

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from sqlalchemy import select
 
+from bot.chat.replies import Reply
 from bot.delivery import outbox
 from bot.domain import initiatives, roles
 from bot.domain.initiatives import DESCRIPTION_LIMIT, TITLE_LIMIT, VOLUNTEERS_LIMIT
@@ -27,7 +28,6 @@ from bot.domain.models import (
     WhenKind,
 )
 from bot.flows import menu
-from bot.flows.replies import Reply
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import clean_text, parse_date, parse_number
 from bot.i18n import N_, Html

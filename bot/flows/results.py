@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from bot.chat.replies import Reply
 from bot.delivery.audiences import tell_followers
 from bot.domain import audit, roles
 from bot.domain.models import Initiative, InitiativeStatus, Result
 from bot.domain.roles import Permission
 from bot.flows import menu
 from bot.flows.browse import short
-from bot.flows.replies import Reply
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Retry, Step
 from bot.flows.text_input import TextStep, parse_number
 from bot.i18n import N_, Html

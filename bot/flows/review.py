@@ -11,6 +11,7 @@ its data says: a coordinator elsewhere, or a forged button, changes nothing.
 
 from __future__ import annotations
 
+from bot.chat.replies import Reply
 from bot.delivery import outbox
 from bot.domain import review, roles
 from bot.domain.models import Initiative, InitiativeStatus, Person
@@ -18,7 +19,6 @@ from bot.domain.roles import Permission
 from bot.flows import menu
 from bot.flows.browse import short
 from bot.flows.propose import describe
-from bot.flows.replies import Reply
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Step
 from bot.flows.text_input import TextStep
 from bot.i18n import N_, Html

@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
+from bot.chat.limits import clip
+from bot.chat.replies import Button, Reply
 from bot.domain import invites, roles
 from bot.domain.errors import NotAllowed
 from bot.domain.models import Invite, Neighbourhood, Role, RoleGrant
 from bot.domain.roles import Permission
 from bot.flows import menu
-from bot.flows.replies import Button, Reply, clip
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Step
 from bot.i18n import N_, Html
 

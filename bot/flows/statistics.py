@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.chat.replies import Answer, File, Reply
 from bot.domain import roles
 from bot.domain.roles import Permission
 from bot.flows import menu
-from bot.flows.replies import Answer, File, Reply
 from bot.flows.steps import Context
 from bot.reports import charts, export, statistics
 

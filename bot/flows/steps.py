@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat.events import Event
+from bot.chat.replies import Button, Reply
 from bot.domain.roles import PERMISSIONS, Permission
-from bot.flows.events import Event
-from bot.flows.replies import Button, Reply
 from bot.i18n import Html, Translator
 
 if TYPE_CHECKING:

@@ -14,7 +14,8 @@ import unicodedata
 from datetime import date
 from typing import ClassVar
 
-from bot.flows.replies import Reply, utf16_length
+from bot.chat.limits import utf16_length
+from bot.chat.replies import Reply
 from bot.flows.steps import Context, Outcome, Retry, Step
 from bot.i18n import Html, Translator
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from bot.chat.replies import Button, File
 from bot.delivery.transport import Outcome
-from bot.flows.replies import Button, File
 from bot.i18n import Html
 
 Buttons = tuple[tuple[Button, ...], ...]

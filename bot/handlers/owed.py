@@ -16,7 +16,7 @@ import base64
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.flows.replies import Answer, Button, File, Reply
+from bot.chat.replies import Answer, Button, File, Reply
 from bot.i18n import Html
 
 Json = dict[str, Any]

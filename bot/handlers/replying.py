@@ -13,8 +13,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from bot.chat.replies import Reply
 from bot.delivery.transport import Outcome, Result
-from bot.flows.replies import Reply
 from bot.handlers.botapi import BotApi
 from bot.handlers.owed import Owed
 from bot.logs import event

@@ -22,11 +22,11 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.app import App
+from bot.chat.replies import Answer, Reply
 from bot.config import Runtime, Settings
 from bot.delivery.transport import Result
 from bot.domain import people
 from bot.domain.models import Identity, Person, ReceivedUpdate
-from bot.flows.replies import Answer, Reply
 from bot.handlers.botapi import BotApi
 from bot.handlers.intake import Processor
 from bot.handlers.owed import Owed

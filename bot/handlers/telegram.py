@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.chat.events import Event, Kind
 from bot.config import SUPPORTED_LOCALES
 from bot.domain.people import Contact
 from bot.flows.commands import COMMANDS
-from bot.flows.events import Event, Kind
 from bot.i18n import translator
 
 # The update types Wijkbot asks Telegram for (getUpdates and setWebhook).

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat.replies import File
 from bot.domain.models import (
     Action,
     ActionStatus,
@@ -33,7 +34,6 @@ from bot.domain.models import (
     SignupStatus,
     Theme,
 )
-from bot.flows.replies import File
 from bot.i18n import N_, Translator
 from bot.reports.labels import status_name
 from bot.reports.statistics import find_neighbourhood, participation

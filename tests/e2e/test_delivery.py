@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from bot.chat.replies import Reply
 from bot.clock import ManualClock
 from bot.delivery import outbox
 from bot.delivery.messages import KINDS, Kind
@@ -15,7 +16,6 @@ from bot.delivery.preferences import Category
 from bot.delivery.sender import Sender, SenderSettings
 from bot.domain.models import Delivery, DeliveryStatus, Person
 from bot.emulator import BotAPIEmulator
-from bot.flows.replies import Reply
 from bot.handlers.botapi import BotApi
 from bot.handlers.replying import BotApiTransport
 from bot.i18n import N_, Html, translator

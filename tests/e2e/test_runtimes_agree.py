@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
+from bot.chat.replies import Button, File, Reply
 from bot.clock import ManualClock
 from bot.delivery.transport import Outcome
 from bot.domain import db, invites, neighbourhoods
 from bot.domain.models import Base, ReceivedUpdate, Role
 from bot.emulator import ApiCall, BotAPIEmulator, SentMessage, SimulatedUser, make_png
-from bot.flows.replies import Button, File, Reply
 from bot.handlers.replying import BotApiTransport, send_reply
 from bot.handlers.runtime import make_api
 from bot.i18n import LANGUAGE_NAMES, Html, translator

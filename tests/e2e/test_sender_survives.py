@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
+from bot.chat.replies import Reply
 from bot.delivery import outbox
 from bot.delivery.messages import KINDS, Kind, RenderContext
 from bot.delivery.preferences import Category
@@ -23,7 +24,6 @@ from bot.domain.models import Delivery, DeliveryStatus, Person, Support
 from bot.emulator import BotAPIEmulator
 from bot.emulator.html_rules import utf16_len
 from bot.flows.mine import UPDATE_LIMIT
-from bot.flows.replies import Reply
 from bot.i18n import N_, translator
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_onboarding import onboard, person_of

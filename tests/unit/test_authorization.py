@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from bot.chat.events import Event
 from bot.domain import neighbourhoods
 from bot.domain.models import Initiative, InitiativeStatus, Role
-from bot.flows.events import Event
 from tests.chat import Chat
 from tests.factories import initiative, resident
 from tests.unit.test_invites_and_roles import new_invite

@@ -10,8 +10,8 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from bot.catalogs import KEYWORDS, ROOT
+from bot.chat.limits import visible_length
 from bot.config import SUPPORTED_LOCALES
-from bot.flows.replies import visible_length
 from bot.i18n import translator
 
 PLURALS = {"nl": 2, "en": 2, "tr": 2, "pl": 3, "ar": 6}

@@ -10,9 +10,9 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.app import App
+from bot.chat.replies import Answer, Reply
 from bot.clock import ManualClock
 from bot.domain.models import ReceivedUpdate, UpdateStatus
-from bot.flows.replies import Answer, Reply
 from bot.handlers.intake import FLOODED, MAX_SENDS, Intake, Processor
 from bot.handlers.owed import Owed
 from bot.i18n import Html

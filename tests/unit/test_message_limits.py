@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot.app import App
+from bot.chat.limits import bounded, clip, utf16_length
 from bot.delivery.messages import KINDS, RenderContext
 from bot.domain.models import (
     Commitment,
@@ -19,7 +20,6 @@ from bot.domain.models import (
     Support,
 )
 from bot.emulator.html_rules import parse_html
-from bot.flows.replies import bounded, clip, utf16_length
 from bot.i18n import escape, translator
 from tests.chat import Chat
 from tests.factories import initiative, resident

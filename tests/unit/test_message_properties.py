@@ -29,6 +29,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, build_app
+from bot.chat.events import Event
+from bot.chat.limits import CAPTION_LIMIT, TEXT_LIMIT, bounded, clip, fit, utf16_length
+from bot.chat.replies import File, Reply
 from bot.clock import ManualClock
 from bot.config import SUPPORTED_LOCALES
 from bot.delivery.messages import KINDS, RenderContext
@@ -59,18 +62,7 @@ from bot.domain.models import (
 from bot.domain.review import REASON_LIMIT
 from bot.flows.broadcast import PHOTO_TEXT_LIMIT
 from bot.flows.broadcast import TEXT_LIMIT as BROADCAST_LIMIT
-from bot.flows.events import Event
 from bot.flows.mine import UPDATE_LIMIT
-from bot.flows.replies import (
-    CAPTION_LIMIT,
-    TEXT_LIMIT,
-    File,
-    Reply,
-    bounded,
-    clip,
-    fit,
-    utf16_length,
-)
 from bot.flows.results import RESULT_LIMIT
 from bot.i18n import N_, Html, escape, translator
 from tests.chat import Chat

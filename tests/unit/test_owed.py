@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.flows.replies import Answer, Button, File, Reply
+from bot.chat.replies import Answer, Button, File, Reply
 from bot.handlers.owed import Owed
 from bot.i18n import Html
 

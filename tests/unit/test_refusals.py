@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from bot.chat.events import Event
 from bot.domain.models import (
     Base,
     Broadcast,
@@ -26,7 +27,6 @@ from bot.domain.models import (
     InitiativeStatus,
     Organisation,
 )
-from bot.flows.events import Event
 from tests.chat import Chat
 from tests.factories import initiative, resident
 from tests.unit.test_authorization import person_with

@@ -24,6 +24,7 @@ from PIL import Image
 from sqlalchemy import select, update
 
 from bot.app import App
+from bot.chat.limits import CAPTION_LIMIT, visible_length
 from bot.clock import ManualClock
 from bot.delivery.messages import KINDS, RenderContext
 from bot.domain import neighbourhoods
@@ -44,7 +45,6 @@ from bot.domain.models import (
     Support,
     Theme,
 )
-from bot.flows.replies import CAPTION_LIMIT, visible_length
 from bot.i18n import Translator, translator
 from bot.jobs.sweeps import weekly_digest
 from bot.reports import charts

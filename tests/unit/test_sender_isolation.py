@@ -16,13 +16,13 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.app import App
+from bot.chat.replies import File, Reply
 from bot.delivery import outbox
 from bot.delivery.messages import KINDS, Kind, RenderContext
 from bot.delivery.preferences import Category
 from bot.delivery.sender import Sender, SenderSettings
 from bot.delivery.transport import Outcome, Result
 from bot.domain.models import Delivery, DeliveryStatus, Person
-from bot.flows.replies import File, Reply
 from bot.handlers.webhook import webhook_app
 from bot.i18n import Html
 from bot.jobs import scheduler

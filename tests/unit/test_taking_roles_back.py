@@ -14,11 +14,11 @@ import yaml
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.chat.events import Event
 from bot.cli import main
 from bot.domain import invites, neighbourhoods, roles
 from bot.domain.errors import InviteProblem, InviteRefused
 from bot.domain.models import AuditEntry, Invite, Organisation, Role, RoleGrant
-from bot.flows.events import Event
 from tests.chat import Chat
 from tests.conftest import EXAMPLES
 from tests.unit.test_authorization import LANSINGERLAND, person_with

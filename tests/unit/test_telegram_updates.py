@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from bot import logs
+from bot.chat.events import Event, Kind
 from bot.config import SUPPORTED_LOCALES
-from bot.flows.events import Event, Kind
 from bot.handlers.telegram import (
     MembershipChange,
     Turn,

@@ -28,9 +28,9 @@ from aiogram.types import (
     LinkPreviewOptions,
 )
 
+from bot.chat.replies import File
 from bot.config import Settings
 from bot.delivery.transport import Outcome, Result
-from bot.flows.replies import File
 from bot.handlers.botapi import Buttons
 from bot.i18n import Html
 

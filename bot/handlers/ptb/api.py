@@ -26,9 +26,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.chat.replies import File
 from bot.config import Settings
 from bot.delivery.transport import Outcome, Result
-from bot.flows.replies import File
 from bot.handlers.botapi import Buttons
 from bot.i18n import Html
 

@@ -1,11 +1,8 @@
-"""What the bot answers, as plain data; the handlers turn it into messenger calls.
+"""Telegram's limits, and fitting what people typed into them.
 
-Telegram's limits hold by construction: a reply longer than a message may be,
-or a button whose data is over 64 bytes, cannot be made. Lengths are counted
-as Telegram counts them, in UTF-16 code units: most emoji count twice.
-
-Text a person typed is fitted before it is escaped, so a cut never leaves half
-an HTML entity (`&am…`):
+Lengths are counted as Telegram counts them, in UTF-16 code units: most emoji
+count twice. Text a person typed is fitted before it is escaped, so a cut never
+leaves half an HTML entity (`&am…`):
 
     fit(frame, typed, limit)   the frame around the text, measured; the text clipped to the rest
     bounded(t, head, items)    as many list lines as fit, then "… and 12 more"
@@ -16,7 +13,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from bot.i18n import Html, Translator, escape
 
@@ -86,56 +82,3 @@ def bounded(
         lines.append(item)
         used += visible_length(item) + 1
     return lines, len(items)
-
-
-class TooLong(ValueError):
-    """A reply that Telegram would refuse; the message names lengths only, never the text."""
-
-
-@dataclass(frozen=True, slots=True)
-class Button:
-    label: str
-    payload: str = ""
-    url: str | None = None
-
-    def __post_init__(self) -> None:
-        if not self.label:
-            raise ValueError("a button needs a label")
-        if self.url is None and not 0 < len(self.payload.encode()) <= CALLBACK_DATA_LIMIT:
-            raise ValueError(f"button data must be 1-64 bytes: {self.payload!r}")
-
-
-@dataclass(frozen=True, slots=True)
-class File:
-    """A picture or document to send: new bytes, or a file the messenger already has."""
-
-    filename: str
-    data: bytes | None = None
-    file_id: str | None = None
-    mime: str = "application/octet-stream"
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    text: Html
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    picture: File | None = None
-    document: File | None = None
-    edit: bool = False  # replace the message whose button was pressed
-
-    def __post_init__(self) -> None:
-        has_file = self.picture is not None or self.document is not None
-        limit = CAPTION_LIMIT if has_file else TEXT_LIMIT
-        length = visible_length(self.text)
-        if not has_file and length == 0:
-            raise ValueError("a text reply cannot be empty")
-        if length > limit:
-            raise TooLong(f"reply of {length} UTF-16 units is over the limit of {limit}")
-
-
-@dataclass(slots=True)
-class Answer:
-    """Everything the bot says in return to one event."""
-
-    replies: list[Reply] = field(default_factory=list)
-    notice: str | None = None  # a short pop-up for a pressed button

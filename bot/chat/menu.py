@@ -1,0 +1,16 @@
+"""Main-menu buttons: any layer may offer one ("open My Wijkbot") without knowing the flows.
+
+Menu buttons work from any old message, so their data carries no version:
+`m:<entry>`. The conversation engine routes them (see `bot.flows.menu`).
+"""
+
+from __future__ import annotations
+
+from bot.chat.replies import Button
+
+PREFIX = "m:"
+
+
+def menu_button(label: str, entry: str) -> Button:
+    """A button that opens the main-menu entry `entry` (e.g. "mine", "review")."""
+    return Button(label, PREFIX + entry)
