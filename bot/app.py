@@ -1,12 +1,10 @@
-"""The parts of a running Wijkbot, built once and handed to a runtime."""
+"""The composition root: the parts of a running Wijkbot, built once and handed to a runtime.
+
+Nothing in bot/domain, bot/chat, bot/flows, bot/delivery, bot/reports, bot/jobs
+or bot/handlers imports this module (tests/unit/test_layers.py checks it).
+"""
 
 from __future__ import annotations
-
-import asyncio
-import logging
-from dataclasses import dataclass, field
-
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -14,38 +12,9 @@ from bot.domain import db
 from bot.flows.conversation import Conversation
 from bot.flows.onboarding import all_flows
 from bot.handlers.intake import Intake
-from bot.logs import event
+from bot.handlers.parts import App
 
-log = logging.getLogger(__name__)
-CLOSE_WITHIN = 10.0  # seconds the connections in use get to come back before the engine closes
-
-
-@dataclass
-class App:
-    settings: Settings
-    clock: Clock
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    conversation: Conversation
-    intake: Intake
-    closed: bool = field(default=False)
-
-    async def close(self) -> None:
-        """Close the engine once every connection is back in the pool (bounded).
-
-        A task that was just cancelled may still be rolling back; closing its connection
-        under it makes two closes race inside aiosqlite, and the loser waits forever.
-        """
-        if not self.closed:
-            self.closed = True
-            pool = self.engine.pool
-            deadline = asyncio.get_running_loop().time() + CLOSE_WITHIN
-            while getattr(pool, "checkedout", lambda: 0)() > 0:
-                if asyncio.get_running_loop().time() > deadline:
-                    event(log, "app.close_forced", logging.WARNING, in_use=pool.checkedout())  # type: ignore[attr-defined]
-                    break
-                await asyncio.sleep(0.02)
-            await self.engine.dispose()
+__all__ = ["App", "build_app"]
 
 
 def build_app(settings: Settings, clock: Clock | None = None) -> App:

@@ -53,9 +53,3 @@ def quiet_until(now: datetime, zone: ZoneInfo, start: int, end: int) -> datetime
     day = local.date() if minute < end else local.date() + timedelta(days=1)
     ends = datetime.combine(day, time(end // 60, end % 60), tzinfo=zone)
     return ends.astimezone(now.tzinfo)
-
-
-def week_of(moment: datetime, zone: ZoneInfo) -> str:
-    """ISO week in the zone, e.g. "2026-W10": the period of weekly messages."""
-    year, week, _ = moment.astimezone(zone).isocalendar()
-    return f"{year}-W{week:02d}"

@@ -32,8 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.chat.replies import TooLong
 from bot.clock import Clock
+from bot.delivery.kinds import KINDS, RenderContext
 from bot.delivery.limits import SendingLimits
-from bot.delivery.messages import KINDS, RenderContext
 from bot.delivery.preferences import Category, quiet_until
 from bot.delivery.transport import Outcome, Result, Transport
 from bot.domain.models import Delivery, DeliveryStatus, Identity, Neighbourhood, Person

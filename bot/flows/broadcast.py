@@ -22,7 +22,7 @@ from bot.chat.limits import CAPTION_LIMIT
 from bot.chat.replies import Reply
 from bot.config import SUPPORTED_LOCALES
 from bot.delivery import broadcasting
-from bot.delivery.messages import KINDS, RenderContext
+from bot.delivery.kinds import KINDS, RenderContext
 from bot.domain import broadcasts, roles
 from bot.domain.models import (
     Area,

@@ -21,16 +21,8 @@ from bot.flows.propose import describe
 from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import TextStep, parse_number
 from bot.i18n import N_, Html
+from bot.reports.labels import STATUS_NAMES
 
-STATUS_NAMES = {
-    InitiativeStatus.DRAFT: N_("draft"),
-    InitiativeStatus.SUBMITTED: N_("waiting for review"),
-    InitiativeStatus.CHANGES_REQUESTED: N_("changes asked"),
-    InitiativeStatus.APPROVED: N_("approved"),
-    InitiativeStatus.REJECTED: N_("not approved"),
-    InitiativeStatus.WITHDRAWN: N_("withdrawn"),
-    InitiativeStatus.COMPLETED: N_("completed"),
-}
 WITHDRAWABLE = (
     InitiativeStatus.SUBMITTED,
     InitiativeStatus.CHANGES_REQUESTED,

@@ -21,7 +21,6 @@ from typing import TypeVar
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.app import App
 from bot.chat.replies import Answer, Reply
 from bot.config import Runtime, Settings
 from bot.delivery.transport import Result
@@ -30,6 +29,7 @@ from bot.domain.models import Identity, Person, ReceivedUpdate
 from bot.handlers.botapi import BotApi
 from bot.handlers.intake import Processor
 from bot.handlers.owed import Owed
+from bot.handlers.parts import App
 from bot.handlers.replying import BotApiTransport, send_answer
 from bot.handlers.telegram import (
     ALLOWED_UPDATES,

@@ -9,6 +9,10 @@
 A sweep that raises is logged and counted, and runs again at its next
 interval. `Health` is what `GET /healthz` shows: an on-call engineer sees a
 sender that keeps crashing there (503), not only in the logs.
+
+The background stands on the infrastructure alone (settings, clock, engine,
+sessions) and a transport: not on the composition root, the conversations or
+the Telegram intake.
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.app import App
 from bot.delivery.sender import Sender, SenderSettings
 from bot.delivery.transport import Transport
+from bot.domain.infrastructure import Infrastructure
 from bot.jobs.leader import Leadership, LeadershipLost
 from bot.jobs.retention import Retention
 from bot.jobs.scheduler import make_scheduler
@@ -74,11 +78,11 @@ class Health:
         }
 
 
-def sender_for(app: App, transport: Transport) -> Sender:
-    settings = app.settings
+def sender_for(parts: Infrastructure, transport: Transport) -> Sender:
+    settings = parts.settings
     return Sender(
-        app.sessions,
-        app.clock,
+        parts.sessions,
+        parts.clock,
         transport,
         SenderSettings(
             per_second=settings.delivery_rate,
@@ -94,17 +98,17 @@ def sender_for(app: App, transport: Transport) -> Sender:
 class Background:
     def __init__(
         self,
-        app: App,
+        parts: Infrastructure,
         transport: Transport,
         *,
         sweep_every: float = 60.0,
         backoff: tuple[float, float] = (1.0, 60.0),
     ) -> None:
-        self.app = app
-        self.sender = sender_for(app, transport)
+        self.parts = parts
+        self.sender = sender_for(parts, transport)
         self.sweep_every = sweep_every
         self.backoff = backoff
-        self.leadership = Leadership(app.engine)
+        self.leadership = Leadership(parts.engine)
         self.health = Health()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -128,12 +132,12 @@ class Background:
     async def _lead(self, stop: asyncio.Event) -> None:
         """Sweeps and sender while this process leads; returns when stopped or deposed."""
         scheduler = make_scheduler(
-            self.app.sessions,
-            self.app.clock,
+            self.parts.sessions,
+            self.parts.clock,
             self.sender.wake,
             every=self.sweep_every,
             on_failure=self._sweep_failed,
-            retention=Retention.from_settings(self.app.settings),
+            retention=Retention.from_settings(self.parts.settings),
         )
         scheduler.start()
         self.health.scheduler = State.RUNNING

@@ -15,8 +15,7 @@ from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal,
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import broadcasting, outbox
-from bot.delivery.messages import week_counts
-from bot.delivery.preferences import week_of
+from bot.delivery.kinds.digest import week_counts
 from bot.domain.models import (
     Action,
     ActionStatus,
@@ -33,6 +32,7 @@ from bot.domain.models import (
     Signup,
     SignupStatus,
 )
+from bot.domain.weeks import week_of
 
 REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
 DIGEST_DAY, DIGEST_TIME = 0, time(9, 0)  # Monday morning, local time

@@ -18,7 +18,6 @@ from sqlalchemy import ColumnElement, and_, case, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import SUPPORTED_LOCALES
-from bot.delivery.preferences import week_of
 from bot.domain import broadcasts
 from bot.domain.models import (
     Action,
@@ -33,6 +32,7 @@ from bot.domain.models import (
     Support,
     Theme,
 )
+from bot.domain.weeks import week_of
 
 WEEKS = 12  # about a quarter: long enough to show a trend, short enough to read on a phone
 BROADCASTS = 8

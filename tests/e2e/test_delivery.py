@@ -11,7 +11,7 @@ from bot.app import App
 from bot.chat.replies import Reply
 from bot.clock import ManualClock
 from bot.delivery import outbox
-from bot.delivery.messages import KINDS, Kind
+from bot.delivery.kinds import KINDS, Kind
 from bot.delivery.preferences import Category
 from bot.delivery.sender import Sender, SenderSettings
 from bot.domain.models import Delivery, DeliveryStatus, Person

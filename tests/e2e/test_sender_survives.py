@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.chat.replies import Reply
 from bot.delivery import outbox
-from bot.delivery.messages import KINDS, Kind, RenderContext
+from bot.delivery.kinds import KINDS, Kind, RenderContext
 from bot.delivery.preferences import Category
 from bot.domain.models import Delivery, DeliveryStatus, Person, Support
 from bot.emulator import BotAPIEmulator

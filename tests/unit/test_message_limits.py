@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.chat.limits import bounded, clip, utf16_length
-from bot.delivery.messages import KINDS, RenderContext
+from bot.delivery.kinds import KINDS, RenderContext
 from bot.domain.models import (
     Commitment,
     Delivery,

@@ -34,7 +34,7 @@ from bot.chat.limits import CAPTION_LIMIT, TEXT_LIMIT, bounded, clip, fit, utf16
 from bot.chat.replies import File, Reply
 from bot.clock import ManualClock
 from bot.config import SUPPORTED_LOCALES
-from bot.delivery.messages import KINDS, RenderContext
+from bot.delivery.kinds import KINDS, RenderContext
 from bot.domain import db
 from bot.domain.commitments import WHAT_LIMIT
 from bot.domain.initiatives import TITLE_LIMIT

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.delivery.preferences import quiet_until, week_of
+from bot.delivery.preferences import quiet_until
+from bot.domain.weeks import week_of
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NIGHT = (22 * 60, 8 * 60)

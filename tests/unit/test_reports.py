@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from bot.app import App
 from bot.chat.limits import CAPTION_LIMIT, visible_length
 from bot.clock import ManualClock
-from bot.delivery.messages import KINDS, RenderContext
+from bot.delivery.kinds import KINDS, RenderContext
 from bot.domain import neighbourhoods
 from bot.domain.broadcasts import Report
 from bot.domain.models import (
@@ -335,7 +335,7 @@ def test_matplotlib_shapes_arabic_itself() -> None:
 
 def test_starting_the_bot_imports_neither_matplotlib_nor_pillow() -> None:
     code = (
-        "import sys, bot.app, bot.delivery.messages, bot.reports.charts, bot.reports.export\n"
+        "import sys, bot.app, bot.delivery.kinds, bot.reports.charts, bot.reports.export\n"
         "print([name for name in ('matplotlib', 'PIL') if name in sys.modules])"
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.chat.replies import File, Reply
 from bot.delivery import outbox
-from bot.delivery.messages import KINDS, Kind, RenderContext
+from bot.delivery.kinds import KINDS, Kind, RenderContext
 from bot.delivery.preferences import Category
 from bot.delivery.sender import Sender, SenderSettings
 from bot.delivery.transport import Outcome, Result

@@ -8,7 +8,7 @@ from sqlalchemy import event, select
 
 from bot.app import App
 from bot.clock import ManualClock
-from bot.delivery.messages import KINDS, RenderContext
+from bot.delivery.kinds import KINDS, RenderContext
 from bot.domain.models import Delivery, Person, Result
 from bot.i18n import translator
 from bot.jobs.leader import Leadership

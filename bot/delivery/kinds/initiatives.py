@@ -1,19 +1,13 @@
-"""Messages about initiatives and activities: requests, nudges, news and celebrations."""
+"""Messages about initiatives: requests to review, nudges, news, decisions and celebrations."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
-from bot.chat.limits import CAPTION_LIMIT, TEXT_LIMIT, bounded, fit
+from bot.chat.limits import CAPTION_LIMIT, TEXT_LIMIT, fit
 from bot.chat.menu import menu_button
 from bot.chat.replies import File, Reply
-from bot.delivery.messages import RenderContext, kind, subject_id
+from bot.delivery.kinds.base import RenderContext, kind, subject_id
 from bot.delivery.preferences import Category
-from bot.domain import actions
 from bot.domain.models import (
-    Action,
-    Commitment,
-    CommitmentStatus,
     Delivery,
     Initiative,
     InitiativeStatus,
@@ -21,20 +15,13 @@ from bot.domain.models import (
     Person,
     ProgressUpdate,
     Result,
-    Signup,
-    SignupStatus,
 )
-from bot.i18n import N_, Html, escape
+from bot.i18n import Html
 
 
 async def _initiative(ctx: RenderContext, delivery: Delivery) -> Initiative | None:
     initiative_id = subject_id(delivery, "initiative")
     return await ctx.session.get(Initiative, initiative_id) if initiative_id else None
-
-
-async def _action(ctx: RenderContext, delivery: Delivery) -> Action | None:
-    action_id = subject_id(delivery, "action")
-    return await ctx.session.get(Action, action_id) if action_id else None
 
 
 @kind("review_request", Category.TASKS)
@@ -48,22 +35,6 @@ async def review_request(ctx: RenderContext, delivery: Delivery) -> Reply | None
             "📝 New proposal to review: “{title}” by {name}.",
             title=item.title,
             name=owner.first_name if owner else "?",
-        )
-    )
-
-
-@kind("waitlist_promoted", Category.SERVICE)
-async def waitlist_promoted(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    action = await _action(ctx, delivery)
-    if action is None or not actions.is_open(action, ctx.now):
-        return None
-    t = ctx.t
-    return Reply(
-        Html(
-            "🎟️ "
-            + t._("Good news: a place came free. You are now in for {title}!", title=action.title)
-            + "\n"
-            + t._("When: {when}", when=t.datetime(action.starts_at, ctx.zone))
         )
     )
 
@@ -110,29 +81,6 @@ async def celebration_milestone(ctx: RenderContext, delivery: Delivery) -> Reply
                 "“{title}” now has {n} supporters!",
                 count,
                 title=item.title,
-            )
-        )
-    )
-
-
-@kind("celebration_action_done", Category.CELEBRATIONS)
-async def celebration_action_done(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    action = await _action(ctx, delivery)
-    if action is None:
-        return None
-    joined = await ctx.session.scalar(
-        select(func.count(Signup.id)).where(
-            Signup.action_id == action.id, Signup.status == SignupStatus.JOINED
-        )
-    )
-    return Reply(
-        Html(
-            "🎉 "
-            + ctx.t.n_(
-                "{title} has taken place. Thank you, {n} neighbour joined!",
-                "{title} has taken place. Thank you, {n} neighbours joined!",
-                joined or 0,
-                title=action.title,
             )
         )
     )
@@ -229,57 +177,4 @@ async def help_offered(ctx: RenderContext, delivery: Delivery) -> Reply | None:
             organisation=organisation.name,
             title=item.title,
         )
-    )
-
-
-async def _commitment(ctx: RenderContext, delivery: Delivery) -> Commitment | None:
-    found = await ctx.session.get(Commitment, subject_id(delivery, "commitment") or 0)
-    return found if found is not None and found.status is not CommitmentStatus.DONE else None
-
-
-async def _commitment_message(
-    ctx: RenderContext, delivery: Delivery, icon: str, message: str
-) -> Reply | None:
-    item = await _commitment(ctx, delivery)
-    if item is None or item.due_on is None:
-        return None
-    text = ctx.t._(message, what=item.what, due=ctx.t.day(item.due_on))
-    button = menu_button("🤝 " + ctx.t._("Our commitments"), "commitments")
-    return Reply(Html(f"{icon} {text}"), buttons=((button,),))
-
-
-@kind("commitment_due", Category.TASKS)
-async def commitment_due(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    message = N_("Reminder: “{what}” is due on {due}. Update it under Our commitments.")
-    return await _commitment_message(ctx, delivery, "⏰", message)
-
-
-@kind("commitment_overdue", Category.TASKS)
-async def commitment_overdue(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    message = N_("“{what}” was due on {due}. How is it going? Please update it.")
-    return await _commitment_message(ctx, delivery, "⚠️", message)
-
-
-@kind("overdue_summary", Category.TASKS)
-async def overdue_summary(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    neighbourhood_id = subject_id(delivery, "neighbourhood") or 0
-    overdue = list(
-        await ctx.session.scalars(
-            select(Commitment)
-            .where(
-                Commitment.neighbourhood_id == neighbourhood_id,
-                Commitment.status != CommitmentStatus.DONE,
-                Commitment.due_on < ctx.now.date(),
-            )
-            .order_by(Commitment.due_on, Commitment.id)
-        )
-    )
-    if not overdue:
-        return None
-    t = ctx.t
-    head = ["⚠️ " + t.n_("{n} commitment is overdue:", "{n} commitments are overdue:", len(overdue))]
-    lines, _ = bounded(t, head, [escape(f"• {item.what}") for item in overdue], TEXT_LIMIT)
-    return Reply(
-        Html("\n".join(lines)),
-        buttons=((menu_button("🤝 " + t._("Commitments"), "commitments"),),),
     )

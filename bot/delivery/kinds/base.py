@@ -1,0 +1,65 @@
+"""What every kind of pushed message is made of: a name, a category, a renderer.
+
+A renderer turns an outbox row into a reply when the row is sent, reading fresh
+data. The group modules beside this one define the kinds with `kind`; the
+package's `KINDS` collects them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.chat.replies import Reply
+from bot.delivery.preferences import Category
+from bot.domain.models import Delivery, Person
+from bot.i18n import Translator
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class RenderContext:
+    session: AsyncSession
+    person: Person
+    t: Translator
+    zone: ZoneInfo
+    now: datetime
+    memo: dict[object, object] = field(default_factory=dict)  # shared by a batch of messages
+
+    async def get(self, model: type[T], key: int) -> T | None:
+        """A row read once per batch: a broadcast's 10,000 messages share its one row."""
+        found = self.memo.get((model, key))
+        if found is None:
+            found = await self.session.get(model, key)
+            self.memo[(model, key)] = found
+        return found  # type: ignore[return-value]
+
+
+Renderer = Callable[[RenderContext, Delivery], Awaitable[Reply | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    category: Category
+    render: Renderer
+
+
+def kind(name: str, category: Category) -> Callable[[Renderer], Kind]:
+    """Make a renderer a kind of message; its module's kinds join `KINDS` with the module."""
+
+    def make(render: Renderer) -> Kind:
+        return Kind(name, category, render)
+
+    return make
+
+
+def subject_id(delivery: Delivery, prefix: str) -> int | None:
+    head, _, value = delivery.subject.partition(":")
+    return int(value) if head == prefix and value.isdigit() else None
