@@ -13,8 +13,8 @@ overview (recent broadcasts, reports, cancel a scheduled one)
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, time
+from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -23,9 +23,8 @@ from bot.chat.replies import Reply
 from bot.config import SUPPORTED_LOCALES
 from bot.delivery import broadcasting
 from bot.delivery.kinds import KINDS, RenderContext
-from bot.domain import broadcasts, roles
+from bot.domain import broadcasts, neighbourhoods, roles
 from bot.domain.models import (
-    Area,
     Broadcast,
     BroadcastStatus,
     Delivery,
@@ -34,14 +33,14 @@ from bot.domain.models import (
 )
 from bot.domain.roles import Permission
 from bot.flows import menu
-from bot.flows.browse import short
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
-from bot.flows.text_input import clean_text, parse_date
-from bot.i18n import LANGUAGE_NAMES, Html
+from bot.flows.text_input import clean_text
+from bot.flows.texts import short
+from bot.flows.widgets import EDITING, ChoiceStep, MomentStep, Option, ToggleStep
+from bot.i18n import LANGUAGE_NAMES, N_, Html
 
 TEXT_LIMIT = 3000
 PHOTO_TEXT_LIMIT = CAPTION_LIMIT - 120  # room for the frame around it
-_TIME = re.compile(r"^\s*(.+?)\s+(\d{1,2})[:.](\d{2})\s*$")
 
 
 async def composing(ctx: Context) -> Broadcast:
@@ -162,7 +161,7 @@ class Text(Step):
             return Retry(problem)
         item = await composing(ctx)
         item.text, item.photo_file_id = value, photo
-        return Next("preview") if ctx.data.get("editing") else Next("audience")
+        return Next("preview") if ctx.data.get(EDITING) else Next("audience")
 
     def hint(self, ctx: Context) -> Html:
         return ctx.t._("Please type the message, or send a photo with a caption.")
@@ -198,53 +197,41 @@ class Audience(Step):
         return None
 
 
-class ToggleAudience(Step):
-    """Tick buurten or languages, then Continue."""
+class ToggleAudience(ToggleStep):
+    """Tick buurten or languages, then Continue; kept in the broadcast's audience, in the
+    order they were ticked."""
 
+    question = N_("Tap to choose, then Continue.")
+    at_least = 1
     key: str
 
-    async def options(self, ctx: Context, item: Broadcast) -> list[tuple[object, str]]:
+    async def choices(self, ctx: Context, item: Broadcast) -> list[tuple[object, str]]:
         raise NotImplementedError
 
-    async def show(self, ctx: Context) -> Reply:
-        t = ctx.t
+    async def options(self, ctx: Context) -> Sequence[Option]:
         item = await composing(ctx)
-        chosen = item.audience.get(self.key, [])
-        buttons = tuple(
-            (ctx.button(("✅ " if value in chosen else "▫️ ") + label, "toggle", value),)
-            for value, label in await self.options(ctx, item)
-        )
-        return Reply(
-            t._("Tap to choose, then Continue."),
-            buttons=(*buttons, (ctx.button(t._("Continue"), "next"),)),
-        )
+        return [Option(str(value), label) for value, label in await self.choices(ctx, item)]
 
-    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
+    async def chosen(self, ctx: Context) -> set[str]:
         item = await composing(ctx)
-        values = {str(value): value for value, _ in await self.options(ctx, item)}
-        if action == "toggle" and arg in values:
-            chosen = list(item.audience.get(self.key, []))
-            value = values[arg]
-            chosen.remove(value) if value in chosen else chosen.append(value)
-            item.audience = {self.key: chosen}
-            return Refresh()
-        if action == "next":
-            if not item.audience.get(self.key):
-                return Retry(ctx.t._("Choose at least one."))
-            return Next("preview")
-        return None
+        return {str(value) for value in item.audience.get(self.key, [])}
+
+    async def toggle(self, ctx: Context, value: str, on: bool) -> None:
+        item = await composing(ctx)
+        typed = {str(v): v for v, _ in await self.choices(ctx, item)}[value]
+        chosen = [v for v in item.audience.get(self.key, []) if v != typed]
+        item.audience = {self.key: [*chosen, typed] if on else chosen}
+
+    async def done(self, ctx: Context, chosen: set[str]) -> Outcome:
+        return Next("preview")
 
 
 class Areas(ToggleAudience):
     name = "areas"
     key = "areas"
 
-    async def options(self, ctx: Context, item: Broadcast) -> list[tuple[object, str]]:
-        areas = await ctx.session.scalars(
-            select(Area)
-            .where(Area.neighbourhood_id == item.neighbourhood_id)
-            .order_by(Area.position)
-        )
+    async def choices(self, ctx: Context, item: Broadcast) -> list[tuple[object, str]]:
+        areas = await neighbourhoods.areas_of(ctx.session, item.neighbourhood_id)
         return [(area.id, area.name) for area in areas]
 
 
@@ -252,45 +239,31 @@ class Locales(ToggleAudience):
     name = "locales"
     key = "locales"
 
-    async def options(self, ctx: Context, item: Broadcast) -> list[tuple[object, str]]:
+    async def choices(self, ctx: Context, item: Broadcast) -> list[tuple[object, str]]:
         return [(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES]
 
 
-class InitiativeAudience(Step):
+class InitiativeAudience(ChoiceStep):
     name = "initiative"
+    question = N_("The supporters and participants of which initiative?")
 
-    async def _choices(self, ctx: Context, item: Broadcast) -> list[Initiative]:
-        return list(
-            await ctx.session.scalars(
-                select(Initiative)
-                .where(
-                    Initiative.neighbourhood_id == item.neighbourhood_id,
-                    Initiative.status == InitiativeStatus.APPROVED,
-                )
-                .order_by(Initiative.decided_at.desc())
-                .limit(10)
+    async def options(self, ctx: Context) -> Sequence[Option]:
+        item = await composing(ctx)
+        approved = await ctx.session.scalars(
+            select(Initiative)
+            .where(
+                Initiative.neighbourhood_id == item.neighbourhood_id,
+                Initiative.status == InitiativeStatus.APPROVED,
             )
+            .order_by(Initiative.decided_at.desc())
+            .limit(self.page_size)
         )
+        return [Option(str(i.id), short(i.title)) for i in approved]
 
-    async def show(self, ctx: Context) -> Reply:
+    async def choose(self, ctx: Context, value: str) -> Outcome:
         item = await composing(ctx)
-        buttons = tuple(
-            (ctx.button(short(i.title), "pick", i.id),) for i in await self._choices(ctx, item)
-        )
-        return Reply(
-            ctx.t._("The supporters and participants of which initiative?"), buttons=buttons
-        )
-
-    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
-        item = await composing(ctx)
-        if (
-            action == "pick"
-            and arg.isdigit()
-            and int(arg) in {i.id for i in await self._choices(ctx, item)}
-        ):
-            item.audience = {"initiative": int(arg)}
-            return Next("preview")
-        return None
+        item.audience = {"initiative": int(value)}
+        return Next("preview")
 
 
 class Preview(Step):
@@ -298,7 +271,7 @@ class Preview(Step):
 
     async def show(self, ctx: Context) -> Reply:
         t = ctx.t
-        ctx.remember(editing=False)
+        ctx.remember(**{EDITING: False})
         item = await composing(ctx)
         count = await broadcasts.audience_size(ctx.session, item)
         sample = Delivery(
@@ -341,7 +314,7 @@ class Preview(Step):
             item.urgent = not item.urgent
             return Refresh()
         if action == "text":
-            ctx.remember(editing=True)
+            ctx.remember(**{EDITING: True})
             return Next("text")
         if action in ("audience", "translate", "later"):
             return Next(action)
@@ -359,22 +332,16 @@ class Preview(Step):
         return None
 
 
-class TranslationLanguage(Step):
+class TranslationLanguage(ChoiceStep):
     name = "translate"
+    question = N_("For which language do you want to write your own version?")
 
-    async def show(self, ctx: Context) -> Reply:
-        buttons = tuple(
-            (ctx.button(LANGUAGE_NAMES[code], "lang", code),) for code in SUPPORTED_LOCALES
-        )
-        return Reply(
-            ctx.t._("For which language do you want to write your own version?"), buttons=buttons
-        )
+    async def options(self, ctx: Context) -> Sequence[Option]:
+        return [Option(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES]
 
-    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
-        if action == "lang" and arg in SUPPORTED_LOCALES:
-            ctx.remember(translating=arg)
-            return Next("translation")
-        return None
+    async def choose(self, ctx: Context, value: str) -> Outcome:
+        ctx.remember(translating=value)
+        return Next("translation")
 
 
 class TranslationText(Step):
@@ -398,32 +365,18 @@ class TranslationText(Step):
         return ctx.t._("Please type it as a text message.")
 
 
-class Later(Step):
+class Later(MomentStep):
     name = "later"
+    question = N_("When should it go out? Type a date and time like 21-3-2026 19:00.")
 
-    async def show(self, ctx: Context) -> Reply:
-        return Reply(ctx.t._("When should it go out? Type a date and time like 21-3-2026 19:00."))
-
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+    async def store(self, ctx: Context, value: datetime) -> Outcome:
         t, zone = ctx.t, ctx.settings.zone
-        match = _TIME.match(text)
-        today = ctx.now.astimezone(zone).date()
-        day, problem = parse_date(t, match[1], not_before=today) if match else (None, None)
-        if problem:
-            return Retry(problem)
-        if match is None or day is None or int(match[2]) > 23 or int(match[3]) > 59:
-            return Retry(t._("Please type a date and time like 21-3-2026 19:00."))
-        moment = datetime.combine(day, time(int(match[2]), int(match[3])), tzinfo=zone)
-        if moment <= ctx.now:
-            return Retry(t._("That time has passed. Please choose a later time."))
         item = await composing(ctx)
-        broadcasts.schedule(item, moment)
-        when = t.datetime(moment, zone)
-        scheduled = t._("Scheduled for {when}. You can cancel it under Broadcast.", when=when)
+        broadcasts.schedule(item, value)
+        scheduled = t._(
+            "Scheduled for {when}. You can cancel it under Broadcast.", when=t.datetime(value, zone)
+        )
         return Finish([menu.main(ctx, scheduled)])
-
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type a date and time like 21-3-2026 19:00.")
 
 
 class BroadcastFlow(Flow):

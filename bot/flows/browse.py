@@ -6,34 +6,21 @@ agenda: upcoming activities (join, leave, calendar)
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
 
 from bot.chat.replies import Button, Reply
 from bot.delivery import outbox
 from bot.delivery.audiences import tell_followers
-from bot.domain import actions, commitments, initiatives
+from bot.domain import actions, commitments, initiatives, neighbourhoods
 from bot.domain.errors import NotAllowed
 from bot.domain.initiatives import Sort
-from bot.domain.models import Initiative, InitiativeStatus, Person, Theme
+from bot.domain.models import Initiative, InitiativeStatus, Person
 from bot.domain.roles import Permission
 from bot.flows import joining
-from bot.flows.propose import describe
 from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Step
-from bot.i18n import Html, escape
-
-
-def short(title: str, limit: int = 40) -> str:
-    return title if len(title) <= limit else title[: limit - 1] + "…"
-
-
-async def themes_of(ctx: Context) -> list[Theme]:
-    return list(
-        await ctx.session.scalars(
-            select(Theme)
-            .where(Theme.neighbourhood_id == ctx.person.neighbourhood_id)
-            .order_by(Theme.position)
-        )
-    )
+from bot.flows.texts import describe, short, theme_options
+from bot.flows.widgets import ChoiceStep, Option, pager
+from bot.i18n import N_, Html, escape
 
 
 def may_see_name(ctx: Context, lead: Person, item: Initiative) -> bool:
@@ -62,7 +49,8 @@ class InitiativeList(Step):
             page=ctx.data.get("page", 0),
         )
         ctx.remember(page=page.page)
-        themes = {theme.id: theme for theme in await themes_of(ctx)}
+        in_neighbourhood = await neighbourhoods.themes_of(ctx.session, ctx.person.neighbourhood_id)
+        themes = {theme.id: theme for theme in in_neighbourhood}
         heading = "🔎 <b>" + t._("Initiatives") + "</b>"
         if theme_id in themes:
             heading += " · " + escape(themes[theme_id].name_in(ctx.person.locale))
@@ -77,18 +65,12 @@ class InitiativeList(Step):
             buttons.append((ctx.button(f"{number}. {short(item.title)}", "open", item.id),))
         if not page.items:
             lines.append(t._("No open initiatives here yet. Why not propose one yourself?"))
-        navigation = []
-        if page.page > 0:
-            navigation.append(ctx.button("◀", "page", page.page - 1))
-        if page.pages > 1:
-            navigation.append(ctx.button(f"{page.page + 1}/{page.pages}", "page", page.page))
-        if page.page + 1 < page.pages:
-            navigation.append(ctx.button("▶", "page", page.page + 1))
+        navigation = pager(ctx, page.page, page.pages)
         other_sort = Sort.SUPPORTED if sort is Sort.NEWEST else Sort.NEWEST
         sort_label = (
             t._("Most supported first") if other_sort is Sort.SUPPORTED else t._("Newest first")
         )
-        buttons += [tuple(navigation)] if navigation else []
+        buttons += [navigation] if navigation else []
         buttons.append(
             (
                 ctx.button("↕️ " + sort_label, "sort", other_sort.value),
@@ -119,32 +101,17 @@ class InitiativeList(Step):
         return None
 
 
-class ThemeFilter(Step):
+class ThemeFilter(ChoiceStep):
     name = "themes"
+    question = N_("Which theme would you like to see?")
+    ALL = "all"
 
-    async def show(self, ctx: Context) -> Reply:
-        t = ctx.t
-        buttons = [(ctx.button(t._("All themes"), "theme", "all"),)]
-        buttons += [
-            (
-                ctx.button(
-                    f"{theme.emoji} {theme.name_in(ctx.person.locale)}".strip(), "theme", theme.id
-                ),
-            )
-            for theme in await themes_of(ctx)
-        ]
-        return Reply(t._("Which theme would you like to see?"), buttons=tuple(buttons))
+    async def options(self, ctx: Context) -> Sequence[Option]:
+        return [Option(self.ALL, ctx.t._("All themes")), *await theme_options(ctx)]
 
-    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
-        if action != "theme":
-            return None
-        if arg == "all":
-            ctx.remember(theme=None, page=0)
-            return Back()
-        if arg.isdigit() and int(arg) in {theme.id for theme in await themes_of(ctx)}:
-            ctx.remember(theme=int(arg), page=0)
-            return Back()
-        return None
+    async def choose(self, ctx: Context, value: str) -> Outcome:
+        ctx.remember(theme=None if value == self.ALL else int(value), page=0)
+        return Back()
 
 
 class InitiativeDetail(Step):

@@ -9,18 +9,20 @@ time, so that no message grows past Telegram's 4096 characters.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
+from datetime import date
 
 from bot.chat.limits import bounded
-from bot.chat.replies import Button, Reply
-from bot.domain import commitments, invites
+from bot.chat.replies import Reply
+from bot.domain import commitments, invites, neighbourhoods
 from bot.domain.commitments import NOTE_LIMIT, WHAT_LIMIT
 from bot.domain.models import Commitment, CommitmentStatus, Organisation
 from bot.domain.roles import Permission
 from bot.flows import menu
-from bot.flows.browse import short
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
-from bot.flows.text_input import TextStep, clean_text, parse_date
+from bot.flows.text_input import clean_text
+from bot.flows.texts import short
+from bot.flows.widgets import ChoiceStep, DateStep, Option, TextStep, pager
 from bot.i18n import N_, Html, escape
 
 PAGE_SIZE = 6  # a line can be ~500 characters (organisation, what, date): 6 fit in one message
@@ -77,15 +79,6 @@ def line(ctx: Context, item: Commitment, organisation: str) -> Html:
     )
 
 
-def navigation(ctx: Context, page: int, pages: int) -> tuple[Button, ...]:
-    """◀ 2/5 ▶, as the other lists page."""
-    row = [ctx.button("◀", "page", page - 1)] if page > 0 else []
-    row.append(ctx.button(f"{page + 1}/{pages}", "page", page))
-    if page + 1 < pages:
-        row.append(ctx.button("▶", "page", page + 1))
-    return tuple(row)
-
-
 class Listing(Step):
     name = "list"
 
@@ -101,13 +94,13 @@ class Listing(Step):
         page = min(ctx.data.get("page", 0), pages - 1)
         ctx.remember(page=page)
         on_page = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-        names = {o.id: o.name for o in await ctx.session.scalars(select(Organisation))}
+        names = {o.id: o.name for o in await neighbourhoods.organisations(ctx.session)}
         head = ["🤝 <b>" + t._("Commitments") + "</b>"]
         listed = [line(ctx, item, names.get(item.organisation_id, "?")) for item in on_page]
         lines, shown = bounded(t, head, listed) if listed else ([*head, t._("None yet.")], 0)
         buttons = [(ctx.button(short(item.what), "open", item.id),) for item in on_page[:shown]]
         if pages > 1:
-            buttons.append(navigation(ctx, page, pages))
+            buttons.append(pager(ctx, page, pages))
         if manages(ctx):
             buttons.append((ctx.button("➕ " + t._("New commitment"), "new"),))
         buttons.append((ctx.button(t._("Done"), "done"),))
@@ -176,24 +169,18 @@ class Note(TextStep):
         return Back(note=ctx.t._("Saved."))
 
 
-class NewOrganisation(Step):
+class NewOrganisation(ChoiceStep):
     name = "organisation"
+    question = N_("Which organisation makes the commitment? Choose, or type its name.")
+    page_size = 20
 
-    async def show(self, ctx: Context) -> Reply:
-        organisations = await ctx.session.scalars(
-            select(Organisation).order_by(Organisation.name).limit(20)
-        )
-        buttons = tuple((ctx.button(o.name, "org", o.id),) for o in organisations)
-        return Reply(
-            ctx.t._("Which organisation makes the commitment? Choose, or type its name."),
-            buttons=buttons,
-        )
+    async def options(self, ctx: Context) -> Sequence[Option]:
+        organisations = await neighbourhoods.organisations(ctx.session, limit=self.page_size)
+        return [Option(str(organisation.id), organisation.name) for organisation in organisations]
 
-    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
-        if action == "org" and arg.isdigit() and await ctx.session.get(Organisation, int(arg)):
-            ctx.remember(organisation=int(arg))
-            return Next("what")
-        return None
+    async def choose(self, ctx: Context, value: str) -> Outcome:
+        ctx.remember(organisation=int(value))
+        return Next("what")
 
     async def on_text(self, ctx: Context, text: str) -> Outcome | None:
         value, problem = clean_text(ctx.t, text, 120)
@@ -214,17 +201,12 @@ class NewWhat(TextStep):
         return Next("due")
 
 
-class NewDue(Step):
+class NewDue(DateStep):
     name = "due"
+    question = N_("By which date? Type it like 21-3-2026.")
+    example = False
 
-    async def show(self, ctx: Context) -> Reply:
-        return Reply(ctx.t._("By which date? Type it like 21-3-2026."))
-
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        today = ctx.now.astimezone(ctx.settings.zone).date()
-        due, problem = parse_date(ctx.t, text, not_before=today)
-        if problem:
-            return Retry(problem)
+    async def store(self, ctx: Context, value: date) -> Outcome:
         neighbourhood_id = manages(ctx)[0]
         item = await commitments.create(
             ctx.session,
@@ -232,13 +214,10 @@ class NewDue(Step):
             neighbourhood_id=neighbourhood_id,
             organisation_id=ctx.data["organisation"],
             what=ctx.data["what"],
-            due_on=due,
+            due_on=value,
             now=ctx.now,
         )
         return Back(to="list", note=ctx.t._("Saved: {what}", what=escape(item.what)))
-
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type a date, for example 21-3-2026.")
 
 
 class CommitmentsFlow(Flow):

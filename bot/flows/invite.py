@@ -17,7 +17,7 @@ from bot.domain.models import Role
 from bot.domain.roles import Permission
 from bot.flows import menu
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Step
-from bot.flows.text_input import TextStep
+from bot.flows.widgets import TextStep
 from bot.i18n import N_, Html, escape
 
 

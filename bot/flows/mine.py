@@ -16,10 +16,10 @@ from bot.delivery.audiences import tell_followers
 from bot.domain import actions, initiatives
 from bot.domain.models import Initiative, InitiativeStatus, ProgressUpdate
 from bot.flows import joining
-from bot.flows.browse import short
-from bot.flows.propose import describe
 from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Retry, Step
-from bot.flows.text_input import TextStep, parse_number
+from bot.flows.text_input import parse_number
+from bot.flows.texts import describe, short
+from bot.flows.widgets import TextStep
 from bot.i18n import N_, Html
 from bot.reports.labels import STATUS_NAMES
 

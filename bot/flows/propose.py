@@ -9,35 +9,31 @@ summary <─ photo <─ (date | period from, until) <─ when <─────�
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import ClassVar
-
-from sqlalchemy import select
+from typing import Any
 
 from bot.chat.replies import Reply
-from bot.delivery import outbox
-from bot.domain import initiatives, roles
+from bot.delivery.coordinators import notify_coordinators
+from bot.domain import initiatives, neighbourhoods
 from bot.domain.initiatives import DESCRIPTION_LIMIT, TITLE_LIMIT, VOLUNTEERS_LIMIT
-from bot.domain.models import (
-    Area,
-    Initiative,
-    InitiativeStatus,
-    Neighbourhood,
-    RoleGrant,
-    Theme,
-    WhenKind,
-)
+from bot.domain.models import Initiative, InitiativeStatus, Neighbourhood, WhenKind
 from bot.flows import menu
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
-from bot.flows.text_input import clean_text, parse_date, parse_number
+from bot.flows.text_input import parse_number
+from bot.flows.texts import HELP_KINDS, describe, theme_options
+from bot.flows.widgets import (
+    EDITING,
+    ChoiceStep,
+    DateStep,
+    Field,
+    Option,
+    TextStep,
+    ToggleStep,
+    rows,
+)
 from bot.i18n import N_, Html
 
-HELP_KINDS = {
-    "volunteers": N_("Volunteers"),
-    "materials": N_("Materials"),
-    "space": N_("A space"),
-    "partner": N_("A partner organisation"),
-}
 FIELDS = ("title", "description", "theme", "area", "help", "when", "photo")
 
 
@@ -51,11 +47,19 @@ def touched(ctx: Context, initiative: Initiative) -> None:
     initiative.updated_at = ctx.now
 
 
-class FieldStep(Step):
-    """A question about one field; while editing from the summary it returns there."""
+async def save(ctx: Context, **values: Any) -> Initiative:
+    """Set fields of the draft (and when it changed)."""
+    item = await draft(ctx)
+    for name, value in values.items():
+        setattr(item, name, value)
+    touched(ctx, item)
+    return item
 
-    def after(self, ctx: Context) -> Next:
-        return Next("summary") if ctx.data.get("editing") else self.proceed()
+
+class InProposal:
+    """A field of the proposal: changed from the summary, it returns there."""
+
+    summary = "summary"
 
 
 class Resume(Step):
@@ -115,154 +119,82 @@ def first_missing(item: Initiative) -> str | None:
     return None
 
 
-class Title(FieldStep):
+class DraftText(InProposal, TextStep):
+    """A text field of the draft, named like the step."""
+
+    async def accept(self, ctx: Context, text: str) -> Outcome:
+        await save(ctx, **{self.name: text})
+        return self.after(ctx)
+
+
+class Title(DraftText):
     name = "title"
-
-    async def show(self, ctx: Context) -> Reply:
-        t = ctx.t
-        return Reply(
-            Html(
-                "💡 "
-                + t._("What is the name of your initiative?")
-                + "\n"
-                + t._("Keep it short: at most {limit} characters.", limit=TITLE_LIMIT)
-            )
-        )
-
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        value, problem = clean_text(ctx.t, text, TITLE_LIMIT)
-        if problem:
-            return Retry(problem)
-        item = await draft(ctx)
-        item.title = value
-        touched(ctx, item)
-        return self.after(ctx)
-
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type the name as a text message.")
+    icon = "💡 "
+    question = N_("What is the name of your initiative?")
+    limit_note = N_("Keep it short: at most {limit} characters.")
+    limit, retry = TITLE_LIMIT, N_("Please type the name as a text message.")
 
 
-class Description(FieldStep):
+class Description(DraftText):
     name = "description"
-
-    async def show(self, ctx: Context) -> Reply:
-        t = ctx.t
-        return Reply(
-            Html(
-                t._("Describe your initiative: what do you want to do, and for whom?")
-                + "\n"
-                + t._("At most {limit} characters.", limit=DESCRIPTION_LIMIT)
-            )
-        )
-
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        value, problem = clean_text(ctx.t, text, DESCRIPTION_LIMIT)
-        if problem:
-            return Retry(problem)
-        item = await draft(ctx)
-        item.description = value
-        touched(ctx, item)
-        return self.after(ctx)
-
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type the description as a text message.")
+    question = N_("Describe your initiative: what do you want to do, and for whom?")
+    limit_note = N_("At most {limit} characters.")
+    limit, retry = DESCRIPTION_LIMIT, N_("Please type the description as a text message.")
 
 
-class ThemeChoice(FieldStep):
+class ThemeChoice(InProposal, ChoiceStep):
     name = "theme"
+    question = N_("Which theme does your initiative belong to?")
 
-    async def _themes(self, ctx: Context) -> list[Theme]:
-        return list(
-            await ctx.session.scalars(
-                select(Theme)
-                .where(Theme.neighbourhood_id == ctx.person.neighbourhood_id)
-                .order_by(Theme.position)
-            )
-        )
+    async def options(self, ctx: Context) -> Sequence[Option]:
+        return await theme_options(ctx)
 
-    async def show(self, ctx: Context) -> Reply:
-        buttons = tuple(
-            (
-                ctx.button(
-                    f"{theme.emoji} {theme.name_in(ctx.person.locale)}".strip(), "theme", theme.id
-                ),
-            )
-            for theme in await self._themes(ctx)
-        )
-        return Reply(ctx.t._("Which theme does your initiative belong to?"), buttons=buttons)
-
-    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
-        chosen = {str(theme.id): theme for theme in await self._themes(ctx)}.get(arg)
-        if action != "theme" or chosen is None:
-            return None
-        item = await draft(ctx)
-        item.theme_id = chosen.id
-        touched(ctx, item)
+    async def choose(self, ctx: Context, value: str) -> Outcome:
+        await save(ctx, theme_id=int(value))
         return self.after(ctx)
 
 
-class AreaChoice(FieldStep):
+class AreaChoice(InProposal, ChoiceStep):
     name = "area"
-    WHOLE: ClassVar[str] = "all"
+    question = N_("In which buurt will it happen?")
+    per_row, page_size = 2, 20
+    WHOLE = "all"
 
-    async def show(self, ctx: Context) -> Reply:
-        t = ctx.t
-        areas = await ctx.session.scalars(
-            select(Area)
-            .where(Area.neighbourhood_id == ctx.person.neighbourhood_id)
-            .order_by(Area.position)
-        )
-        buttons = [ctx.button(area.name, "area", area.id) for area in areas]
-        rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-        whole = ((ctx.button(t._("The whole neighbourhood"), "area", self.WHOLE),),)
-        return Reply(t._("In which buurt will it happen?"), buttons=(*rows, *whole))
-
-    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
-        if action != "area":
-            return None
+    async def options(self, ctx: Context) -> Sequence[Option]:
         item = await draft(ctx)
-        if arg == self.WHOLE:
-            item.area_id = None
-        else:
-            area = await ctx.session.get(Area, int(arg)) if arg.isdigit() else None
-            if area is None or area.neighbourhood_id != item.neighbourhood_id:
-                return None
-            item.area_id = area.id
-        touched(ctx, item)
+        areas = await neighbourhoods.areas_of(ctx.session, item.neighbourhood_id)
+        return [Option(str(area.id), area.name) for area in areas]
+
+    def extra(self, ctx: Context) -> Sequence[Option]:
+        return [Option(self.WHOLE, ctx.t._("The whole neighbourhood"))]
+
+    async def choose(self, ctx: Context, value: str) -> Outcome:
+        await save(ctx, area_id=None if value == self.WHOLE else int(value))
         return self.after(ctx)
 
 
-class HelpWanted(FieldStep):
+class HelpWanted(InProposal, ToggleStep):
     name = "help"
+    question = N_("What help do you need? Tap everything that applies, then Continue.")
 
-    async def show(self, ctx: Context) -> Reply:
-        t = ctx.t
+    async def options(self, ctx: Context) -> Sequence[Option]:
+        return [Option(key, ctx.t._(label)) for key, label in HELP_KINDS.items()]
+
+    async def chosen(self, ctx: Context) -> set[str]:
         wanted = (await draft(ctx)).help_wanted
-        toggles = tuple(
-            (ctx.button(("✅ " if wanted.get(key) else "▫️ ") + t._(label), "toggle", key),)
-            for key, label in HELP_KINDS.items()
-        )
-        return Reply(
-            t._("What help do you need? Tap everything that applies, then Continue."),
-            buttons=(*toggles, (ctx.button(t._("Continue"), "next"),)),
-        )
+        return {key for key in HELP_KINDS if wanted.get(key)}
 
-    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
-        item = await draft(ctx)
-        if action == "toggle" and arg in HELP_KINDS:
-            wanted = dict(item.help_wanted)
-            wanted[arg] = not wanted.get(arg)
-            if arg == "volunteers" and not wanted[arg]:
-                wanted.pop("volunteer_count", None)
-            item.help_wanted = wanted
-            touched(ctx, item)
-            return Refresh()
-        if action == "next":
-            return Next("volunteers") if item.help_wanted.get("volunteers") else self.after(ctx)
-        return None
+    async def toggle(self, ctx: Context, value: str, on: bool) -> None:
+        wanted = {**(await draft(ctx)).help_wanted, value: on}
+        if value == "volunteers" and not on:
+            wanted.pop("volunteer_count", None)
+        await save(ctx, help_wanted=wanted)
+
+    async def done(self, ctx: Context, chosen: set[str]) -> Outcome:
+        return Next("volunteers") if "volunteers" in chosen else self.after(ctx)
 
 
-class VolunteerCount(FieldStep):
+class VolunteerCount(InProposal, Field):
     name = "volunteers"
 
     async def show(self, ctx: Context) -> Reply:
@@ -281,15 +213,14 @@ class VolunteerCount(FieldStep):
         if problem:
             return Retry(problem)
         item = await draft(ctx)
-        item.help_wanted = {**item.help_wanted, "volunteer_count": number}
-        touched(ctx, item)
+        await save(ctx, help_wanted={**item.help_wanted, "volunteer_count": number})
         return self.after(ctx)
 
     def hint(self, ctx: Context) -> Html:
         return ctx.t._("Please type a number, for example 4.")
 
 
-class When(FieldStep):
+class When(InProposal, Field):
     name = "when"
 
     async def show(self, ctx: Context) -> Reply:
@@ -309,50 +240,17 @@ class When(FieldStep):
         item = await draft(ctx)
         item.when_kind = WhenKind(arg)
         if item.when_kind is WhenKind.UNKNOWN:
-            item.starts_on = item.ends_on = None
-            touched(ctx, item)
+            await save(ctx, starts_on=None, ends_on=None)
             return self.after(ctx)
         return Next("starts")
 
 
-class DateStep(FieldStep):
-    """A date typed as day-month-year; not in the past."""
-
-    question: ClassVar[str]
-
-    async def show(self, ctx: Context) -> Reply:
-        t = ctx.t
-        example = ctx.now.astimezone(ctx.settings.zone).strftime("%-d-%-m-%Y")
-        return Reply(
-            Html(t._(self.question) + "\n" + t._("Type it like this: {example}", example=example))
-        )
-
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        today = ctx.now.astimezone(ctx.settings.zone).date()
-        value, problem = parse_date(ctx.t, text, not_before=self.earliest(ctx, today))
-        if problem:
-            return Retry(problem)
-        assert value is not None
-        return await self.store(ctx, value)
-
-    def earliest(self, ctx: Context, today: date) -> date:
-        return today
-
-    async def store(self, ctx: Context, value: date) -> Outcome:
-        raise NotImplementedError
-
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type a date, for example 21-3-2026.")
-
-
-class StartDate(DateStep):
+class StartDate(InProposal, DateStep):
     name = "starts"
     question = N_("On which date does it start?")
 
     async def store(self, ctx: Context, value: date) -> Outcome:
-        item = await draft(ctx)
-        item.starts_on = value
-        touched(ctx, item)
+        item = await save(ctx, starts_on=value)
         if item.when_kind is WhenKind.PERIOD:
             ctx.remember(starts_on=value.isoformat())
             return Next("ends")
@@ -360,21 +258,19 @@ class StartDate(DateStep):
         return self.after(ctx)
 
 
-class EndDate(DateStep):
+class EndDate(InProposal, DateStep):
     name = "ends"
     question = N_("Until which date does it run?")
 
-    def earliest(self, ctx: Context, today: date) -> date:
-        return date.fromisoformat(ctx.data.get("starts_on", today.isoformat()))
+    def earliest(self, ctx: Context) -> date:
+        return date.fromisoformat(ctx.data.get("starts_on", self.today(ctx).isoformat()))
 
     async def store(self, ctx: Context, value: date) -> Outcome:
-        item = await draft(ctx)
-        item.ends_on = value
-        touched(ctx, item)
+        await save(ctx, ends_on=value)
         return self.after(ctx)
 
 
-class Photo(FieldStep):
+class Photo(InProposal, Field):
     name = "photo"
 
     async def show(self, ctx: Context) -> Reply:
@@ -385,9 +281,7 @@ class Photo(FieldStep):
         )
 
     async def on_photo(self, ctx: Context, file_id: str, caption: str) -> Outcome | None:
-        item = await draft(ctx)
-        item.photo_file_id = file_id
-        touched(ctx, item)
+        await save(ctx, photo_file_id=file_id)
         return self.after(ctx)
 
     async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
@@ -402,7 +296,7 @@ class Summary(Step):
 
     async def show(self, ctx: Context) -> Reply:
         t = ctx.t
-        ctx.remember(_trail=[], editing=False)  # from here on, fields are edited one by one
+        ctx.remember(_trail=[], **{EDITING: False})  # from here on, fields are edited one by one
         item = await draft(ctx)
         text = Html(
             "📝 <b>"
@@ -424,24 +318,23 @@ class Summary(Step):
                 ("photo", N_("Photo")),
             )
         ]
-        rows = tuple(tuple(edits[i : i + 2]) for i in range(0, len(edits), 2))
-        return Reply(text, buttons=(*rows, (ctx.button("✅ " + t._("Send"), "submit"),)))
+        return Reply(text, buttons=(*rows(edits, 2), (ctx.button("✅ " + t._("Send"), "submit"),)))
 
     async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
         if action == "edit" and arg in FIELDS:
-            ctx.remember(editing=True)
+            ctx.remember(**{EDITING: True})
             return Next(arg)
         if action != "submit":
             return None
         item = await draft(ctx)
         missing = first_missing(item)
         if missing:
-            ctx.remember(editing=True)
+            ctx.remember(**{EDITING: True})
             return Next(missing)
         if await initiatives.waiting_of(ctx.session, ctx.person.id) >= initiatives.WAITING_LIMIT:
             return Refresh(note=too_many_waiting(ctx))
         await initiatives.submit(ctx.session, item, ctx.now)
-        await notify_coordinators(ctx, item)
+        await notify_coordinators(ctx.session, item, ctx.now)
         neighbourhood = await ctx.session.get(Neighbourhood, item.neighbourhood_id)
         thanks = ctx.t._(
             "Thank you! Your proposal “{title}” has gone to the coordinators of {neighbourhood}. "
@@ -460,52 +353,6 @@ def too_many_waiting(ctx: Context) -> Html:
         "the coordinators have decided on one of them. Your proposal is kept as a draft.",
         initiatives.WAITING_LIMIT,
     )
-
-
-async def describe(ctx: Context, item: Initiative) -> Html:
-    """The proposal's fields as readable lines (everything typed is escaped)."""
-    t = ctx.t
-    theme = await ctx.session.get(Theme, item.theme_id) if item.theme_id else None
-    area = await ctx.session.get(Area, item.area_id) if item.area_id else None
-    wanted = [t._(label) for key, label in HELP_KINDS.items() if item.help_wanted.get(key)]
-    if item.help_wanted.get("volunteer_count"):
-        wanted[0] = t._("{count} volunteers", count=item.help_wanted["volunteer_count"])
-    lines = [
-        t._("<b>Name:</b> {title}", title=item.title),
-        t._("<b>Description:</b> {text}", text=item.description),
-        t._("<b>Theme:</b> {theme}", theme=theme.name_in(ctx.person.locale) if theme else "-"),
-        t._("<b>Buurt:</b> {area}", area=area.name if area else t._("The whole neighbourhood")),
-        t._("<b>Help wanted:</b> {help}", help=", ".join(wanted) or "-"),
-        t._("<b>When:</b> {when}", when=when_text(ctx, item)),
-    ]
-    if item.photo_file_id:
-        lines.append("📷 " + t._("With a photo"))
-    return Html("\n".join(lines))
-
-
-def when_text(ctx: Context, item: Initiative) -> str:
-    t = ctx.t
-    if item.when_kind is WhenKind.DATE and item.starts_on:
-        return t.day(item.starts_on)
-    if item.when_kind is WhenKind.PERIOD and item.starts_on and item.ends_on:
-        return t._("{start} until {end}", start=t.day(item.starts_on), end=t.day(item.ends_on))
-    return t._("Not known yet")
-
-
-async def notify_coordinators(ctx: Context, item: Initiative) -> None:
-    """A review request to each coordinator of the neighbourhood, through the outbox."""
-    coordinators = await ctx.session.scalars(
-        select(RoleGrant.person_id).where(
-            RoleGrant.neighbourhood_id == item.neighbourhood_id,
-            RoleGrant.role.in_(list(roles.REVIEWERS)),
-        )
-    )
-    submitted = str(int(item.submitted_at.timestamp())) if item.submitted_at else ""
-    messages = [
-        outbox.Message(person_id, "review_request", f"initiative:{item.id}", submitted)
-        for person_id in set(coordinators)
-    ]
-    await outbox.enqueue(ctx.session, messages, now=ctx.now)
 
 
 class ProposeFlow(Flow):

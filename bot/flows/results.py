@@ -9,6 +9,8 @@ weekly wins on Monday.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import or_, select
 
 from bot.chat.replies import Reply
@@ -17,9 +19,10 @@ from bot.domain import audit, roles
 from bot.domain.models import Initiative, InitiativeStatus, Result
 from bot.domain.roles import Permission
 from bot.flows import menu
-from bot.flows.browse import short
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Retry, Step
-from bot.flows.text_input import TextStep, parse_number
+from bot.flows.text_input import parse_number
+from bot.flows.texts import short
+from bot.flows.widgets import ChoiceStep, Option, TextStep
 from bot.i18n import N_, Html
 
 RESULT_LIMIT = 600
@@ -44,8 +47,9 @@ async def publishable(ctx: Context) -> list[Initiative]:
     )
 
 
-class ChooseInitiative(Step):
+class ChooseInitiative(ChoiceStep):
     name = "initiative"
+    question = N_("Which initiative is the result of?")
 
     async def auto(self, ctx: Context) -> Outcome | None:
         if not ctx.neighbourhoods_for(Permission.PUBLISH_RESULTS) and not await publishable(ctx):
@@ -54,25 +58,24 @@ class ChooseInitiative(Step):
             )
         return None
 
-    async def show(self, ctx: Context) -> Reply:
-        t = ctx.t
-        buttons = [(ctx.button(short(i.title), "pick", i.id),) for i in await publishable(ctx)]
-        if ctx.neighbourhoods_for(Permission.PUBLISH_RESULTS):
-            buttons.append((ctx.button(t._("The neighbourhood as a whole"), "pick", WHOLE),))
-        return Reply("🏆 " + t._("Which initiative is the result of?"), buttons=tuple(buttons))
+    def prompt(self, ctx: Context) -> Html:
+        return Html("🏆 " + super().prompt(ctx))
 
-    async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
-        if action != "pick":
-            return None
-        if arg == WHOLE and ctx.neighbourhoods_for(Permission.PUBLISH_RESULTS):
-            ctx.remember(
-                initiative=None, neighbourhood=ctx.neighbourhoods_for(Permission.PUBLISH_RESULTS)[0]
-            )
-            return Next("what")
-        chosen = {str(i.id): i for i in await publishable(ctx)}.get(arg)
-        if chosen is None:
-            return None
-        ctx.remember(initiative=chosen.id, neighbourhood=chosen.neighbourhood_id)
+    async def options(self, ctx: Context) -> Sequence[Option]:
+        return [Option(str(i.id), short(i.title)) for i in await publishable(ctx)]
+
+    def extra(self, ctx: Context) -> Sequence[Option]:
+        if not ctx.neighbourhoods_for(Permission.PUBLISH_RESULTS):
+            return ()
+        return [Option(WHOLE, ctx.t._("The neighbourhood as a whole"))]
+
+    async def choose(self, ctx: Context, value: str) -> Outcome:
+        if value == WHOLE:
+            neighbourhood_id = ctx.neighbourhoods_for(Permission.PUBLISH_RESULTS)[0]
+            ctx.remember(initiative=None, neighbourhood=neighbourhood_id)
+        else:
+            chosen = {str(i.id): i for i in await publishable(ctx)}[value]
+            ctx.remember(initiative=chosen.id, neighbourhood=chosen.neighbourhood_id)
         return Next("what")
 
 

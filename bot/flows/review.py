@@ -11,16 +11,17 @@ its data says: a coordinator elsewhere, or a forged button, changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.chat.replies import Reply
 from bot.delivery import outbox
 from bot.domain import review, roles
 from bot.domain.models import Initiative, InitiativeStatus, Person
 from bot.domain.roles import Permission
 from bot.flows import menu
-from bot.flows.browse import short
-from bot.flows.propose import describe
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Step
-from bot.flows.text_input import TextStep
+from bot.flows.texts import describe, short
+from bot.flows.widgets import Option, TextStep, ToggleStep
 from bot.i18n import N_, Html
 
 
@@ -182,35 +183,42 @@ class Reject(ReasonStep):
         review.reject(ctx.session, item, ctx.person, text, ctx.now)
 
 
-class Partners(Step):
+class Partners(ToggleStep):
     name = "partners"
+    question = N_("Which partner organisations work on this initiative?")
+    done_label = N_("Done")
 
-    async def show(self, ctx: Context) -> Reply:
-        t = ctx.t
+    async def _item(self, ctx: Context) -> Initiative:
         item = await reviewable(ctx)
-        assert item is not None
+        assert item is not None, "checked before every show and press"
+        return item
+
+    async def options(self, ctx: Context) -> Sequence[Option]:
+        item = await self._item(ctx)
         organisations = await review.partner_organisations(ctx.session, item.neighbourhood_id)
-        linked = await review.linked(ctx.session, item.id)
-        buttons = tuple(
-            (ctx.button(("✅ " if org.id in linked else "▫️ ") + org.name, "toggle", org.id),)
-            for org in organisations
-        )
-        text = t._("Which partner organisations work on this initiative?")
-        if not organisations:
-            text = t._("No partner organisations have joined yet. Invite them from the menu.")
-        return Reply(text, buttons=(*buttons, (ctx.button(t._("Done"), "done"),)))
+        return [Option(str(org.id), org.name) for org in organisations]
+
+    async def chosen(self, ctx: Context) -> set[str]:
+        return {
+            str(org_id) for org_id in await review.linked(ctx.session, (await self._item(ctx)).id)
+        }
+
+    async def toggle(self, ctx: Context, value: str, on: bool) -> None:
+        item = await self._item(ctx)
+        await review.toggle_partner(ctx.session, item, int(value), ctx.person, ctx.now)
+
+    async def done(self, ctx: Context, chosen: set[str]) -> Outcome:
+        return Back()
+
+    def prompt(self, ctx: Context, options: Sequence[Option]) -> Html:
+        if not options:
+            return ctx.t._("No partner organisations have joined yet. Invite them from the menu.")
+        return super().prompt(ctx, options)
 
     async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
-        item = await reviewable(ctx)
-        if item is None or action == "done":
+        if await reviewable(ctx) is None:
             return Back()
-        organisations = {
-            org.id for org in await review.partner_organisations(ctx.session, item.neighbourhood_id)
-        }
-        if action == "toggle" and arg.isdigit() and int(arg) in organisations:
-            await review.toggle_partner(ctx.session, item, int(arg), ctx.person, ctx.now)
-            return Refresh()
-        return None
+        return await super().on_button(ctx, action, arg)
 
 
 class ReviewFlow(Flow):

@@ -1,4 +1,5 @@
-"""Reading what people type: text within limits, numbers, dates. Problems come back as hints.
+"""Reading what people type: text within limits, numbers, dates, moments. Problems come back as
+hints; the questions that use these readers are the widgets in `bot.flows.widgets`.
 
 Text is stored exactly as typed (HTML, markdown, emoji, right-to-left marks
 and all); it is escaped when shown. Only its length and emptiness are judged,
@@ -11,15 +12,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
-from typing import ClassVar
+from datetime import date, datetime, time, tzinfo
 
 from bot.chat.limits import utf16_length
-from bot.chat.replies import Reply
-from bot.flows.steps import Context, Outcome, Retry, Step
 from bot.i18n import Html, Translator
 
 _DATE = re.compile(r"^\s*(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4})\s*$")
+_TIME = re.compile(r"^\s*(.+?)\s+(\d{1,2})[:.](\d{2})\s*$")
 
 
 def _invisible(character: str) -> bool:
@@ -66,28 +65,19 @@ def parse_date(t: Translator, text: str, *, not_before: date) -> tuple[date | No
     return value, None
 
 
-class TextStep(Step):
-    """A question answered with text within `limit` characters.
-
-    Subclasses give the question (an N_() msgid that may use {limit}) and say
-    what to do with the answer in `accept`; empty and overlong answers are
-    refused with a hint before `accept` sees them.
-    """
-
-    question: ClassVar[str]
-    limit: ClassVar[int]
-
-    async def show(self, ctx: Context) -> Reply:
-        return Reply(ctx.t._(self.question, limit=self.limit))
-
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        value, problem = clean_text(ctx.t, text, self.limit)
-        if problem:
-            return Retry(problem)
-        return await self.accept(ctx, value)
-
-    async def accept(self, ctx: Context, text: str) -> Outcome:
-        raise NotImplementedError
-
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type it as a text message.")
+def parse_moment(
+    t: Translator, text: str, zone: tzinfo, *, after: datetime
+) -> tuple[datetime | None, Html | None]:
+    """A date and a time of day such as 21-3-2026 19:00 (also 19.00), in `zone`, later than
+    `after`."""
+    match = _TIME.match(text)
+    today = after.astimezone(zone).date()
+    day, problem = parse_date(t, match[1], not_before=today) if match else (None, None)
+    if problem:
+        return None, problem
+    if match is None or day is None or int(match[2]) > 23 or int(match[3]) > 59:
+        return None, t._("Please type a date and time like 21-3-2026 19:00.")
+    moment = datetime.combine(day, time(int(match[2]), int(match[3])), tzinfo=zone)
+    if moment <= after:
+        return None, t._("That time has passed. Please choose a later time.")
+    return moment, None
