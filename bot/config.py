@@ -7,15 +7,73 @@ clear line naming the setting; the command line prints it and exits with 2.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
+from typing import overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SUPPORTED_LOCALES = ("nl", "en", "tr", "ar", "pl")
 TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+# The language menu keeps the order residents have known since the first release; catalogs added
+# later follow it alphabetically by code. This decides only the order, never whether a language
+# exists: that is the catalog directory alone.
+MENU_ORDER = ("nl", "en", "tr", "ar", "pl")
+
+
+@cache
+def _catalog_codes(root: Path) -> tuple[str, ...]:
+    codes = {
+        path.parent.parent.name
+        for pattern in ("*/LC_MESSAGES/bot.po", "*/LC_MESSAGES/bot.mo")
+        for path in root.glob(pattern)
+    }
+    known = [code for code in MENU_ORDER if code in codes]
+    return (*known, *sorted(codes - set(known)))
+
+
+class Catalogs(Sequence[str]):
+    """The languages Wijkbot speaks: one per `<root>/<code>/LC_MESSAGES/bot.po` (or `.mo`).
+
+    A language is one catalog: drop a directory in and the language menu, `/language`, the
+    command menus and the neighbourhood loader follow, with no code to change. The root is the
+    package's own `bot/locales` in a wheel (pyproject's force-include), else the repository's
+    `locales/`. The directory is read once per root and kept.
+    """
+
+    def __init__(self) -> None:
+        packaged = Path(__file__).parent / "locales"
+        self.root = packaged if packaged.is_dir() else Path(__file__).parent.parent / "locales"
+
+    def _codes(self) -> tuple[str, ...]:
+        return _catalog_codes(self.root)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        return self._codes()[index]
+
+    def __len__(self) -> int:
+        return len(self._codes())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes())
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._codes()
+
+    def __repr__(self) -> str:
+        return f"Catalogs{self._codes()!r}"
+
+
+SUPPORTED_LOCALES = Catalogs()
 
 
 class ConfigError(Exception):

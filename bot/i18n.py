@@ -3,6 +3,9 @@
 Catalogs live in `locales/<lang>/LC_MESSAGES/bot.po` (msgids in English) and
 are compiled to `.mo`. A wheel carries them inside the package as
 `bot/locales`; a source checkout uses the folder at the repository root.
+A language is one catalog (`bot.config.SUPPORTED_LOCALES` lists the
+directories), and each language is named in its own words by CLDR, so no
+code lists languages or their names.
 
 Placeholders are named (`{name}`) and filled by `Translator`, which escapes
 every value for Telegram's HTML unless it is already `Html`: a person's text
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import gettext
 import html
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -26,13 +30,32 @@ from babel.support import Translations
 from bot.config import SUPPORTED_LOCALES
 
 DOMAIN = "bot"
-LANGUAGE_NAMES = {
-    "nl": "Nederlands",
-    "en": "English",
-    "tr": "Türkçe",
-    "ar": "العربية",
-    "pl": "Polski",
-}
+
+
+@cache
+def language_name(code: str) -> str:
+    """A language named in its own words, as CLDR spells it ("Türkçe", "العربية"), with a
+    capital as at the start of a menu line ("polski" becomes "Polski")."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+class _LanguageNames(Mapping[str, str]):
+    """Each supported language's own name, in menu order: {"nl": "Nederlands", ...}."""
+
+    def __getitem__(self, code: str) -> str:
+        if code not in SUPPORTED_LOCALES:
+            raise KeyError(code)
+        return language_name(code)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SUPPORTED_LOCALES)
+
+    def __len__(self) -> int:
+        return len(SUPPORTED_LOCALES)
+
+
+LANGUAGE_NAMES: Mapping[str, str] = _LanguageNames()
 
 
 def N_(message: str) -> str:
@@ -54,8 +77,7 @@ def escape(value: object) -> Html:
 
 
 def locales_dir() -> Path:
-    packaged = Path(__file__).parent / "locales"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "locales"
+    return SUPPORTED_LOCALES.root
 
 
 def pick_locale(language_code: str | None, default: str = "nl") -> str:

@@ -1,5 +1,4 @@
-"""Neighbourhoods, their buurten and themes, loaded from a YAML description; and the small
-queries every flow asks of them (a neighbourhood's themes, its buurten, the organisations).
+"""Neighbourhoods, their buurten and themes, loaded from a YAML description.
 
 The file format is documented in the README and by `examples/overvecht.yaml`.
 Loading is idempotent: it updates what exists (matched by slug) and adds what
@@ -10,10 +9,10 @@ point to them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -21,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from bot.config import SUPPORTED_LOCALES
 from bot.domain import audit
 from bot.domain.errors import InvalidNeighbourhoodFile
-from bot.domain.models import Area, Neighbourhood, Organisation, Theme
+from bot.domain.models import Area, Neighbourhood, Theme
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
@@ -38,11 +37,21 @@ class ThemeSpec(BaseModel):
 
     @field_validator("names")
     @classmethod
-    def _every_language(cls, names: dict[str, str]) -> dict[str, str]:
-        missing = [locale for locale in SUPPORTED_LOCALES if not names.get(locale)]
-        if missing:
-            raise ValueError(f"names lack {', '.join(missing)}")
-        return names
+    def _known_languages(cls, names: dict[str, str]) -> dict[str, str]:
+        unknown = [locale for locale in names if locale not in SUPPORTED_LOCALES]
+        if unknown:
+            raise ValueError(
+                f"no catalog for {', '.join(unknown)}: use {', '.join(SUPPORTED_LOCALES)}"
+            )
+        return {locale: name for locale, name in names.items() if name}
+
+    def names_in_every_language(self, default_locale: str) -> dict[str, str]:
+        """A name for every language Wijkbot speaks: a language the file does not name yet
+        (say, a catalog added after the file was written) shows the default language's."""
+        return {
+            locale: self.names.get(locale) or self.names[default_locale]
+            for locale in SUPPORTED_LOCALES
+        }
 
 
 class NeighbourhoodSpec(BaseModel):
@@ -70,6 +79,15 @@ class NeighbourhoodSpec(BaseModel):
         if value not in SUPPORTED_LOCALES:
             raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value
+
+    @model_validator(mode="after")
+    def _named_in_the_default_language(self) -> NeighbourhoodSpec:
+        for index, theme in enumerate(self.themes):
+            if self.default_locale not in theme.names:
+                raise ValueError(
+                    f"themes.{index}.names lack {self.default_locale}, the default_locale"
+                )
+        return self
 
 
 def parse(document: Any) -> NeighbourhoodSpec:
@@ -111,7 +129,8 @@ async def load(session: AsyncSession, spec: NeighbourhoodSpec, now: datetime) ->
         if theme is None:
             theme = Theme(slug=theme_spec.slug)
             neighbourhood.themes.append(theme)
-        theme.names, theme.emoji, theme.position = theme_spec.names, theme_spec.emoji, position
+        names = theme_spec.names_in_every_language(spec.default_locale)
+        theme.names, theme.emoji, theme.position = names, theme_spec.emoji, position
 
     await session.flush()
     audit.record(
@@ -128,33 +147,9 @@ async def by_slug(session: AsyncSession, slug: str) -> Neighbourhood | None:
     return await session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
 
 
-Part = TypeVar("Part", Area, Theme)
-
-
-async def _in_order(session: AsyncSession, part: type[Part], neighbourhood_id: int) -> list[Part]:
+async def areas_of(session: AsyncSession, neighbourhood_id: int) -> list[Area]:
     return list(
         await session.scalars(
-            select(part).where(part.neighbourhood_id == neighbourhood_id).order_by(part.position)
+            select(Area).where(Area.neighbourhood_id == neighbourhood_id).order_by(Area.position)
         )
-    )
-
-
-# One function a question, each taking plain ids, so that any of them can be cached later
-# without its callers changing.
-
-
-async def areas_of(session: AsyncSession, neighbourhood_id: int) -> list[Area]:
-    """The neighbourhood's buurten, in the order of its description."""
-    return await _in_order(session, Area, neighbourhood_id)
-
-
-async def themes_of(session: AsyncSession, neighbourhood_id: int) -> list[Theme]:
-    """The neighbourhood's themes, in the order of its description."""
-    return await _in_order(session, Theme, neighbourhood_id)
-
-
-async def organisations(session: AsyncSession, limit: int | None = None) -> list[Organisation]:
-    """Organisations by name (partners of any neighbourhood: one organisation may serve several)."""
-    return list(
-        await session.scalars(select(Organisation).order_by(Organisation.name).limit(limit))
     )

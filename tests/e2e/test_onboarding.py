@@ -28,7 +28,11 @@ async def onboard(user: SimulatedUser, locale: str, area: str = "Taagdreef") -> 
     await user.send("/start")
     (question,) = await user.replies()
     assert t._("Which language do you want to use?") in question.text
-    assert question.buttons == [["Nederlands", "English"], ["Türkçe", "العربية"], ["Polski"]]
+    assert question.buttons == [
+        ["Nederlands", "English"],
+        ["Türkçe", "العربية"],
+        ["Polski", "Українська"],
+    ]
 
     await user.press(LANGUAGE_NAMES[locale])
     (buurt,) = await user.replies()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.chat.events import Event
+from bot.config import SUPPORTED_LOCALES
 from bot.domain import neighbourhoods
 from bot.domain.models import Initiative, InitiativeStatus, Role
 from tests.chat import Chat
@@ -18,7 +19,7 @@ LANSINGERLAND = {
     "slug": "lansingerland",
     "name": "Lansingerland",
     "areas": [{"slug": "berkel", "name": "Berkel"}],
-    "themes": [{"slug": "green", "names": dict.fromkeys(("nl", "en", "tr", "ar", "pl"), "Groen")}],
+    "themes": [{"slug": "green", "names": dict.fromkeys(SUPPORTED_LOCALES, "Groen")}],
 }
 REFUSED = (
     "Sorry, only coordinators",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from bot.catalogs import KEYWORDS, ROOT
@@ -14,7 +16,6 @@ from bot.chat.limits import visible_length
 from bot.config import SUPPORTED_LOCALES
 from bot.i18n import translator
 
-PLURALS = {"nl": 2, "en": 2, "tr": 2, "pl": 3, "ar": 6}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TAG = re.compile(r"</?([a-z-]+)[^>]*>")
 
@@ -66,11 +67,15 @@ def test_catalog_has_no_empty_or_fuzzy_entries(locale: str) -> None:
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_plural_forms_follow_cldr(locale: str) -> None:
-    po = catalog(locale)
-    assert po.num_plurals == PLURALS[locale]
+    """The header's rule picks the same form as Babel's (CLDR's) for every count, and every
+    plural message has that many forms: nothing here knows any language's rule."""
+    po, cldr = catalog(locale), get_plural(locale)
+    assert po.num_plurals == cldr.num_plurals
+    ours, theirs = gettext.c2py(po.plural_expr), gettext.c2py(cldr.plural_expr)
+    assert [ours(n) for n in range(1000)] == [theirs(n) for n in range(1000)]
     for message in po:
         if message.id and isinstance(message.id, tuple | list):
-            assert len(message.string) == PLURALS[locale], message.id
+            assert len(message.string) == cldr.num_plurals, message.id
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
@@ -113,6 +118,21 @@ def test_plural_rules_pick_the_right_form_in_arabic_and_polish() -> None:
     )
 
 
+def test_ukrainian_plurals_pick_one_few_and_many() -> None:
+    uk = translator("uk")
+    said = {n: uk.n_("{n} supporter", "{n} supporters", n) for n in (1, 2, 5, 11, 21, 22, 25, 112)}
+    assert said == {
+        1: "1 прихильник",
+        2: "2 прихильники",
+        5: "5 прихильників",
+        11: "11 прихильників",
+        21: "21 прихильник",
+        22: "22 прихильники",
+        25: "25 прихильників",
+        112: "112 прихильників",
+    }
+
+
 def test_dates_are_formatted_in_the_locale_and_zone() -> None:
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
@@ -124,6 +144,7 @@ def test_dates_are_formatted_in_the_locale_and_zone() -> None:
     assert translator("en").datetime(moment, zone) == "Monday, March 2, 2026, 7:30\u202fPM"
     assert translator("pl").datetime(moment, zone) == "poniedziałek, 2 marca 2026 19:30"
     assert translator("tr").date(moment, zone) == "2 Mart 2026"
+    assert translator("uk").day(moment.date()) == "понеділок, 2 березня 2026\u202fр."
 
 
 def test_every_translation_fits_telegram() -> None:

@@ -36,7 +36,11 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
         ("bot_token", "not-a-token", "BOT_TOKEN is malformed"),
         ("database_url", "mysql://x", "DATABASE_URL is malformed"),
         ("timezone", "Mars/Olympus", "TIMEZONE is malformed"),
-        ("default_locale", "de", "DEFAULT_LOCALE is malformed: must be one of nl, en, tr, ar, pl"),
+        (
+            "default_locale",
+            "de",
+            "DEFAULT_LOCALE is malformed: must be one of nl, en, tr, ar, pl, uk",
+        ),
         ("listen", "8080", "LISTEN is malformed"),
         ("telegram_api_url", "ftp://x", "TELEGRAM_API_URL is malformed"),
         ("runtime", "django", "RUNTIME is malformed"),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.clock import ManualClock
+from bot.config import SUPPORTED_LOCALES
 from bot.domain import invites, neighbourhoods, roles
 from bot.domain.errors import InviteProblem, InviteRefused, NotAllowed
 from bot.domain.models import Invite, Person, Role
@@ -99,7 +100,7 @@ async def test_roles_are_scoped_to_their_neighbourhood(app: App) -> None:
                     "themes": [
                         {
                             "slug": "green",
-                            "names": {code: "Groen" for code in ("nl", "en", "tr", "ar", "pl")},
+                            "names": dict.fromkeys(SUPPORTED_LOCALES, "Groen"),
                         }
                     ],
                 }

@@ -27,7 +27,7 @@ async def test_onboarding_in_english_stores_choices_and_consent(app: App) -> Non
     chat = Chat(app, 1, first_name="Ann", language_code="en")
     await chat.send("/start")
     assert "Which language" in chat.text
-    assert chat.labels == ["Nederlands", "English", "Türkçe", "العربية", "Polski"]
+    assert chat.labels == ["Nederlands", "English", "Türkçe", "العربية", "Polski", "Українська"]
 
     await chat.press("English")
     # One neighbourhood: its step is skipped; the buurt is asked, the message edited in place.
