@@ -195,8 +195,9 @@ async def test_a_date_is_typed_or_tapped_and_never_in_the_past(chat: Chat) -> No
     today = chat.app.clock.now().astimezone(chat.app.settings.zone).date()
     await enter(chat, "day")
     assert f"Type it like this: {today.day}-{today.month}-{today.year}" in chat.text
-    await chat.send("tomorrow-ish")
-    assert "I cannot read that date. Please type it like 21-3-2026." in chat.text
+    for unreadable in ("tomorrow-ish", "21-3-2026 " * 400):  # words; far too long
+        await chat.send(unreadable)
+        assert "I cannot read that date. Please type it like 21-3-2026." in chat.text
     yesterday = today - timedelta(days=1)
     await chat.send(f"{yesterday.day}-{yesterday.month}-{yesterday.year}")
     assert "That date has passed. Please choose a later date." in chat.text
