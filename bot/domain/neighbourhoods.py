@@ -1,4 +1,5 @@
-"""Neighbourhoods, their buurten and themes, loaded from a YAML description.
+"""Neighbourhoods, their buurten and themes, loaded from a YAML description; and the small
+queries every flow asks of them (a neighbourhood's themes, its buurten, the organisations).
 
 The file format is documented in the README and by `examples/overvecht.yaml`.
 Loading is idempotent: it updates what exists (matched by slug) and adds what
@@ -9,7 +10,7 @@ point to them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -20,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from bot.config import SUPPORTED_LOCALES
 from bot.domain import audit
 from bot.domain.errors import InvalidNeighbourhoodFile
-from bot.domain.models import Area, Neighbourhood, Theme
+from bot.domain.models import Area, Neighbourhood, Organisation, Theme
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
@@ -147,9 +148,33 @@ async def by_slug(session: AsyncSession, slug: str) -> Neighbourhood | None:
     return await session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
 
 
-async def areas_of(session: AsyncSession, neighbourhood_id: int) -> list[Area]:
+Part = TypeVar("Part", Area, Theme)
+
+
+async def _in_order(session: AsyncSession, part: type[Part], neighbourhood_id: int) -> list[Part]:
     return list(
         await session.scalars(
-            select(Area).where(Area.neighbourhood_id == neighbourhood_id).order_by(Area.position)
+            select(part).where(part.neighbourhood_id == neighbourhood_id).order_by(part.position)
         )
+    )
+
+
+# One function a question, each taking plain ids, so that any of them can be cached later
+# without its callers changing.
+
+
+async def areas_of(session: AsyncSession, neighbourhood_id: int) -> list[Area]:
+    """The neighbourhood's buurten, in the order of its description."""
+    return await _in_order(session, Area, neighbourhood_id)
+
+
+async def themes_of(session: AsyncSession, neighbourhood_id: int) -> list[Theme]:
+    """The neighbourhood's themes, in the order of its description."""
+    return await _in_order(session, Theme, neighbourhood_id)
+
+
+async def organisations(session: AsyncSession, limit: int | None = None) -> list[Organisation]:
+    """Organisations by name (partners of any neighbourhood: one organisation may serve several)."""
+    return list(
+        await session.scalars(select(Organisation).order_by(Organisation.name).limit(limit))
     )
