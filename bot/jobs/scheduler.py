@@ -8,6 +8,7 @@ sweep picks up when their time has come.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -39,6 +40,11 @@ async def guarded_sweep(
     run comes as planned (a sweep is idempotent, so it catches up then)."""
     try:
         return await run_sweep(name, sweep, sessions, clock, on_enqueued)
+    except asyncio.CancelledError:
+        # Stopping. Cancelled while handling a failure, the cancellation would carry that
+        # failure (and its message, which may hold what someone typed) into the scheduler's
+        # own log: it goes on alone.
+        raise asyncio.CancelledError() from None
     except Exception as exc:
         event(log, "sweep.failed", logging.ERROR, sweep=name, error=type(exc).__name__)
         on_failure(name, exc)
