@@ -14,6 +14,7 @@ from bot.domain import neighbourhoods
 from bot.domain.errors import InvalidNeighbourhoodFile
 from bot.domain.models import Theme
 from bot.i18n import LANGUAGE_NAMES
+from tests.chat import Chat
 
 
 def lansingerland(**names: str) -> dict[str, Any]:
@@ -71,3 +72,11 @@ async def test_a_language_the_file_does_not_name_shows_the_default_name(app: App
     assert green is not None and health is not None
     assert green.names == {code: "Groen" for code in SUPPORTED_LOCALES} | {"uk": "Зелень"}
     assert health.name_in("uk") == "Здоров’я"  # the example names its themes in Ukrainian
+
+
+async def test_a_language_can_be_typed_by_its_own_name(app: App) -> None:
+    chat = Chat(app, 71, language_code="en")
+    await chat.send("/start")
+    assert chat.labels[-1] == "Українська"
+    await chat.send("українська")
+    assert "У якому кварталі ви живете?" in chat.text
