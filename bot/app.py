@@ -9,8 +9,8 @@ from __future__ import annotations
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain import db
+from bot.flows import registry
 from bot.flows.conversation import Conversation
-from bot.flows.onboarding import all_flows
 from bot.handlers.intake import Intake
 from bot.handlers.parts import App
 
@@ -18,7 +18,9 @@ __all__ = ["App", "build_app"]
 
 
 def build_app(settings: Settings, clock: Clock | None = None) -> App:
+    """Raises `FlowError` when the registered flows do not fit together."""
     clock = clock or SystemClock()
+    flows = registry.build()  # checked before anything opens
     engine = db.make_engine(settings.database_url)
     sessions = db.make_sessions(engine)
     return App(
@@ -26,6 +28,6 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
         clock=clock,
         engine=engine,
         sessions=sessions,
-        conversation=Conversation(settings, clock, all_flows()),
+        conversation=Conversation(settings, clock, flows),
         intake=Intake(sessions, clock),
     )

@@ -33,6 +33,7 @@ from bot.domain.models import (
 )
 from bot.domain.roles import Permission
 from bot.flows import menu
+from bot.flows.entries import NOT_ALLOWED, Command, MenuEntry
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import clean_text
 from bot.flows.texts import short
@@ -382,6 +383,8 @@ class Later(MomentStep):
 class BroadcastFlow(Flow):
     name = "broadcast"
     code = "c"
+    menu = MenuEntry(N_("Broadcast"), "📣", row=10, column=1, see=Permission.BROADCAST)
+    command = Command("broadcast", before_onboarding=NOT_ALLOWED)
 
     def __init__(self) -> None:
         super().__init__(

@@ -17,6 +17,7 @@ from bot.domain.initiatives import Sort
 from bot.domain.models import Initiative, InitiativeStatus, Person
 from bot.domain.roles import Permission
 from bot.flows import joining
+from bot.flows.entries import MenuEntry
 from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Step
 from bot.flows.texts import describe, short, theme_options
 from bot.flows.widgets import ChoiceStep, Option, pager
@@ -218,6 +219,7 @@ class Agenda(Step):
 class BrowseFlow(Flow):
     name = "browse"
     code = "b"
+    menu = MenuEntry(N_("Initiatives"), "🔎", row=30)
 
     def __init__(self) -> None:
         super().__init__(InitiativeList(), ThemeFilter(), InitiativeDetail())
@@ -226,6 +228,7 @@ class BrowseFlow(Flow):
 class AgendaFlow(Flow):
     name = "agenda"
     code = "a"
+    menu = MenuEntry(N_("Activities"), "📅", row=30, column=1)
 
     def __init__(self) -> None:
         super().__init__(Agenda())

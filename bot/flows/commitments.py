@@ -19,6 +19,7 @@ from bot.domain.commitments import NOTE_LIMIT, WHAT_LIMIT
 from bot.domain.models import Commitment, CommitmentStatus, Organisation
 from bot.domain.roles import Permission
 from bot.flows import menu
+from bot.flows.entries import NOT_ALLOWED, Command, MenuEntry
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import clean_text
 from bot.flows.texts import short
@@ -223,6 +224,17 @@ class NewDue(DateStep):
 class CommitmentsFlow(Flow):
     name = "commitments"
     code = "k"
+    menu = (
+        MenuEntry(N_("Commitments"), "🤝", row=11, column=1, see=Permission.MANAGE_COMMITMENTS),
+        MenuEntry(
+            N_("Our commitments"),
+            "🤝",
+            row=13,
+            see=Permission.UPDATE_COMMITMENTS,
+            unless=Permission.MANAGE_COMMITMENTS,
+        ),
+    )
+    command = Command("commitments", before_onboarding=NOT_ALLOWED)
 
     def __init__(self) -> None:
         super().__init__(Listing(), Detail(), Note(), NewOrganisation(), NewWhat(), NewDue())

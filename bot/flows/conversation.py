@@ -1,8 +1,9 @@
 """The conversation engine: one event from one person in, an answer out.
 
-    event ──> commands (/start, /help, /cancel, /language, /menu)
+    event ──> a command ──> its flow or action (from the registry)
           └─> the person's current flow and step ──> outcome ──> state saved
-          └─> no flow: onboarding if not done yet, else the main menu
+          └─> no flow: onboarding if not done yet, else a main-menu button's
+              flow or action (from the registry), else the main menu
 
 State lives in the database (`ConversationState`), so a restart, another bot
 process or another runtime continues exactly where the person was. The caller
@@ -24,8 +25,9 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import people, roles
 from bot.domain.errors import NotAllowed
-from bot.flows import menu
-from bot.flows.commands import Commands
+from bot.flows import commands, menu
+from bot.flows.entries import Action
+from bot.flows.registry import Registry
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, WorkingState
 from bot.i18n import Html, pick_locale, translator
 
@@ -34,11 +36,11 @@ RESUME = "_resume"
 
 
 class Conversation:
-    def __init__(self, settings: Settings, clock: Clock, flows: list[Flow]) -> None:
+    def __init__(self, settings: Settings, clock: Clock, registry: Registry) -> None:
         self.settings = settings
         self.clock = clock
-        self.flows = {flow.name: flow for flow in flows}
-        self.commands = Commands(self)
+        self.registry = registry
+        self.flows = registry.flows
         self.bot_username = ""  # set by the runtime once Telegram told it (getMe)
 
     async def handle(self, session: AsyncSession, contact: people.Contact, event: Event) -> Answer:
@@ -54,6 +56,7 @@ class Conversation:
             now=now,
             settings=self.settings,
             event=event,
+            registry=self.registry,
             flow=self.flows.get(state.flow or ""),
             grants=await roles.grants_of(session, person.id) if seen.has_roles else [],
             bot_username=self.bot_username,
@@ -73,18 +76,26 @@ class Conversation:
     async def _route(self, ctx: Context) -> Answer:
         event = ctx.event
         if event.kind is Kind.COMMAND:
-            return await self.commands.run(ctx)
+            return await commands.run(self, ctx)
         if ctx.flow is not None:
             return await self._in_flow(ctx)
         if not ctx.person.onboarded:
             return await self.start(ctx, "onboarding")
         if event.kind is Kind.BUTTON:
-            if event.payload.startswith(MENU_PREFIX):
-                return await menu.press(self, ctx, event.payload.removeprefix(MENU_PREFIX))
+            # A main-menu button works from any menu message, old or new.
+            entry = self.registry.on_menu(event.payload.removeprefix(MENU_PREFIX))
+            if event.payload.startswith(MENU_PREFIX) and entry is not None:
+                return await self.open(ctx, entry)
             return Answer([menu.main(ctx)], notice=ctx.t._("This button is no longer active."))
         return Answer([menu.main(ctx, ctx.t._("I did not understand that. Choose from the menu:"))])
 
     # -- moving through a flow -------------------------------------------------------------
+
+    async def open(self, ctx: Context, entry: Flow | Action) -> Answer:
+        """What a menu button or a command opens: a flow starts, an action answers."""
+        if isinstance(entry, Flow):
+            return await self.start(ctx, entry.name)
+        return await entry.run(self, ctx)
 
     async def start(self, ctx: Context, name: str, **data: object) -> Answer:
         """Begin flow `name`; an interrupting flow keeps the current one to hand it back."""

@@ -16,6 +16,7 @@ from bot.domain.errors import NotAllowed, TooManyOpenInvites
 from bot.domain.models import Role
 from bot.domain.roles import Permission
 from bot.flows import menu
+from bot.flows.entries import NOT_ALLOWED, Command, MenuEntry
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Step
 from bot.flows.widgets import TextStep
 from bot.i18n import N_, Html, escape
@@ -118,6 +119,8 @@ async def make_link(ctx: Context, role: Role, organisation_name: str | None) -> 
 class InviteFlow(Flow):
     name = "invite"
     code = "i"
+    menu = MenuEntry(N_("Invite a partner"), "✉️", row=12, column=1, see=Permission.INVITE_PARTNER)
+    command = Command("invite", before_onboarding=NOT_ALLOWED)
 
     def __init__(self) -> None:
         super().__init__(InviteRole(), OrganisationName())

@@ -16,6 +16,7 @@ from bot.delivery.audiences import tell_followers
 from bot.domain import actions, initiatives
 from bot.domain.models import Initiative, InitiativeStatus, ProgressUpdate
 from bot.flows import joining
+from bot.flows.entries import MenuEntry
 from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import parse_number
 from bot.flows.texts import describe, short
@@ -241,6 +242,7 @@ class UpdateNumber(Step):
 class MineFlow(Flow):
     name = "mine"
     code = "y"
+    menu = MenuEntry(N_("My Wijkbot"), "👤", row=40)
 
     def __init__(self) -> None:
         super().__init__(

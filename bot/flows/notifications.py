@@ -10,8 +10,9 @@ from __future__ import annotations
 from bot.chat.replies import Button, Reply
 from bot.delivery.preferences import CATEGORY_NAMES, OPTIONAL
 from bot.flows import menu
+from bot.flows.entries import MenuEntry
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Step
-from bot.i18n import Html
+from bot.i18n import N_, Html
 
 QUIET_CHOICES = ((22 * 60, 8 * 60), (21 * 60, 9 * 60), (23 * 60, 7 * 60), (0, 0))
 NUDGE_CHOICES = (0, 1, 3, 7)
@@ -114,6 +115,7 @@ class NudgesPerWeek(Step):
 class NotificationsFlow(Flow):
     name = "notifications"
     code = "n"
+    menu = MenuEntry(N_("Notifications"), "🔔", row=50)
 
     def __init__(self) -> None:
         super().__init__(Overview(), QuietHours(), NudgesPerWeek())

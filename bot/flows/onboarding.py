@@ -86,36 +86,3 @@ class OnboardingFlow(Flow):
 
     async def cancelled(self, ctx: Context) -> list[Reply]:
         return []
-
-
-def all_flows() -> list[Flow]:
-    from bot.flows.broadcast import BroadcastFlow
-    from bot.flows.browse import AgendaFlow, BrowseFlow
-    from bot.flows.commitments import CommitmentsFlow
-    from bot.flows.invite import InviteFlow
-    from bot.flows.mine import MineFlow
-    from bot.flows.notifications import NotificationsFlow
-    from bot.flows.privacy import ForgetFlow
-    from bot.flows.profile import HomeFlow, LanguageFlow
-    from bot.flows.propose import ProposeFlow
-    from bot.flows.results import ResultFlow
-    from bot.flows.review import ReviewFlow
-    from bot.flows.roles import RolesFlow
-
-    return [
-        OnboardingFlow(),
-        LanguageFlow(),
-        HomeFlow(),
-        NotificationsFlow(),
-        ProposeFlow(),
-        BrowseFlow(),
-        AgendaFlow(),
-        MineFlow(),
-        ForgetFlow(),
-        ReviewFlow(),
-        BroadcastFlow(),
-        ResultFlow(),
-        CommitmentsFlow(),
-        InviteFlow(),
-        RolesFlow(),
-    ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.chat.replies import Answer, File, Reply
 from bot.delivery import outbox
 from bot.domain import privacy
+from bot.flows.entries import Command
 from bot.flows.steps import Context, Finish, Flow, Outcome, Step
-from bot.i18n import Html
+from bot.i18n import N_, Html
 
 
 async def my_data(ctx: Context) -> Answer:
@@ -62,6 +63,7 @@ class ConfirmForget(Step):
 class ForgetFlow(Flow):
     name = "forget"
     code = "f"
+    command = Command("forget", N_("Have Wijkbot forget you"), position=70)
 
     def __init__(self) -> None:
         super().__init__(ConfirmForget())

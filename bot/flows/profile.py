@@ -14,8 +14,9 @@ from bot.config import SUPPORTED_LOCALES
 from bot.domain import neighbourhoods
 from bot.domain.models import Area, Neighbourhood
 from bot.flows import menu
+from bot.flows.entries import Command, MenuEntry
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Step
-from bot.i18n import LANGUAGE_NAMES, Html, escape, translator
+from bot.i18n import LANGUAGE_NAMES, N_, Html, escape, translator
 
 
 def _rows(buttons: list[Button], width: int = 2) -> tuple[tuple[Button, ...], ...]:
@@ -169,6 +170,8 @@ class LanguageFlow(Flow):
 
     name = "language"
     code = "l"
+    menu = MenuEntry(N_("Language"), "🌐", row=50, column=1)
+    command = Command("language", N_("Change your language"), position=30)
     interrupts = True
 
     def __init__(self) -> None:
@@ -189,6 +192,7 @@ class HomeFlow(Flow):
 
     name = "home"
     code = "h"
+    menu = MenuEntry(N_("My buurt"), "🏠", row=60)
 
     def __init__(self) -> None:
         super().__init__(ChooseNeighbourhood("area", keep_given=False), ChooseArea())

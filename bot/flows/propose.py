@@ -19,6 +19,7 @@ from bot.domain import initiatives, neighbourhoods
 from bot.domain.initiatives import DESCRIPTION_LIMIT, TITLE_LIMIT, VOLUNTEERS_LIMIT
 from bot.domain.models import Initiative, InitiativeStatus, Neighbourhood, WhenKind
 from bot.flows import menu
+from bot.flows.entries import Command, MenuEntry
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import parse_number
 from bot.flows.texts import HELP_KINDS, describe, theme_options
@@ -358,6 +359,13 @@ def too_many_waiting(ctx: Context) -> Html:
 class ProposeFlow(Flow):
     name = "propose"
     code = "p"
+    menu = MenuEntry(N_("Propose an initiative"), "💡", row=20)
+    command = Command(
+        "propose",
+        N_("Propose an initiative"),
+        position=20,
+        before_onboarding=N_("First, tell me a little about yourself."),
+    )
 
     def __init__(self) -> None:
         super().__init__(

@@ -19,6 +19,7 @@ from bot.domain import audit, roles
 from bot.domain.models import Initiative, InitiativeStatus, Result
 from bot.domain.roles import Permission
 from bot.flows import menu
+from bot.flows.entries import NOT_ALLOWED, Command, MenuEntry
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Retry, Step
 from bot.flows.text_input import parse_number
 from bot.flows.texts import short
@@ -180,6 +181,8 @@ class Photo(Step):
 class ResultFlow(Flow):
     name = "result"
     code = "w"
+    menu = MenuEntry(N_("Publish a result"), "🏆", row=11, see=Permission.PUBLISH_RESULTS)
+    command = Command("result", before_onboarding=NOT_ALLOWED)
 
     def __init__(self) -> None:
         super().__init__(ChooseInitiative(), What(), Number(), Photo())

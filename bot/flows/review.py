@@ -19,6 +19,7 @@ from bot.domain import review, roles
 from bot.domain.models import Initiative, InitiativeStatus, Person
 from bot.domain.roles import Permission
 from bot.flows import menu
+from bot.flows.entries import NOT_ALLOWED, Command, MenuEntry
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Step
 from bot.flows.texts import describe, short
 from bot.flows.widgets import Option, TextStep, ToggleStep
@@ -224,6 +225,8 @@ class Partners(ToggleStep):
 class ReviewFlow(Flow):
     name = "review"
     code = "r"
+    menu = MenuEntry(N_("Review proposals"), "🗂️", row=10, see=Permission.REVIEW_PROPOSALS)
+    command = Command("review", before_onboarding=NOT_ALLOWED)
 
     def __init__(self) -> None:
         super().__init__(Queue(), Proposal(), AskChanges(), Reject(), Partners())

@@ -22,6 +22,7 @@ from bot.domain.errors import NotAllowed
 from bot.domain.models import Invite, Neighbourhood, Role, RoleGrant
 from bot.domain.roles import Permission
 from bot.flows import menu
+from bot.flows.entries import NOT_ALLOWED, Command, MenuEntry
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Step
 from bot.i18n import N_, Html
 
@@ -250,6 +251,8 @@ class Invites(Step):
 class RolesFlow(Flow):
     name = "roles"
     code = "g"
+    menu = MenuEntry(N_("Roles and invite links"), "🔑", row=14, see=Permission.GRANT_ROLES)
+    command = Command("roles", before_onboarding=NOT_ALLOWED)
 
     def __init__(self) -> None:
         super().__init__(Start(), Grants(), Confirm(), Invites())

@@ -6,7 +6,9 @@ from bot.chat.replies import Answer, File, Reply
 from bot.domain import roles
 from bot.domain.roles import Permission
 from bot.flows import menu
+from bot.flows.entries import Action, Command, MenuEntry
 from bot.flows.steps import Context
+from bot.i18n import N_
 from bot.reports import charts, export, statistics
 
 
@@ -45,3 +47,11 @@ async def report(ctx: Context) -> Answer:
         Reply(t._("The figures as tables (CSV), without personal data."), document=table)
     )
     return Answer([*replies, menu.main(ctx)])
+
+
+STATISTICS = Action(
+    "stats",
+    lambda _conversation, ctx: report(ctx),
+    menu=MenuEntry(N_("Statistics"), "📊", row=12, see=Permission.SEE_STATISTICS),
+    command=Command("stats"),
+)

@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.chat.events import Event
 from bot.chat.replies import Button, Reply
 from bot.domain.roles import PERMISSIONS, Permission
+from bot.flows.entries import Command, MenuEntry
 from bot.i18n import Html, Translator
 
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.domain.models import ConversationState, Person, RoleGrant
+    from bot.flows.registry import Registry
 
 
 @dataclass(slots=True)
@@ -64,6 +66,7 @@ class Context:
     now: datetime
     settings: Settings
     event: Event
+    registry: Registry  # every flow, menu entry and command (for the main menu)
     flow: Flow | None = None
     forgotten: bool = False  # the person was erased while handling this event
     grants: list[RoleGrant] = field(default_factory=list)  # the person's roles, read per event
@@ -144,6 +147,11 @@ class Step:
     def proceed(self) -> Next:
         return Next(self.then)
 
+    def targets(self) -> set[str]:
+        """The steps this one names by attribute, checked when the flows are built (the
+        registry also reads `Next("...")` and `Back(to="...")` written in the class)."""
+        return {self.then} if self.then is not None else set()
+
     async def auto(self, ctx: Context) -> Outcome | None:
         """An outcome that needs no question (e.g. only one choice); None shows the step."""
         return None
@@ -168,18 +176,33 @@ class Step:
         return ctx.t._("Please choose one of the buttons below.")
 
 
+class FlowError(Exception):
+    """Flows that do not fit together (a duplicate code, step or command, a target that names
+    no step); raised when they are built, at start-up."""
+
+
 class Flow:
-    """A named conversation; `code` is its short name inside button data."""
+    """A named conversation; `code` is its short name inside button data.
+
+    It declares how it is reached: a main-menu entry (or several, for different roles)
+    and a command; see `bot.flows.entries` and `bot.flows.registry`.
+    """
 
     name: ClassVar[str]
     code: ClassVar[str]
+    menu: ClassVar[MenuEntry | tuple[MenuEntry, ...]] = ()
+    command: ClassVar[Command | None] = None
     steps: dict[str, Step]
     first: str
     # A flow that may interrupt another (e.g. changing language) and then hands it back.
     interrupts: ClassVar[bool] = False
 
     def __init__(self, *steps: Step) -> None:
-        self.steps = {step.name: step for step in steps}
+        self.steps = {}
+        for step in steps:
+            if step.name in self.steps:
+                raise FlowError(f"flow {self.name!r} has two steps named {step.name!r}")
+            self.steps[step.name] = step
         self.first = steps[0].name
 
     async def complete(self, ctx: Context) -> list[Reply]:

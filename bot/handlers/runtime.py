@@ -127,7 +127,8 @@ class TelegramRuntime:
 
     async def set_commands(self) -> None:
         """The command menu in each language; people with another language get the default."""
-        for language, commands in command_menus(self.app.settings.default_locale):
+        registry, locale = self.app.conversation.registry, self.app.settings.default_locale
+        for language, commands in command_menus(registry, locale):
             await self.api.set_commands(commands, language)
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from bot.chat.events import Event, Kind
 from bot.config import SUPPORTED_LOCALES
 from bot.domain.people import Contact
-from bot.flows.commands import COMMANDS
+from bot.flows.registry import Registry
 from bot.i18n import translator
 
 # The update types Wijkbot asks Telegram for (getUpdates and setWebhook).
@@ -177,11 +177,15 @@ def event_of(message: Json) -> Event:
     return Event(Kind.OTHER, other=other, text=caption)
 
 
-def command_menus(default_locale: str) -> list[tuple[str | None, list[tuple[str, str]]]]:
+def command_menus(
+    registry: Registry, default_locale: str
+) -> list[tuple[str | None, list[tuple[str, str]]]]:
     """(language, [(command, description)]) for setMyCommands: one menu per language
-    Wijkbot speaks, and a default (language None) for everyone else."""
+    Wijkbot speaks, and a default (language None) for everyone else; the commands are
+    those the registry lists."""
     menus: list[tuple[str | None, list[tuple[str, str]]]] = []
     for locale in (*SUPPORTED_LOCALES, None):
         t = translator(locale or default_locale)
-        menus.append((locale, [(name, t._(text)) for name, text in COMMANDS]))
+        listed = [(command.name, t._(command.description or "")) for command in registry.listed]
+        menus.append((locale, listed))
     return menus

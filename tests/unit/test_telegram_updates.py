@@ -10,6 +10,7 @@ import pytest
 from bot import logs
 from bot.chat.events import Event, Kind
 from bot.config import SUPPORTED_LOCALES
+from bot.flows import registry
 from bot.handlers.telegram import (
     MembershipChange,
     Turn,
@@ -155,7 +156,7 @@ def test_updates_wijkbot_does_not_act_on(update: dict[str, Any]) -> None:
 
 
 def test_a_command_menu_per_language_and_a_default() -> None:
-    menus = dict(command_menus("pl"))
+    menus = dict(command_menus(registry.build(), "pl"))
     assert list(menus) == [*SUPPORTED_LOCALES, None]
     english = dict(menus["en"])
     assert english["language"] == "Change your language"

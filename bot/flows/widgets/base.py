@@ -53,3 +53,6 @@ class Field(Step):
 
     def after(self, ctx: Context) -> Next:
         return Next(self.summary) if self.summary and ctx.data.get(EDITING) else self.proceed()
+
+    def targets(self) -> set[str]:
+        return super().targets() | ({self.summary} if self.summary else set())
