@@ -13,7 +13,12 @@ from __future__ import annotations
 from bot.app import App
 from bot.chat.events import Event, Kind
 from bot.chat.replies import Answer, Button, Reply
+from bot.domain import neighbourhoods
+from bot.domain.models import Role
 from bot.domain.people import Contact
+from tests.factories import LANSINGERLAND, new_invite, new_invite_in, organisation
+
+REFUSED = "Sorry, you are not allowed to do that."  # what a refused button or command answers
 
 
 class Chat:
@@ -66,3 +71,43 @@ class Chat:
     @property
     def labels(self) -> list[str]:
         return [b.label for r in self.answers[-1].replies for row in r.buttons for b in row]
+
+
+async def onboard(chat: Chat, language: str = "English", area: str = "Taagdreef") -> None:
+    await chat.send("/start")
+    await chat.press(language)
+    await chat.press(area)
+    await chat.press("✅")
+
+
+async def person_with(app: App, role: str, user_id: int) -> Chat:
+    """A chat with someone onboarded in English as "resident", a `Role` value (a partner of
+    Mitros), or "coordinator elsewhere" (of Lansingerland)."""
+    chat = Chat(app, user_id, language_code="en")
+    if role == "resident":
+        await onboard(chat)
+        return chat
+    if role == "coordinator elsewhere":
+        async with app.sessions.begin() as session:
+            await neighbourhoods.load(session, neighbourhoods.parse(LANSINGERLAND), app.clock.now())
+        payload = await new_invite_in(app, "lansingerland")
+    else:
+        extra = {"organisation_id": await organisation(app)} if role == "partner" else {}
+        payload = await new_invite(app, Role(role), **extra)
+    await chat.send(f"/start {payload}")
+    await chat.press("English")
+    if role != "coordinator elsewhere":
+        await chat.press("Taagdreef")
+    else:
+        await chat.press("Berkel")
+    await chat.press("✅")
+    return chat
+
+
+async def coordinator(app: App, user_id: int = 900) -> Chat:
+    chat = Chat(app, user_id, first_name="Fatima", language_code="en")
+    await chat.send(f"/start {await new_invite(app, Role.COORDINATOR)}")
+    await chat.press("English")
+    await chat.press("Taagdreef")
+    await chat.press("✅")
+    return chat

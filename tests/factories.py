@@ -1,25 +1,38 @@
-"""Build domain rows directly, for tests that start in the middle of the story."""
+"""Build domain rows directly, for tests that start in the middle of the story; read them back."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
 from bot.app import App
-from bot.domain import people
+from bot.config import SUPPORTED_LOCALES
+from bot.domain import invites, neighbourhoods, people
 from bot.domain.models import (
     Action,
     Area,
+    Base,
     Identity,
     Initiative,
     InitiativeStatus,
     Neighbourhood,
     Person,
+    Role,
     Signup,
     SignupStatus,
     Theme,
 )
+
+KEY = b"test-invite-secret"  # the signing key the `app` fixture's settings carry
+LANSINGERLAND = {  # a second neighbourhood, for what one coordinator may not reach in another
+    "slug": "lansingerland",
+    "name": "Lansingerland",
+    "areas": [{"slug": "berkel", "name": "Berkel"}],
+    "themes": [{"slug": "green", "names": dict.fromkeys(SUPPORTED_LOCALES, "Groen")}],
+}
+THEIR_OWN = {"people", "conversation_states", "received_updates"}  # a visitor's bookkeeping
 
 
 async def resident(
@@ -123,3 +136,78 @@ async def initiative(
         )
         session.add(item)
     return item
+
+
+async def person_of(app: App, user_id: int) -> Person | None:
+    """The person behind Telegram user `user_id`, or None once they are gone."""
+    async with app.sessions() as session:
+        return await session.scalar(
+            select(Person).join(Identity).where(Identity.external_id == str(user_id))
+        )
+
+
+async def new_invite(
+    app: App,
+    role: Role = Role.COORDINATOR,
+    *,
+    neighbourhood: str = "overvecht",
+    ttl: timedelta = timedelta(hours=72),
+    **kwargs: object,
+) -> str:
+    """The start payload of a new invite to `role` in `neighbourhood`."""
+    async with app.sessions.begin() as session:
+        place = await neighbourhoods.by_slug(session, neighbourhood)
+        assert place is not None
+        _, payload = await invites.create(
+            session,
+            KEY,
+            role=role,
+            neighbourhood_id=place.id,
+            now=app.clock.now(),
+            ttl=ttl,
+            **kwargs,  # type: ignore[arg-type]
+        )
+    return payload
+
+
+async def new_invite_in(app: App, slug: str) -> str:
+    """An invite to coordinate the neighbourhood `slug`, valid for an hour."""
+    return await new_invite(app, Role.COORDINATOR, neighbourhood=slug, ttl=timedelta(hours=1))
+
+
+async def redeem(app: App, payload: str, person_id: int) -> None:
+    async with app.sessions.begin() as session:
+        person = await session.get(Person, person_id)
+        assert person is not None
+        await invites.redeem(session, KEY, payload, person, app.clock.now())
+
+
+async def organisation(app: App) -> int:
+    """The id of the organisation Mitros, made when first asked for."""
+    async with app.sessions.begin() as session:
+        return (await invites.organisation_named(session, "Mitros", app.clock.now())).id
+
+
+async def snapshot(app: App) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table but the outsider's own bookkeeping."""
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    async with app.sessions() as session:
+        for table in Base.metadata.sorted_tables:
+            if table.name not in THEIR_OWN:
+                found = await session.execute(select(table).order_by(*table.primary_key))
+                rows[table.name] = [tuple(row) for row in found]
+    return rows
+
+
+def message(update_id: int, chat_id: int, text: str = "hi") -> dict:
+    """A Telegram update with a private text message, as the Bot API sends it."""
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 0,
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "A"},
+            "text": text,
+        },
+    }

@@ -4,53 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain import invites, neighbourhoods
 from bot.domain.models import InitiativeStatus, Role
-from bot.emulator import BotAPIEmulator, SimulatedUser
-from bot.i18n import LANGUAGE_NAMES, translator
+from bot.emulator import BotAPIEmulator
+from bot.i18n import translator
+from tests.e2e.chat import invited, onboard, person_of, sweep
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_onboarding import onboard, person_of
-from tests.e2e.test_resident_journeys import sweep
 from tests.factories import initiative
-
-
-async def invited(
-    bot: RunningBot,
-    emulator: BotAPIEmulator,
-    user_id: int,
-    role: Role,
-    locale: str = "en",
-    organisation: str | None = None,
-) -> SimulatedUser:
-    assert bot.app is not None
-    async with bot.app.sessions.begin() as session:
-        overvecht = await neighbourhoods.by_slug(session, "overvecht")
-        assert overvecht is not None
-        org = (
-            await invites.organisation_named(session, organisation, bot.clock.now())
-            if organisation
-            else None
-        )
-        _, payload = await invites.create(
-            session,
-            bot.settings.signing_key(),
-            role=role,
-            neighbourhood_id=overvecht.id,
-            organisation_id=org.id if org else None,
-            now=bot.clock.now(),
-            ttl=timedelta(hours=1),
-        )
-    user = emulator.user(user_id, first_name="Fatima", language_code=locale)
-    await user.send(f"/start {payload}")
-    await user.replies()
-    t = translator(locale)
-    await user.press(LANGUAGE_NAMES[locale])
-    await user.replies()
-    await user.press("Taagdreef")
-    await user.replies()
-    await user.press("✅ " + t._("I agree"))
-    await user.replies()
-    return user
 
 
 async def test_review_decision_reaches_the_proposer_in_turkish(

@@ -18,8 +18,8 @@ from bot.emulator import BotAPIEmulator
 from bot.handlers.intake import FLOODED
 from bot.handlers.owed import Owed
 from bot.i18n import translator
+from tests.e2e.chat import onboard
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_onboarding import onboard
 
 CAP = 5  # updates waiting per chat (20 in production: a test needs fewer replies)
 

@@ -10,9 +10,8 @@ from sqlalchemy import select
 from bot.domain.models import InitiativeStatus, ReceivedUpdate, Role, UpdateStatus
 from bot.emulator import BotAPIEmulator
 from bot.i18n import translator
+from tests.e2e.chat import invited, onboard, person_of
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_coordinator_journeys import invited
-from tests.e2e.test_onboarding import onboard, person_of
 from tests.factories import initiative
 from tests.traces import references_to, traces
 

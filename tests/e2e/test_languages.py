@@ -21,8 +21,8 @@ from bot.config import SUPPORTED_LOCALES
 from bot.domain.models import Theme
 from bot.emulator import BotAPIEmulator
 from bot.i18n import translator
+from tests.e2e.chat import person_of, plain
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_onboarding import person_of, plain
 
 FRISIAN = {
     "Which language do you want to use?": "Hokker taal wolsto brûke?",

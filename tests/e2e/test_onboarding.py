@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
 
 import aiohttp
 import pytest
@@ -11,49 +10,11 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.config import SUPPORTED_LOCALES
-from bot.domain.models import Identity, Person, ReceivedUpdate
-from bot.emulator import BotAPIEmulator, SimulatedUser
-from bot.i18n import LANGUAGE_NAMES, translator
+from bot.domain.models import ReceivedUpdate
+from bot.emulator import BotAPIEmulator
+from bot.i18n import translator
+from tests.e2e.chat import onboard, person_of, plain
 from tests.e2e.conftest import RunningBot
-
-
-def plain(text: str) -> str:
-    """What a person reads of our HTML."""
-    return html.unescape(text)
-
-
-async def onboard(user: SimulatedUser, locale: str, area: str = "Taagdreef") -> str:
-    """Go through onboarding; returns the final message's text."""
-    t = translator(locale)
-    await user.send("/start")
-    (question,) = await user.replies()
-    assert t._("Which language do you want to use?") in question.text
-    assert question.buttons == [
-        ["Nederlands", "English"],
-        ["Türkçe", "العربية"],
-        ["Polski", "Українська"],
-    ]
-
-    await user.press(LANGUAGE_NAMES[locale])
-    (buurt,) = await user.replies()
-    assert buurt.edited and buurt.message_id == question.message_id
-    assert t._("Which buurt do you live in?") in buurt.text
-
-    await user.press(area)
-    (consent,) = await user.replies()
-    assert t._("Do you agree that Wijkbot stores this?") in consent.text
-
-    await user.press("✅ " + t._("I agree"))
-    (welcome,) = await user.replies()
-    return welcome.text
-
-
-async def person_of(bot: RunningBot, user_id: int) -> Person | None:
-    assert bot.app is not None
-    async with bot.app.sessions() as session:
-        return await session.scalar(
-            select(Person).join(Identity).where(Identity.external_id == str(user_id))
-        )
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)

@@ -7,9 +7,8 @@ from sqlalchemy import select
 from bot.domain.initiatives import WAITING_LIMIT
 from bot.domain.models import Initiative, InitiativeStatus, Role
 from bot.emulator import BotAPIEmulator
+from tests.e2e.chat import invited, onboard, person_of
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_coordinator_journeys import invited
-from tests.e2e.test_onboarding import onboard, person_of
 from tests.factories import initiative, resident
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 from bot.domain import neighbourhoods
 from bot.domain.models import Broadcast
 from bot.emulator import BotAPIEmulator
+from tests.chat import REFUSED
 from tests.e2e.conftest import RunningBot
-from tests.factories import resident
-from tests.unit.test_authorization import LANSINGERLAND, new_invite_in
-from tests.unit.test_refusals import REFUSED, snapshot
+from tests.factories import LANSINGERLAND, new_invite_in, resident, snapshot
 
 
 async def test_a_forged_cancel_and_then_cancel_leave_another_neighbourhood_s_draft(

@@ -7,17 +7,9 @@ from datetime import timedelta
 
 from bot.emulator import BotAPIEmulator, make_png
 from bot.i18n import translator
-from bot.jobs.scheduler import run_sweep
-from bot.jobs.sweeps import SWEEPS
+from tests.e2e.chat import onboard, person_of, sweep
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_onboarding import onboard, person_of
 from tests.factories import action, initiative
-
-
-async def sweep(bot: RunningBot, name: str) -> int:
-    assert bot.app is not None and bot.runtime is not None
-    sender = bot.runtime.background.sender
-    return await run_sweep(name, SWEEPS[name], bot.app.sessions, bot.clock, sender.wake)
 
 
 async def test_proposing_in_turkish_with_a_photo_and_markup_in_the_title(

@@ -25,8 +25,8 @@ from bot.emulator import BotAPIEmulator
 from bot.emulator.html_rules import utf16_len
 from bot.flows.mine import UPDATE_LIMIT
 from bot.i18n import N_, translator
+from tests.e2e.chat import onboard, person_of
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_onboarding import onboard, person_of
 from tests.factories import initiative
 
 HELLO = N_("Done: I will now write to you in {language}.")

@@ -7,8 +7,8 @@ from __future__ import annotations
 from bot.domain.models import Role
 from bot.emulator import BotAPIEmulator, SentMessage, SimulatedUser
 from bot.i18n import translator
+from tests.e2e.chat import invited
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_coordinator_journeys import invited
 
 en = translator("en")
 REVIEW = "🗂️ " + en._("Review proposals")

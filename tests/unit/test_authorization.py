@@ -7,20 +7,10 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.chat.events import Event
-from bot.config import SUPPORTED_LOCALES
-from bot.domain import neighbourhoods
-from bot.domain.models import Initiative, InitiativeStatus, Role
-from tests.chat import Chat
+from bot.domain.models import Initiative, InitiativeStatus
+from tests.chat import Chat, onboard, person_with
 from tests.factories import initiative, resident
-from tests.unit.test_invites_and_roles import new_invite
-from tests.unit.test_onboarding import onboard
 
-LANSINGERLAND = {
-    "slug": "lansingerland",
-    "name": "Lansingerland",
-    "areas": [{"slug": "berkel", "name": "Berkel"}],
-    "themes": [{"slug": "green", "names": dict.fromkeys(SUPPORTED_LOCALES, "Groen")}],
-}
 REFUSED = (
     "Sorry, only coordinators",
     "Sorry, you are not allowed",
@@ -38,54 +28,6 @@ MATRIX = {
     "/result": COORDINATORS,
 }
 ROLES = ("resident", "partner", "coordinator elsewhere", "coordinator", "admin")
-
-
-async def person_with(app: App, role: str, user_id: int) -> Chat:
-    chat = Chat(app, user_id, language_code="en")
-    if role == "resident":
-        await onboard(chat)
-        return chat
-    if role == "coordinator elsewhere":
-        async with app.sessions.begin() as session:
-            await neighbourhoods.load(session, neighbourhoods.parse(LANSINGERLAND), app.clock.now())
-        payload = await new_invite_in(app, "lansingerland")
-    else:
-        extra = {"organisation_id": await organisation(app)} if role == "partner" else {}
-        payload = await new_invite(app, Role(role), **extra)
-    await chat.send(f"/start {payload}")
-    await chat.press("English")
-    if role != "coordinator elsewhere":
-        await chat.press("Taagdreef")
-    else:
-        await chat.press("Berkel")
-    await chat.press("✅")
-    return chat
-
-
-async def organisation(app: App) -> int:
-    from bot.domain import invites
-
-    async with app.sessions.begin() as session:
-        return (await invites.organisation_named(session, "Mitros", app.clock.now())).id
-
-
-async def new_invite_in(app: App, slug: str) -> str:
-    from datetime import timedelta
-
-    from bot.domain import invites
-
-    async with app.sessions.begin() as session:
-        place = await neighbourhoods.by_slug(session, slug)
-        assert place is not None
-        _, payload = await invites.create(
-            session,
-            b"test-invite-secret",
-            role=Role.COORDINATOR,
-            neighbourhood_id=place.id,
-            now=app.clock.now(),
-            ttl=timedelta(hours=1),
-        )
-    return payload
 
 
 @pytest.mark.parametrize("role", ROLES)

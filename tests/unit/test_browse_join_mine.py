@@ -10,9 +10,8 @@ from sqlalchemy import func, select, text
 from bot.app import App
 from bot.domain.models import Base, Delivery, Initiative, InitiativeStatus, Signup, SignupStatus
 from bot.i18n import translator
-from tests.chat import Chat
-from tests.factories import action, initiative, join, resident
-from tests.unit.test_onboarding import onboard, person_of
+from tests.chat import Chat, onboard
+from tests.factories import action, initiative, join, person_of, resident
 
 
 async def test_browse_pages_sorting_and_theme_filter(app: App) -> None:

@@ -20,7 +20,7 @@ from bot.domain.actions import Joined
 from bot.domain.errors import InviteProblem, InviteRefused
 from bot.domain.models import Action, Person, Role, RoleGrant, Signup, SignupStatus
 from tests import factories
-from tests.unit.test_invites_and_roles import KEY, new_invite
+from tests.factories import KEY, new_invite
 
 T = TypeVar("T")
 AT_ONCE = 5

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.config import ConfigError, load_settings
+from tests.cli import SECRET_TOKEN, run_cli
 
 ROOT = Path(__file__).parent.parent.parent
-SECRET_TOKEN = "987654:SECRET-token-never-printed-anywhere-123"
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):  # type: ignore[no-untyped-def]
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "WEBHOOK_"))
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env={**clean, **(env or {})},
-        cwd=cwd or ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(

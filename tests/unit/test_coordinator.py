@@ -14,22 +14,10 @@ from bot.domain.models import (
     Delivery,
     Initiative,
     InitiativeStatus,
-    Role,
 )
 from bot.jobs.sweeps import SWEEPS
-from tests.chat import Chat
-from tests.factories import initiative, resident
-from tests.unit.test_invites_and_roles import new_invite
-from tests.unit.test_onboarding import onboard, person_of
-
-
-async def coordinator(app: App, user_id: int = 900) -> Chat:
-    chat = Chat(app, user_id, first_name="Fatima", language_code="en")
-    await chat.send(f"/start {await new_invite(app, Role.COORDINATOR)}")
-    await chat.press("English")
-    await chat.press("Taagdreef")
-    await chat.press("✅")
-    return chat
+from tests.chat import Chat, coordinator, onboard
+from tests.factories import initiative, person_of, resident
 
 
 async def submitted(app: App, title: str) -> Initiative:

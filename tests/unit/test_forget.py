@@ -27,11 +27,9 @@ from bot.domain.models import (
 )
 from bot.domain.traces import Needles, scrub
 from bot.i18n import translator
-from tests.chat import Chat
-from tests.factories import action, initiative, join, resident
+from tests.chat import Chat, coordinator, onboard
+from tests.factories import action, initiative, join, person_of, resident
 from tests.traces import person_columns, references_to, traces
-from tests.unit.test_coordinator import coordinator
-from tests.unit.test_onboarding import onboard, person_of
 
 ZEYNEP = 777001
 TYPED = "Quxbrindle soup evening"  # a distinctive text she typed

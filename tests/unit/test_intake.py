@@ -12,19 +12,7 @@ from bot.clock import ManualClock
 from bot.domain.models import ReceivedUpdate, UpdateStatus
 from bot.handlers.intake import Intake, Processor, telegram_chat_key
 from bot.handlers.owed import Owed
-
-
-def message(update_id: int, chat_id: int, text: str = "hi") -> dict:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 0,
-            "chat": {"id": chat_id, "type": "private"},
-            "from": {"id": chat_id, "is_bot": False, "first_name": "A"},
-            "text": text,
-        },
-    }
+from tests.factories import message
 
 
 async def nothing_to_send(owed: Owed) -> None:

@@ -16,7 +16,7 @@ from bot.domain.models import ReceivedUpdate, UpdateStatus
 from bot.handlers.intake import FLOODED, MAX_SENDS, Intake, Processor
 from bot.handlers.owed import Owed
 from bot.i18n import Html
-from tests.unit.test_intake import message
+from tests.factories import message
 
 
 async def rows(app: App) -> list[ReceivedUpdate]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_settings
-from tests.unit.test_config_and_cli import SECRET_TOKEN, run_cli
+from tests.cli import SECRET_TOKEN, run_cli
 
 WEBHOOK = {"webhook_url": "https://bot.example.org/hook", "webhook_secret": "hook_secret-1"}
 

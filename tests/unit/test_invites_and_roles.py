@@ -10,37 +10,12 @@ from sqlalchemy import select
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import SUPPORTED_LOCALES
-from bot.domain import invites, neighbourhoods, roles
+from bot.domain import neighbourhoods, roles
 from bot.domain.errors import InviteProblem, InviteRefused, NotAllowed
 from bot.domain.models import Invite, Person, Role
 from bot.domain.roles import Permission
-from tests.chat import Chat
-from tests.unit.test_onboarding import onboard, person_of
-
-KEY = b"test-invite-secret"
-
-
-async def new_invite(app: App, role: Role = Role.COORDINATOR, **kwargs: object) -> str:
-    async with app.sessions.begin() as session:
-        overvecht = await neighbourhoods.by_slug(session, "overvecht")
-        assert overvecht is not None
-        _, payload = await invites.create(
-            session,
-            KEY,
-            role=role,
-            neighbourhood_id=overvecht.id,
-            now=app.clock.now(),
-            ttl=timedelta(hours=72),
-            **kwargs,  # type: ignore[arg-type]
-        )
-    return payload
-
-
-async def redeem(app: App, payload: str, person_id: int) -> None:
-    async with app.sessions.begin() as session:
-        person = await session.get(Person, person_id)
-        assert person is not None
-        await invites.redeem(session, KEY, payload, person, app.clock.now())
+from tests.chat import Chat, onboard
+from tests.factories import new_invite, person_of, redeem
 
 
 async def test_payload_fits_a_telegram_start_parameter(app: App) -> None:

@@ -21,11 +21,9 @@ from bot.domain.models import (
 )
 from bot.emulator.html_rules import parse_html
 from bot.i18n import escape, translator
-from tests.chat import Chat
-from tests.factories import initiative, resident
+from tests.chat import Chat, onboard, person_with
+from tests.factories import initiative, organisation, person_of, resident
 from tests.telegram_limits import assert_fits
-from tests.unit.test_authorization import organisation, person_with
-from tests.unit.test_onboarding import onboard, person_of
 
 FACE = "😀"  # U+1F600: one character, two UTF-16 code units
 

@@ -65,12 +65,10 @@ from bot.flows.broadcast import TEXT_LIMIT as BROADCAST_LIMIT
 from bot.flows.mine import UPDATE_LIMIT
 from bot.flows.results import RESULT_LIMIT
 from bot.i18n import N_, Html, escape, translator
-from tests.chat import Chat
+from tests.chat import Chat, onboard, person_with
 from tests.conftest import load_example, make_settings
-from tests.factories import initiative, resident
+from tests.factories import initiative, organisation, person_of, resident
 from tests.telegram_limits import assert_fits
-from tests.unit.test_authorization import organisation, person_with
-from tests.unit.test_onboarding import onboard, person_of
 
 # Few, fixed examples per case: the same on every run, and quick enough for CI.
 EXAMPLES = settings(

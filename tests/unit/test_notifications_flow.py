@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.app import App
-from tests.chat import Chat
-from tests.unit.test_onboarding import onboard, person_of
+from tests.chat import Chat, onboard
+from tests.factories import person_of
 
 
 async def test_topics_quiet_hours_and_nudges(app: App) -> None:

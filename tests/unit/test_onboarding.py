@@ -5,22 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.domain.models import Area, AuditEntry, ConversationState, Identity, Person
-from tests.chat import Chat
-
-
-async def person_of(app: App, user_id: int) -> Person | None:
-    async with app.sessions() as session:
-        return await session.scalar(
-            select(Person).join(Identity).where(Identity.external_id == str(user_id))
-        )
-
-
-async def onboard(chat: Chat, language: str = "English", area: str = "Taagdreef") -> None:
-    await chat.send("/start")
-    await chat.press(language)
-    await chat.press(area)
-    await chat.press("✅")
+from bot.domain.models import Area, AuditEntry, ConversationState
+from tests.chat import Chat, onboard
+from tests.factories import person_of
 
 
 async def test_onboarding_in_english_stores_choices_and_consent(app: App) -> None:

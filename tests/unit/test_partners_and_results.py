@@ -10,10 +10,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.domain.models import Commitment, CommitmentStatus, Delivery, Result, Support
 from bot.jobs.sweeps import commitment_reminders
-from tests.chat import Chat
-from tests.factories import initiative, resident
-from tests.unit.test_authorization import person_with
-from tests.unit.test_onboarding import person_of
+from tests.chat import Chat, onboard, person_with
+from tests.factories import initiative, person_of, resident
 
 
 async def kinds(app: App) -> list[tuple[str, int, str]]:
@@ -111,8 +109,6 @@ async def test_a_result_is_celebrated_with_the_followers(app: App) -> None:
 
 async def test_a_lead_publishes_for_their_own_initiative(app: App) -> None:
     chat = Chat(app, 830, language_code="en")
-    from tests.unit.test_onboarding import onboard
-
     await onboard(chat)
     lead = await person_of(app, 830)
     assert lead is not None

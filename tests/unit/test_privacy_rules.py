@@ -11,10 +11,8 @@ from bot.domain.initiatives import WAITING_LIMIT
 from bot.domain.models import Delivery, Initiative, InitiativeStatus, Person
 from bot.flows.menu import privacy_statement
 from bot.i18n import translator
-from tests.chat import Chat
-from tests.factories import initiative, resident
-from tests.unit.test_coordinator import coordinator
-from tests.unit.test_onboarding import onboard, person_of
+from tests.chat import Chat, coordinator, onboard
+from tests.factories import initiative, person_of, resident
 
 
 async def test_residents_see_a_leads_name_only_when_the_lead_agreed(app: App) -> None:

@@ -6,9 +6,8 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.domain.models import Delivery, Initiative, InitiativeStatus, Role, WhenKind
-from tests.chat import Chat
-from tests.unit.test_invites_and_roles import new_invite
-from tests.unit.test_onboarding import onboard, person_of
+from tests.chat import Chat, onboard
+from tests.factories import new_invite, person_of
 
 
 async def the_draft(app: App, user_id: int) -> Initiative:

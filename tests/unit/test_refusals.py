@@ -12,28 +12,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from bot.app import App
 from bot.chat.events import Event
 from bot.domain.models import (
-    Base,
     Broadcast,
     BroadcastStatus,
     Commitment,
     InitiativeStatus,
     Organisation,
 )
-from tests.chat import Chat
-from tests.factories import initiative, resident
-from tests.unit.test_authorization import person_with
-
-REFUSED = "Sorry, you are not allowed to do that."
-# What the outsider's own use of the bot may change: their own person and conversation.
-THEIR_OWN = {"people", "conversation_states", "received_updates"}
+from tests.chat import REFUSED, Chat, person_with
+from tests.factories import initiative, resident, snapshot
 
 
 @dataclass
@@ -83,17 +75,6 @@ async def overvecht_work(app: App) -> Overvecht:
         session.add(commitment)
         await session.flush()
         return Overvecht(proposal.id, approved.id, draft.id, scheduled.id, commitment.id)
-
-
-async def snapshot(app: App) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table but the outsider's own bookkeeping."""
-    rows: dict[str, list[tuple[Any, ...]]] = {}
-    async with app.sessions() as session:
-        for table in Base.metadata.sorted_tables:
-            if table.name not in THEIR_OWN:
-                found = await session.execute(select(table).order_by(*table.primary_key))
-                rows[table.name] = [tuple(row) for row in found]
-    return rows
 
 
 def version(chat: Chat) -> str:

@@ -16,17 +16,15 @@ from bot.chat.menu import PREFIX as MENU_PREFIX
 from bot.chat.replies import Answer, Reply
 from bot.domain.models import ConversationState, Identity, InitiativeStatus
 from bot.flows import menu, registry
-from bot.flows.entries import Action, Command, MenuEntry
-from bot.flows.steps import Back, Context, Finish, Flow, FlowError, Next, Outcome, Step
+from bot.flows.entries import Command, MenuEntry
+from bot.flows.steps import Action, Back, Context, Finish, Flow, FlowError, Next, Outcome, Step
 from bot.flows.widgets import TextStep
 from bot.handlers.telegram import command_menus
 from bot.i18n import N_, Html, escape
-from tests.chat import Chat
+from tests.chat import Chat, onboard, person_with
 from tests.conftest import load_example, make_settings
-from tests.factories import action, initiative, join, resident
+from tests.factories import action, initiative, join, person_of, resident
 from tests.telegram_limits import assert_fits
-from tests.unit.test_authorization import person_with
-from tests.unit.test_onboarding import onboard, person_of
 
 # -- the small flow of the README's "Adding a conversation" ---------------------------------------
 

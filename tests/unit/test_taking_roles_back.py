@@ -19,11 +19,9 @@ from bot.cli import main
 from bot.domain import invites, neighbourhoods, roles
 from bot.domain.errors import InviteProblem, InviteRefused
 from bot.domain.models import AuditEntry, Invite, Organisation, Role, RoleGrant
-from tests.chat import Chat
+from tests.chat import Chat, person_with
 from tests.conftest import EXAMPLES
-from tests.unit.test_authorization import LANSINGERLAND, person_with
-from tests.unit.test_invites_and_roles import KEY, new_invite, redeem
-from tests.unit.test_onboarding import person_of
+from tests.factories import KEY, LANSINGERLAND, new_invite, person_of, redeem
 
 
 async def overvecht_id(app: App) -> int:
