@@ -1,7 +1,8 @@
 """Main-menu buttons: any layer may offer one ("open My Wijkbot") without knowing the flows.
 
 Menu buttons work from any old message, so their data carries no version:
-`m:<entry>`. The conversation engine routes them (see `bot.flows.menu`).
+`m:<entry>`. The conversation engine routes them to the flow or action the
+registry holds under that entry (see `bot.flows.registry`).
 """
 
 from __future__ import annotations

@@ -7,18 +7,13 @@ starts it, an action's command runs it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.chat.replies import Answer, Reply
 from bot.domain import invites, roles
 from bot.domain.errors import InviteProblem, InviteRefused
 from bot.flows import menu, privacy
-from bot.flows.entries import Action, Command, MenuEntry
-from bot.flows.steps import Context
+from bot.flows.entries import Command, MenuEntry
+from bot.flows.steps import Action, Context, Engine
 from bot.i18n import N_, Html
-
-if TYPE_CHECKING:
-    from bot.flows.conversation import Conversation
 
 _INVITE_PROBLEMS = {
     InviteProblem.INVALID: N_("This invite link is not valid. Check that you copied all of it."),
@@ -33,7 +28,7 @@ _ROLE_WELCOME = {
 }
 
 
-async def run(conversation: Conversation, ctx: Context) -> Answer:
+async def run(conversation: Engine, ctx: Context) -> Answer:
     found = ctx.registry.on_command(ctx.event.command)
     if found is None:
         unknown = ctx.t._("I do not know the command /{command}.", command=ctx.event.command)
@@ -44,7 +39,7 @@ async def run(conversation: Conversation, ctx: Context) -> Answer:
     return await conversation.open(ctx, owner)
 
 
-async def carry_on(conversation: Conversation, ctx: Context, hint: Html) -> Answer:
+async def carry_on(conversation: Engine, ctx: Context, hint: Html) -> Answer:
     """Say `hint`, then show where the person is: their step, onboarding or the menu."""
     if ctx.flow is not None:
         return Answer([await conversation.reshow(ctx, hint)])
@@ -54,7 +49,7 @@ async def carry_on(conversation: Conversation, ctx: Context, hint: Html) -> Answ
     return Answer([menu.main(ctx, hint)])
 
 
-async def start(conversation: Conversation, ctx: Context) -> Answer:
+async def start(conversation: Engine, ctx: Context) -> Answer:
     replies: list[Reply] = []
     if ctx.event.args:
         replies.append(await _redeem(ctx, ctx.event.args))
@@ -85,7 +80,7 @@ async def _redeem(ctx: Context, payload: str) -> Reply:
     )
 
 
-async def help_(conversation: Conversation, ctx: Context) -> Answer:
+async def help_(conversation: Engine, ctx: Context) -> Answer:
     if ctx.flow is not None and ctx.state.step is not None:
         step = ctx.flow.steps[ctx.state.step]
         hint = Html(step.hint(ctx) + "\n" + ctx.t._("Send /cancel to stop."))
@@ -93,7 +88,7 @@ async def help_(conversation: Conversation, ctx: Context) -> Answer:
     return await carry_on(conversation, ctx, menu.help_text(ctx))
 
 
-async def cancel(conversation: Conversation, ctx: Context) -> Answer:
+async def cancel(conversation: Engine, ctx: Context) -> Answer:
     t = ctx.t
     if ctx.flow is None:
         return await carry_on(conversation, ctx, t._("There is nothing to stop."))
@@ -106,7 +101,7 @@ async def cancel(conversation: Conversation, ctx: Context) -> Answer:
     return Answer([*answer.replies, menu.main(ctx, t._("Stopped. Nothing was changed."))])
 
 
-async def my_data(conversation: Conversation, ctx: Context) -> Answer:
+async def my_data(conversation: Engine, ctx: Context) -> Answer:
     answer = await privacy.my_data(ctx)
     if ctx.flow is not None:
         answer.replies.append(await conversation.reshow(ctx))

@@ -26,9 +26,19 @@ from bot.config import Settings
 from bot.domain import people, roles
 from bot.domain.errors import NotAllowed
 from bot.flows import commands, menu
-from bot.flows.entries import Action
 from bot.flows.registry import Registry
-from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, WorkingState
+from bot.flows.steps import (
+    Action,
+    Back,
+    Context,
+    Finish,
+    Flow,
+    Next,
+    Outcome,
+    Refresh,
+    Retry,
+    WorkingState,
+)
 from bot.i18n import Html, pick_locale, translator
 
 TRAIL = "_trail"

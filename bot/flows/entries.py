@@ -1,7 +1,7 @@
 """How a person reaches a conversation: a main-menu entry and a slash command.
 
-A flow declares both next to its steps; so does an `Action`, something reachable
-that answers at once instead of starting a conversation (statistics, /help).
+A flow declares both next to its steps; so does an `Action` (`bot.flows.steps`),
+something reachable that answers at once instead of starting a conversation.
 `bot.flows.registry` collects them, checks them and derives the main menu,
 `/help`, the command list sent to the messenger and the router from them.
 
@@ -21,17 +21,10 @@ for those who hold the permission):
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from bot.domain.roles import Permission
 from bot.i18n import N_
-
-if TYPE_CHECKING:
-    from bot.chat.replies import Answer
-    from bot.flows.conversation import Conversation
-    from bot.flows.steps import Context
 
 # What a role's command says to someone who has not finished onboarding.
 NOT_ALLOWED = N_("Sorry, you are not allowed to do that.")
@@ -68,13 +61,3 @@ class Command:
     position: int = 0
     before_onboarding: str | None = None
     aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Action:
-    """Something reachable from the menu or by a command that answers at once."""
-
-    name: str
-    run: Callable[[Conversation, Context], Awaitable[Answer]]
-    menu: MenuEntry | tuple[MenuEntry, ...] = ()
-    command: Command | None = None

@@ -6,15 +6,10 @@ The menu's entries and the commands listed in help come from the registry
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.chat.replies import Answer, Reply
-from bot.flows.entries import Action, MenuEntry
-from bot.flows.steps import Context
+from bot.flows.entries import MenuEntry
+from bot.flows.steps import Action, Context, Engine
 from bot.i18n import N_, Html, Translator
-
-if TYPE_CHECKING:
-    from bot.flows.conversation import Conversation
 
 
 def main(ctx: Context, intro: Html | None = None) -> Reply:
@@ -52,7 +47,7 @@ def help_text(ctx: Context) -> Html:
     return Html("\n".join(lines))
 
 
-async def privacy(conversation: Conversation, ctx: Context) -> Answer:
+async def privacy(conversation: Engine, ctx: Context) -> Answer:
     """The privacy statement, with when the person gave consent."""
     t = ctx.t
     consent = ""

@@ -33,7 +33,7 @@ from bot.flows.broadcast import BroadcastFlow
 from bot.flows.browse import AgendaFlow, BrowseFlow
 from bot.flows.commands import CANCEL, HELP, MY_DATA, START
 from bot.flows.commitments import CommitmentsFlow
-from bot.flows.entries import Action, Command, MenuEntry
+from bot.flows.entries import Command, MenuEntry
 from bot.flows.invite import InviteFlow
 from bot.flows.menu import PRIVACY
 from bot.flows.mine import MineFlow
@@ -46,7 +46,7 @@ from bot.flows.results import ResultFlow
 from bot.flows.review import ReviewFlow
 from bot.flows.roles import RolesFlow
 from bot.flows.statistics import STATISTICS
-from bot.flows.steps import Context, Flow, FlowError, Step
+from bot.flows.steps import Action, Context, Flow, FlowError, Step
 
 # The one place where a flow is registered.
 FLOWS: tuple[type[Flow], ...] = (

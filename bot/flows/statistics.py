@@ -6,8 +6,8 @@ from bot.chat.replies import Answer, File, Reply
 from bot.domain import roles
 from bot.domain.roles import Permission
 from bot.flows import menu
-from bot.flows.entries import Action, Command, MenuEntry
-from bot.flows.steps import Context
+from bot.flows.entries import Command, MenuEntry
+from bot.flows.steps import Action, Context
 from bot.i18n import N_
 from bot.reports import charts, export, statistics
 

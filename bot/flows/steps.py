@@ -9,14 +9,15 @@ and recognises buttons from old messages.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.chat.events import Event
-from bot.chat.replies import Button, Reply
+from bot.chat.replies import Answer, Button, Reply
 from bot.domain.roles import PERMISSIONS, Permission
 from bot.flows.entries import Command, MenuEntry
 from bot.i18n import Html, Translator
@@ -24,7 +25,6 @@ from bot.i18n import Html, Translator
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.domain.models import ConversationState, Person, RoleGrant
-    from bot.flows.registry import Registry
 
 
 @dataclass(slots=True)
@@ -55,6 +55,19 @@ class WorkingState:
             stored.version, stored.updated_at = self.version, now
 
 
+class Directory(Protocol):
+    """What a step may read of the registry (`bot.flows.registry`)."""
+
+    @property
+    def listed(self) -> tuple[Command, ...]:
+        """The commands /help and the messenger's command menu list, in order."""
+        ...
+
+    def menu_rows(self, ctx: Context) -> tuple[tuple[Button, ...], ...]:
+        """The main menu's buttons this person may see, row by row."""
+        ...
+
+
 @dataclass
 class Context:
     """Everything a step may use while it handles one event."""
@@ -66,7 +79,7 @@ class Context:
     now: datetime
     settings: Settings
     event: Event
-    registry: Registry  # every flow, menu entry and command (for the main menu)
+    registry: Directory  # every flow, menu entry and command (for the main menu)
     flow: Flow | None = None
     forgotten: bool = False  # the person was erased while handling this event
     grants: list[RoleGrant] = field(default_factory=list)  # the person's roles, read per event
@@ -212,3 +225,28 @@ class Flow:
     async def cancelled(self, ctx: Context) -> list[Reply]:
         """What to say when the person stops this flow with /cancel."""
         return []
+
+
+class Engine(Protocol):
+    """What an action may ask of the conversation engine (`bot.flows.conversation`)."""
+
+    async def start(self, ctx: Context, name: str, **data: object) -> Answer: ...
+
+    async def open(self, ctx: Context, entry: Flow | Action) -> Answer: ...
+
+    async def finish(self, ctx: Context, replies: list[Reply], *, edit: bool = False) -> Answer: ...
+
+    def clear(self, ctx: Context) -> None: ...
+
+    async def reshow(self, ctx: Context, hint: Html | None = None) -> Reply: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Something reachable from the menu or by a command that answers at once instead of
+    starting a conversation (/start, /help, statistics); declared like a flow's entries."""
+
+    name: str
+    run: Callable[[Engine, Context], Awaitable[Answer]]
+    menu: MenuEntry | tuple[MenuEntry, ...] = ()
+    command: Command | None = None

@@ -162,18 +162,7 @@ def test_no_cycle_between_the_packages() -> None:
     assert cycles(set(ALLOWED), packages) == []  # type: ignore[arg-type]
 
 
-FLOWS_REGISTRY = "menu <-> commands <-> conversation, statistics <-> menu: the registry ends them"
-
-
-@pytest.mark.parametrize(
-    "package",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=FLOWS_REGISTRY))
-        if name == "flows"
-        else name
-        for name in ALLOWED
-    ],
-)
+@pytest.mark.parametrize("package", ALLOWED)
 def test_no_cycle_between_the_modules_of(package: str) -> None:
     """A cycle across packages is one between packages (above); this finds those within one."""
     inside = {module for module in GRAPH if layer(module) == package}

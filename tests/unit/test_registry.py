@@ -16,8 +16,8 @@ from bot.chat.menu import PREFIX as MENU_PREFIX
 from bot.chat.replies import Answer, Reply
 from bot.domain.models import ConversationState, Identity, InitiativeStatus
 from bot.flows import menu, registry
-from bot.flows.entries import Action, Command, MenuEntry
-from bot.flows.steps import Back, Context, Finish, Flow, FlowError, Next, Outcome, Step
+from bot.flows.entries import Command, MenuEntry
+from bot.flows.steps import Action, Back, Context, Finish, Flow, FlowError, Next, Outcome, Step
 from bot.flows.widgets import TextStep
 from bot.handlers.telegram import command_menus
 from bot.i18n import N_, Html, escape
