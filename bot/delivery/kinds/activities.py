@@ -5,21 +5,16 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.chat.replies import Reply
-from bot.delivery.kinds.base import RenderContext, kind, subject_id
+from bot.delivery.kinds.base import RenderContext, kind, subject
 from bot.delivery.preferences import Category
 from bot.domain import actions
 from bot.domain.models import Action, ActionStatus, Delivery, Signup, SignupStatus
 from bot.i18n import Html
 
 
-async def _action(ctx: RenderContext, delivery: Delivery) -> Action | None:
-    action_id = subject_id(delivery, "action")
-    return await ctx.session.get(Action, action_id) if action_id else None
-
-
 @kind("action_reminder", Category.REMINDERS)
 async def action_reminder(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    action = await _action(ctx, delivery)
+    action = await subject(ctx, delivery, Action, "action")
     if action is None or action.status is not ActionStatus.OPEN or action.starts_at <= ctx.now:
         return None
     joined = await ctx.session.scalar(
@@ -43,7 +38,7 @@ async def action_reminder(ctx: RenderContext, delivery: Delivery) -> Reply | Non
 
 @kind("waitlist_promoted", Category.SERVICE)
 async def waitlist_promoted(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    action = await _action(ctx, delivery)
+    action = await subject(ctx, delivery, Action, "action")
     if action is None or not actions.is_open(action, ctx.now):
         return None
     t = ctx.t
@@ -59,7 +54,7 @@ async def waitlist_promoted(ctx: RenderContext, delivery: Delivery) -> Reply | N
 
 @kind("celebration_action_done", Category.CELEBRATIONS)
 async def celebration_action_done(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    action = await _action(ctx, delivery)
+    action = await subject(ctx, delivery, Action, "action")
     if action is None:
         return None
     joined = await ctx.session.scalar(

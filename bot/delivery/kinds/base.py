@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.chat.replies import Reply
+from bot.chat.limits import CAPTION_LIMIT, TEXT_LIMIT, fit
+from bot.chat.replies import File, Reply
 from bot.delivery.preferences import Category
 from bot.domain.models import Delivery, Person
-from bot.i18n import Translator
+from bot.i18n import Html, Translator
 
 T = TypeVar("T")
 
@@ -63,3 +64,18 @@ def kind(name: str, category: Category) -> Callable[[Renderer], Kind]:
 def subject_id(delivery: Delivery, prefix: str) -> int | None:
     head, _, value = delivery.subject.partition(":")
     return int(value) if head == prefix and value.isdigit() else None
+
+
+async def subject(ctx: RenderContext, delivery: Delivery, model: type[T], prefix: str) -> T | None:
+    """The row a message is about, e.g. `initiative:12`; None when the subject names another."""
+    key = subject_id(delivery, prefix)
+    return await ctx.session.get(model, key) if key else None
+
+
+def with_photo(
+    frame: Callable[[Html], Html], text: str, photo_file_id: str | None, name: str = "photo.jpg"
+) -> Reply:
+    """What someone wrote, in its frame: a photo's caption when there is a photo, so shorter."""
+    limit = CAPTION_LIMIT if photo_file_id else TEXT_LIMIT
+    picture = File(name, file_id=photo_file_id) if photo_file_id else None
+    return Reply(fit(frame, text, limit), picture=picture)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bot.chat.limits import CAPTION_LIMIT, TEXT_LIMIT, fit
 from bot.chat.menu import menu_button
-from bot.chat.replies import File, Reply
-from bot.delivery.kinds.base import RenderContext, kind, subject_id
+from bot.chat.replies import Reply
+from bot.delivery.kinds.base import RenderContext, kind, subject, subject_id, with_photo
 from bot.delivery.preferences import Category
 from bot.domain.models import (
     Delivery,
@@ -19,14 +18,9 @@ from bot.domain.models import (
 from bot.i18n import Html
 
 
-async def _initiative(ctx: RenderContext, delivery: Delivery) -> Initiative | None:
-    initiative_id = subject_id(delivery, "initiative")
-    return await ctx.session.get(Initiative, initiative_id) if initiative_id else None
-
-
 @kind("review_request", Category.TASKS)
 async def review_request(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    item = await _initiative(ctx, delivery)
+    item = await subject(ctx, delivery, Initiative, "initiative")
     if item is None or item.status is not InitiativeStatus.SUBMITTED:
         return None  # already reviewed or withdrawn
     owner = await ctx.session.get(Person, item.owner_id) if item.owner_id else None
@@ -41,7 +35,7 @@ async def review_request(ctx: RenderContext, delivery: Delivery) -> Reply | None
 
 @kind("nudge_draft", Category.NUDGES)
 async def nudge_draft(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    item = await _initiative(ctx, delivery)
+    item = await subject(ctx, delivery, Initiative, "initiative")
     if item is None or item.status is not InitiativeStatus.DRAFT:
         return None
     t = ctx.t
@@ -54,7 +48,7 @@ async def nudge_draft(ctx: RenderContext, delivery: Delivery) -> Reply | None:
 
 @kind("nudge_silent", Category.NUDGES)
 async def nudge_silent(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    item = await _initiative(ctx, delivery)
+    item = await subject(ctx, delivery, Initiative, "initiative")
     if item is None or item.status is not InitiativeStatus.APPROVED:
         return None
     t = ctx.t
@@ -69,7 +63,7 @@ async def nudge_silent(ctx: RenderContext, delivery: Delivery) -> Reply | None:
 
 @kind("celebration_milestone", Category.CELEBRATIONS)
 async def celebration_milestone(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    item = await _initiative(ctx, delivery)
+    item = await subject(ctx, delivery, Initiative, "initiative")
     if item is None or item.status is not InitiativeStatus.APPROVED:
         return None
     count = int(delivery.period) if delivery.period.isdigit() else item.supporter_count
@@ -104,15 +98,13 @@ async def progress_update(ctx: RenderContext, delivery: Delivery) -> Reply | Non
             lines.append(t.n_("{n} person reached.", "{n} people reached.", int(reached)))
         return Html("\n".join(lines))
 
-    limit = CAPTION_LIMIT if update.photo_file_id else TEXT_LIMIT
-    picture = File("photo.jpg", file_id=update.photo_file_id) if update.photo_file_id else None
-    return Reply(fit(frame, update.text, limit), picture=picture)
+    return with_photo(frame, update.text, update.photo_file_id)
 
 
 @kind("review_decision", Category.SERVICE)
 async def review_decision(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     """What the coordinators decided on a proposal (the period names the decision)."""
-    item = await _initiative(ctx, delivery)
+    item = await subject(ctx, delivery, Initiative, "initiative")
     if item is None:
         return None
     t = ctx.t
@@ -159,14 +151,12 @@ async def celebration_result(ctx: RenderContext, delivery: Delivery) -> Reply | 
             lines.append("<b>" + t.number(result.number) + "</b>")
         return Html("\n".join(lines))
 
-    limit = CAPTION_LIMIT if result.photo_file_id else TEXT_LIMIT
-    picture = File("result.jpg", file_id=result.photo_file_id) if result.photo_file_id else None
-    return Reply(fit(frame, result.text, limit), picture=picture)
+    return with_photo(frame, result.text, result.photo_file_id, "result.jpg")
 
 
 @kind("help_offered", Category.SERVICE)
 async def help_offered(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    item = await _initiative(ctx, delivery)
+    item = await subject(ctx, delivery, Initiative, "initiative")
     organisation = await ctx.session.get(Organisation, int(delivery.period or 0))
     if item is None or organisation is None:
         return None

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.chat.limits import CAPTION_LIMIT, TEXT_LIMIT, fit
-from bot.chat.replies import File, Reply
-from bot.delivery.kinds.base import RenderContext, kind, subject_id
+from bot.chat.replies import Reply
+from bot.delivery.kinds.base import RenderContext, kind, subject_id, with_photo
 from bot.delivery.preferences import Category
 from bot.domain import broadcasts
 from bot.domain.models import Broadcast, BroadcastStatus, Delivery, Neighbourhood
@@ -29,11 +28,7 @@ async def broadcast(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     name = neighbourhood.name if neighbourhood else ""
     header = ctx.t._("Message from the coordinators of {neighbourhood}", neighbourhood=name)
     text = item.texts_by_locale.get(ctx.person.locale) or item.text
-    limit = CAPTION_LIMIT if item.photo_file_id else TEXT_LIMIT
-    picture = File("photo.jpg", file_id=item.photo_file_id) if item.photo_file_id else None
-    return Reply(
-        fit(lambda body: Html(f"📣 <b>{header}</b>\n\n{body}"), text, limit), picture=picture
-    )
+    return with_photo(lambda body: Html(f"📣 <b>{header}</b>\n\n{body}"), text, item.photo_file_id)
 
 
 @kind("broadcast_report", Category.TASKS)
