@@ -34,10 +34,9 @@ from bot.domain.models import (
 from bot.domain.roles import Permission
 from bot.flows import menu
 from bot.flows.entries import NOT_ALLOWED, Command, MenuEntry
-from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
-from bot.flows.text_input import clean_text
+from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Step
 from bot.flows.texts import short
-from bot.flows.widgets import EDITING, ChoiceStep, MomentStep, Option, ToggleStep
+from bot.flows.widgets import EDITING, ChoiceStep, MomentStep, Option, TextStep, ToggleStep
 from bot.i18n import LANGUAGE_NAMES, N_, Html
 
 TEXT_LIMIT = 3000
@@ -137,35 +136,25 @@ class Overview(Step):
         return None
 
 
-class Text(Step):
+class Text(TextStep):
+    """The message, typed, or as the caption of a photo (which leaves less room)."""
+
     name = "text"
-
-    async def show(self, ctx: Context) -> Reply:
-        t = ctx.t
-        return Reply(
-            Html(
-                t._("Type your message. You can also send a photo with the message as its caption.")
-                + "\n"
-                + t._("At most {limit} characters.", limit=TEXT_LIMIT)
-            )
-        )
-
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        return await self._set(ctx, text, None)
+    question = N_("Type your message. You can also send a photo with the message as its caption.")
+    limit_note = N_("At most {limit} characters.")
+    limit = TEXT_LIMIT
+    retry = N_("Please type the message, or send a photo with a caption.")
 
     async def on_photo(self, ctx: Context, file_id: str, caption: str) -> Outcome | None:
-        return await self._set(ctx, caption, file_id)
+        return await self.on_text(ctx, caption)
 
-    async def _set(self, ctx: Context, text: str, photo: str | None) -> Outcome:
-        value, problem = clean_text(ctx.t, text, PHOTO_TEXT_LIMIT if photo else TEXT_LIMIT)
-        if problem:
-            return Retry(problem)
+    async def limit_for(self, ctx: Context) -> int:
+        return PHOTO_TEXT_LIMIT if ctx.event.photo else TEXT_LIMIT
+
+    async def accept(self, ctx: Context, text: str) -> Outcome:
         item = await composing(ctx)
-        item.text, item.photo_file_id = value, photo
+        item.text, item.photo_file_id = text, ctx.event.photo
         return Next("preview") if ctx.data.get(EDITING) else Next("audience")
-
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type the message, or send a photo with a caption.")
 
 
 class Audience(Step):
@@ -345,25 +334,22 @@ class TranslationLanguage(ChoiceStep):
         return Next("translation")
 
 
-class TranslationText(Step):
+class TranslationText(TextStep):
     name = "translation"
+    limit = TEXT_LIMIT
 
     async def show(self, ctx: Context) -> Reply:
         language = LANGUAGE_NAMES[ctx.data.get("translating", "nl")]
         return Reply(ctx.t._("Type the message in {language}.", language=language))
 
-    async def on_text(self, ctx: Context, text: str) -> Outcome | None:
+    async def limit_for(self, ctx: Context) -> int:
         item = await composing(ctx)
-        value, problem = clean_text(
-            ctx.t, text, PHOTO_TEXT_LIMIT if item.photo_file_id else TEXT_LIMIT
-        )
-        if problem:
-            return Retry(problem)
-        item.texts_by_locale = {**item.texts_by_locale, ctx.data["translating"]: value}
-        return Back(to="preview")
+        return PHOTO_TEXT_LIMIT if item.photo_file_id else TEXT_LIMIT
 
-    def hint(self, ctx: Context) -> Html:
-        return ctx.t._("Please type it as a text message.")
+    async def accept(self, ctx: Context, text: str) -> Outcome:
+        item = await composing(ctx)
+        item.texts_by_locale = {**item.texts_by_locale, ctx.data["translating"]: text}
+        return Back(to="preview")
 
 
 class Later(MomentStep):

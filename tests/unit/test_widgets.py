@@ -31,7 +31,7 @@ from bot.flows.widgets import (
     rows,
 )
 from bot.i18n import N_
-from tests.chat import Chat
+from tests.chat import Chat, onboard
 
 ROWS = [
     Option(str(1000 + n), f"Row {n:02d} " + "with a label far too long for data " * 3)
@@ -117,9 +117,7 @@ async def chat(app: App) -> Chat:
     """An onboarded English speaker, in the widget flow at its first step."""
     app.conversation.flows[WidgetFlow.name] = WidgetFlow()
     chat = Chat(app, 70, language_code="en")
-    await chat.send("/start")
-    for choice in ("English", "Taagdreef", "✅"):  # language, buurt, consent
-        await chat.press(choice)
+    await onboard(chat)
     await enter(chat, "pick")
     return chat
 

@@ -37,10 +37,15 @@ class TextStep(Field):
         return Reply(Html(text))
 
     async def on_text(self, ctx: Context, text: str) -> Outcome | None:
-        value, problem = clean_text(ctx.t, text, self.limit)
+        value, problem = clean_text(ctx.t, text, await self.limit_for(ctx))
         if problem:
             return Retry(problem)
         return await self.accept(ctx, value)
+
+    async def limit_for(self, ctx: Context) -> int:
+        """How long this answer may be: `limit`, unless it depends on what is in hand (a
+        caption under a photo has less room than a message)."""
+        return self.limit
 
     async def accept(self, ctx: Context, text: str) -> Outcome:
         raise NotImplementedError
