@@ -9,7 +9,7 @@ something reachable that answers at once instead of starting a conversation.
         name = "tips"
         code = "t"
         menu = MenuEntry(N_("Tips"), "💬", row=45)
-        command = Command("tips", N_("Share a tip"), position=25)
+        command = Command("tips", N_("Share a tip"), position=80)
 
 The main menu today, by row (the emoji stand for the entries; rows 10-14 only
 for those who hold the permission):

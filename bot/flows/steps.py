@@ -67,6 +67,10 @@ class Directory(Protocol):
         """The main menu's buttons this person may see, row by row."""
         ...
 
+    def on_command(self, name: str) -> tuple[Command, Flow | Action] | None:
+        """What `/name` opens, with the command's declaration; None for an unknown command."""
+        ...
+
 
 @dataclass
 class Context:
