@@ -148,6 +148,12 @@ class Conversation:
             ctx.remember(**{TRAIL: [*ctx.data.get(TRAIL, []), ctx.state.step]})
             return await self._enter(ctx, outcome.step, edit=edit)
         if isinstance(outcome, Retry):
+            # Asked again, the step may no longer apply (another coordinator decided the
+            # proposal meanwhile): it moves on by itself, as when it was entered.
+            assert ctx.flow is not None and ctx.state.step is not None
+            moved = await ctx.flow.steps[ctx.state.step].auto(ctx)
+            if moved is not None:
+                return await self._apply(ctx, moved, edit=False)
             return Answer([await self._show(ctx, hint=outcome.hint)])
         if isinstance(outcome, Refresh):
             return Answer([*outcome.extra, await self._show(ctx, edit=edit, hint=outcome.note)])

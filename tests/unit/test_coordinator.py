@@ -84,6 +84,25 @@ async def test_approve_reject_and_ask_for_changes(app: App) -> None:
     assert garden.id and cafe.id and games.id
 
 
+async def test_answering_a_proposal_another_coordinator_decided_goes_back_to_the_queue(
+    app: App,
+) -> None:
+    fatima, gerrit = await coordinator(app), await coordinator(app, 901)
+    await submitted(app, "Garden")
+    await submitted(app, "Repair café")
+    typed = lambda: fatima.send("What about Tuesdays?")  # noqa: E731
+    for title, answer in (("Garden", typed), ("Repair café", fatima.send_other)):
+        for chat in (fatima, gerrit):
+            await chat.press("Review proposals")
+            await chat.press(title)
+        await gerrit.press("Approve")
+        await gerrit.press("Done")
+        await answer()  # a text, then a sticker: wrong input asks the step again
+        assert "Someone has already decided on this proposal." in fatima.text
+        assert title not in fatima.labels
+        await fatima.press("Done")
+
+
 async def test_the_proposer_changes_and_sends_again(app: App) -> None:
     fatima = await coordinator(app)
     ann = Chat(app, 31, language_code="en")
