@@ -18,10 +18,18 @@ from bot.domain.models import (
 from bot.i18n import Html
 
 
+async def initiative_still(
+    ctx: RenderContext, delivery: Delivery, status: InitiativeStatus
+) -> Initiative | None:
+    """The message's initiative if it is still `status`; otherwise there is nothing to say."""
+    item = await subject(ctx, delivery, Initiative, "initiative")
+    return item if item is not None and item.status is status else None
+
+
 @kind("review_request", Category.TASKS)
 async def review_request(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    item = await subject(ctx, delivery, Initiative, "initiative")
-    if item is None or item.status is not InitiativeStatus.SUBMITTED:
+    item = await initiative_still(ctx, delivery, InitiativeStatus.SUBMITTED)
+    if item is None:
         return None  # already reviewed or withdrawn
     owner = await ctx.session.get(Person, item.owner_id) if item.owner_id else None
     return Reply(
@@ -35,8 +43,8 @@ async def review_request(ctx: RenderContext, delivery: Delivery) -> Reply | None
 
 @kind("nudge_draft", Category.NUDGES)
 async def nudge_draft(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    item = await subject(ctx, delivery, Initiative, "initiative")
-    if item is None or item.status is not InitiativeStatus.DRAFT:
+    item = await initiative_still(ctx, delivery, InitiativeStatus.DRAFT)
+    if item is None:
         return None
     t = ctx.t
     title = item.title or t._("(no name yet)")
@@ -48,8 +56,8 @@ async def nudge_draft(ctx: RenderContext, delivery: Delivery) -> Reply | None:
 
 @kind("nudge_silent", Category.NUDGES)
 async def nudge_silent(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    item = await subject(ctx, delivery, Initiative, "initiative")
-    if item is None or item.status is not InitiativeStatus.APPROVED:
+    item = await initiative_still(ctx, delivery, InitiativeStatus.APPROVED)
+    if item is None:
         return None
     t = ctx.t
     return Reply(
@@ -63,8 +71,8 @@ async def nudge_silent(ctx: RenderContext, delivery: Delivery) -> Reply | None:
 
 @kind("celebration_milestone", Category.CELEBRATIONS)
 async def celebration_milestone(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    item = await subject(ctx, delivery, Initiative, "initiative")
-    if item is None or item.status is not InitiativeStatus.APPROVED:
+    item = await initiative_still(ctx, delivery, InitiativeStatus.APPROVED)
+    if item is None:
         return None
     count = int(delivery.period) if delivery.period.isdigit() else item.supporter_count
     return Reply(
