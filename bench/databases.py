@@ -1,8 +1,9 @@
 """Scratch databases for the bots under test; nothing that already exists is touched.
 
 SQLite gets a new file in the run's temporary folder. PostgreSQL gets one database of its own,
-`wijkbot_bench`, created fresh on the server (left-overs of an interrupted run are dropped
-first) and dropped afterwards; the server's other databases are never opened.
+`wijkbot_bench` (and `wijkbot_bench_population` for `--population`), created fresh on the
+server (left-overs of an interrupted run are dropped first) and dropped afterwards; the
+server's other databases are never opened.
 """
 
 from __future__ import annotations
@@ -33,23 +34,25 @@ def postgres_admin_url() -> str:
 
 
 class ScratchPostgres:
-    """`wijkbot_bench` on the server of `admin_url`, for the length of one run."""
+    """`name` (`wijkbot_bench...`) on the server of `admin_url`, for the length of one run."""
 
-    def __init__(self, admin_url: str) -> None:
+    def __init__(self, admin_url: str, name: str = BENCH_DATABASE) -> None:
+        assert name.startswith(BENCH_DATABASE), "only the benchmark's own databases"
         self.admin_url = admin_url
-        self.url = urlsplit(admin_url)._replace(path=f"/{BENCH_DATABASE}").geturl()
+        self.name = name
+        self.url = urlsplit(admin_url)._replace(path=f"/{name}").geturl()
         self._created = False
 
     async def create(self) -> str:
-        """A new, empty `wijkbot_bench`; returns its URL."""
-        await self._execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        await self._execute(f"CREATE DATABASE {BENCH_DATABASE}")
+        """A new, empty database; returns its URL."""
+        await self._execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+        await self._execute(f"CREATE DATABASE {self.name}")
         self._created = True
         return self.url
 
     async def drop(self) -> None:
         if self._created:
-            await self._execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+            await self._execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
             self._created = False
 
     async def _execute(self, statement: str) -> None:

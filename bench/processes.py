@@ -3,13 +3,15 @@
 The emulator and the simulated residents live in the benchmark's process; a bot in that
 same process would share one core and one event loop with its own load generator, which
 measures the driver as much as the bot. As child processes, the bots also run exactly as
-deployed: the real command line, settings from the environment, stopped by SIGTERM.
+deployed: the real command line, settings from the environment, stopped by SIGTERM. Their
+CPU time and memory are read from /proc/<pid> (Linux), so no extra package is needed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +21,27 @@ from bot.emulator import BotAPIEmulator
 from .errors import BenchError
 
 STOP_TIMEOUT = 20.0  # seconds a bot may take to finish after SIGTERM
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds the process has used so far; None where /proc is missing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after "(comm)", which may contain spaces
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def rss_kib(pid: int) -> int | None:
+    """The process's resident set size (VmRSS) in KiB; None where /proc is missing."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    line = next((line for line in status.splitlines() if line.startswith("VmRSS:")), None)
+    return None if line is None else int(line.split()[1])
 
 
 def tail(path: Path, lines: int = 12) -> str:
@@ -68,6 +91,11 @@ class BotProcess:
         self.cwd = cwd
         self.log = log
         self._process: asyncio.subprocess.Process | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None, "not started"
+        return self._process.pid
 
     async def start(self) -> None:
         with self.log.open("wb") as output:  # the child keeps its own copy of the descriptor

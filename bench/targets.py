@@ -39,6 +39,12 @@ def echo_target(api_url: str, token: str, runtime: str = "aiogram") -> Target:
     return Target(f"echo ({runtime})", command, clean_environment())
 
 
+def peer_target(api_url: str, token: str, database: Path) -> Target:
+    """The conventional aiogram bot (bench/peer_bot.py), with its own SQLite file."""
+    command = [sys.executable, "-m", "bench.peer_bot", api_url, token, str(database)]
+    return Target("peer (aiogram, FSM, ORM)", command, clean_environment())
+
+
 def wijkbot_target(
     name: str,
     *,
