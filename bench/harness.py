@@ -17,6 +17,7 @@ other bots have stopped.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform
 import subprocess
@@ -32,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.emulator import BotAPIEmulator, Limits
 
-from . import onboarding, population
+from . import onboarding, population, profiled
 from .databases import BENCH_DATABASE, PostgresUnavailable, ScratchPostgres, postgres_admin_url
 from .errors import BenchError
 from .processes import BotProcess, cpu_seconds, rss_kib, run_command, tail
@@ -66,6 +67,7 @@ class Running:
     emulator: BotAPIEmulator
     process: BotProcess
     figures: RuntimeFigures
+    profile: Path | None = None  # where bench/profiled.py writes, when profiled
     stopped: bool = False
 
 
@@ -103,6 +105,8 @@ async def run(options: Options) -> Report:
             skipped.append("PostgreSQL figures skipped: --no-postgresql")
         try:
             await _start_bots(running, skipped, work, databases, options)
+            if options.profile_dir is not None:
+                skipped.append("--profile: Wijkbot ran under cProfile; its rates are no figures")
             await _measure_rounds(running, options)
             await _stop(running)
             if options.memory:
@@ -233,6 +237,7 @@ async def _measure_rounds(running: list[Running], options: Options) -> None:
     for bot in running:
         await _measure(bot, phase=1, residents=options.warmup, options=options)
         log(f"{bot.figures.name}: warmed up with {options.warmup} residents")
+    _signal_profiled(running, profiled.START)
     for round_number in range(options.rounds):
         for bot in running:
             figures = await _measure(
@@ -244,6 +249,25 @@ async def _measure_rounds(running: list[Running], options: Options) -> None:
                 f"{figures.steps_per_second:.1f} steps/s, p50 {figures.p50_ms:.1f} ms, "
                 f"p99 {figures.p99_ms:.1f} ms"
             )
+    _signal_profiled(running, profiled.STOP)
+    for bot in running:
+        if bot.profile is not None:
+            await _written(bot.profile)
+
+
+def _signal_profiled(running: list[Running], number: int) -> None:
+    for bot in running:
+        if bot.profile is not None:
+            bot.process.signal(number)
+
+
+async def _written(path: Path, within: float = 30.0) -> None:
+    """Wait until a profiled bot has written its profile (it does so between two steps)."""
+    deadline = time.monotonic() + within
+    while not await asyncio.to_thread(path.exists):
+        if time.monotonic() > deadline:
+            raise BenchError(f"no profile written to {path} within {within:g}s")
+        await asyncio.sleep(0.1)
 
 
 async def _launch(
@@ -268,7 +292,7 @@ async def _launch(
     process = BotProcess(
         target.name, target.command, env=target.env, cwd=ROOT, log=work / f"{slug}.log"
     )
-    bot = Running(emulator, process, RuntimeFigures(target.name, kind))
+    bot = Running(emulator, process, RuntimeFigures(target.name, kind), target.profile)
     running.append(bot)
     for command in target.setup:
         await run_command(target.name, command, env=target.env, cwd=ROOT)

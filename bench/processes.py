@@ -97,6 +97,10 @@ class BotProcess:
         assert self._process is not None, "not started"
         return self._process.pid
 
+    def signal(self, number: int) -> None:
+        if self._process is not None and self._process.returncode is None:
+            self._process.send_signal(number)
+
     async def start(self) -> None:
         with self.log.open("wb") as output:  # the child keeps its own copy of the descriptor
             self._process = await asyncio.create_subprocess_exec(

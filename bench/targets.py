@@ -21,6 +21,7 @@ class Target:
     command: list[str]
     env: dict[str, str]
     setup: list[list[str]] = field(default_factory=list)
+    profile: Path | None = None  # under bench/profiled.py, which writes here on SIGUSR2
 
 
 def clean_environment() -> dict[str, str]:
@@ -59,8 +60,8 @@ def wijkbot_target(
     """`wijkbot run` as in the README: `db upgrade` (PostgreSQL), `admin load`, then `run`.
 
     `env_file` should be an empty file: a `.env` in the working folder must not change the
-    settings under test. With `profile`, `run` goes under cProfile (much slower; for finding
-    hotspots, not for figures).
+    settings under test. With `profile`, `run` goes under cProfile (bench/profiled.py;
+    slower: for finding hotspots, not for figures).
     """
     env = clean_environment() | {
         "BOT_TOKEN": token,
@@ -72,5 +73,7 @@ def wijkbot_target(
     cli = ["-m", "bot", "--env-file", str(env_file)]
     setup = [[sys.executable, *cli, "db", "upgrade"]] if migrate else []
     setup.append([sys.executable, *cli, "admin", "load", NEIGHBOURHOOD])
-    profiler = ["-m", "cProfile", "-o", str(profile)] if profile else []
-    return Target(name, [sys.executable, *profiler, *cli, "run"], env, setup)
+    if profile is None:
+        return Target(name, [sys.executable, *cli, "run"], env, setup)
+    profiled = [sys.executable, "-m", "bench.profiled", str(profile), *cli[1:], "run"]
+    return Target(name, profiled, env, setup, profile)
