@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
@@ -41,6 +42,7 @@ LANGUAGES = (
     ("Türkçe", "tr"),
     ("العربية", "ar"),
     ("Polski", "pl"),
+    ("Українська", "uk"),
 )
 AREAS = ("Zamenhofdreef", "Taagdreef", "Donaudreef", "Neckardreef", "Tigrisdreef")
 MENU = ("💡 Propose an initiative", "📅 Activities", "👤 My profile", "❓ Help")
@@ -101,26 +103,41 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-async def serve(api_url: str, token: str) -> None:
-    """Long-poll `api_url` until SIGTERM/SIGINT (aiogram's own signal handling)."""
+def make_bot(api_url: str, token: str) -> Bot:
+    """A Bot on `api_url` with the aiohttp session and defaults Wijkbot uses too."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
     default = DefaultBotProperties(
         parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)
     )  # what Wijkbot sends with every message too
-    bot = Bot(token, session=session, default=default)
-    dispatcher = Dispatcher()
-    dispatcher.include_router(make_router())
+    return Bot(token, session=session, default=default)
+
+
+async def poll(bot: Bot, dispatcher: Dispatcher) -> None:
+    """Long-poll until SIGTERM/SIGINT (aiogram's own signal handling)."""
     await bot.delete_webhook(drop_pending_updates=False)  # as Wijkbot does before polling
     await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+async def serve(api_url: str, token: str) -> None:
+    dispatcher = Dispatcher()
+    dispatcher.include_router(make_router())
+    await poll(make_bot(api_url, token), dispatcher)
+
+
+def command_line(
+    module: str, serve: Callable[..., Awaitable[None]], arguments: Sequence[str], argv: Any
+) -> int:
+    """`python -m MODULE ARGUMENTS...`: run `serve(*arguments)` until stopped."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 2:
-        print("usage: python -m bench.echo_bot URL TOKEN", file=sys.stderr)
+    if len(args) != len(arguments):
+        print(f"usage: python -m {module} {' '.join(arguments)}", file=sys.stderr)
         return 2
     asyncio.run(serve(*args))
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return command_line("bench.echo_bot", serve, ("URL", "TOKEN"), argv)
 
 
 if __name__ == "__main__":

@@ -19,42 +19,22 @@ Run as its own process: `python -m bench.peer_bot URL TOKEN DATABASE_FILE`; SIGT
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from aiogram import Bot, Dispatcher, F, Router
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
+from aiogram import Dispatcher, F, Router
 from aiogram.filters import CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.types import (
-    CallbackQuery,
-    InaccessibleMessage,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    Message,
-)
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy import BigInteger, String
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bench.echo_bot import _escape, keyboard
+from bench.echo_bot import LANGUAGES, _edit, _escape, command_line, keyboard, make_bot, poll
 
-LANGUAGES = (
-    ("Nederlands", "nl"),
-    ("English", "en"),
-    ("Türkçe", "tr"),
-    ("العربية", "ar"),
-    ("Polski", "pl"),
-    ("Українська", "uk"),
-)
 AREAS = (
     "Zamenhofdreef",
     "Taagdreef",
@@ -168,43 +148,24 @@ def make_router(sessions: async_sessionmaker) -> Router:
     return router
 
 
-async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    message = query.message
-    if message is None or isinstance(message, InaccessibleMessage):
-        return
-    await message.edit_text(text, reply_markup=markup)
-
-
 async def _create_tables(engine: AsyncEngine) -> None:
     async with engine.begin() as connection:
         await connection.run_sync(Base.metadata.create_all)
 
 
 async def serve(api_url: str, token: str, database: str) -> None:
-    """Long-poll `api_url` until SIGTERM/SIGINT (aiogram's own signal handling)."""
     engine = create_async_engine(f"sqlite+aiosqlite:///{database}")
     await _create_tables(engine)
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
-    default = DefaultBotProperties(
-        parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)
-    )
-    bot = Bot(token, session=session, default=default)
     dispatcher = Dispatcher(storage=MemoryStorage())
     dispatcher.include_router(make_router(async_sessionmaker(engine, expire_on_commit=False)))
-    await bot.delete_webhook(drop_pending_updates=False)
     try:
-        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+        await poll(make_bot(api_url, token), dispatcher)
     finally:
         await engine.dispose()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 3:
-        print("usage: python -m bench.peer_bot URL TOKEN DATABASE_FILE", file=sys.stderr)
-        return 2
-    asyncio.run(serve(*args))
-    return 0
+    return command_line("bench.peer_bot", serve, ("URL", "TOKEN", "DATABASE_FILE"), argv)
 
 
 if __name__ == "__main__":
