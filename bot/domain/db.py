@@ -21,7 +21,18 @@ MIGRATIONS = Path(__file__).parent.parent / "migrations"
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        # One connection: SQLite has one writer at a time, and every transaction here
+        # begins IMMEDIATE. Several connections would wait for the lock in SQLite's
+        # busy handler, which sleeps in growing steps (up to 100 ms) and lets a late
+        # one win; the pool's queue hands the one connection over at once, in order.
+        engine = create_async_engine(
+            url,
+            echo=echo,
+            connect_args={"timeout": 30},
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
+        )
         tune_sqlite(engine)
         return engine
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)

@@ -2,6 +2,16 @@
 queries every flow asks of them (a neighbourhood's themes, its buurten, the organisations).
 
 The file format is documented in the README and by `examples/overvecht.yaml`.
+
+The neighbourhoods and their buurten are read on almost every onboarding step
+and change only through `load`, so they are kept in memory for `REFERENCE_TTL`
+seconds, per database, as detached copies (nothing personal: no person's data
+is ever cached). `load` empties the cache of every database in its process at
+once; another process (`wijkbot admin load` beside `wijkbot run`) sees the
+change within the TTL:
+
+    areas_of(session, 7) ──> cache[engine][("areas", 7)] fresh? ──yes──> copies
+                                                            └─no──> SELECT, keep for TTL
 Loading is idempotent: it updates what exists (matched by slug) and adds what
 is new; buurten and themes missing from the file stay, since initiatives may
 point to them.
@@ -9,12 +19,15 @@ point to them.
 
 from __future__ import annotations
 
+import time
+import weakref
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -134,14 +147,56 @@ async def load(session: AsyncSession, spec: NeighbourhoodSpec, now: datetime) ->
         theme.names, theme.emoji, theme.position = names, theme_spec.emoji, position
 
     await session.flush()
+    forget_reference_data()
     audit.record(
         session, now, "neighbourhood.loaded", neighbourhood_id=neighbourhood.id, slug=spec.slug
     )
     return neighbourhood
 
 
+REFERENCE_TTL = 5.0  # seconds another process's `admin load` may go unseen
+Row = TypeVar("Row", Neighbourhood, Area)
+Key = tuple[str, int]
+
+
+class ReferenceCache:
+    """Per database: rows read recently, as plain column values, with when they expire."""
+
+    def __init__(self, ttl: float = REFERENCE_TTL, clock: Callable[[], float] = time.monotonic):
+        self.ttl = ttl
+        self.clock = clock
+        self._kept: weakref.WeakKeyDictionary[Engine, dict[Key, tuple[float, list[dict]]]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def rows(self, session: AsyncSession, key: Key, kind: type[Row], query: Any) -> list[Row]:
+        """Copies of the rows `query` selects, read when the cache has none fresh."""
+        kept = self._kept.setdefault(session.get_bind(), {})
+        now = self.clock()
+        hit = kept.get(key)
+        if hit is not None and hit[0] > now:
+            return [kind(**values) for values in hit[1]]
+        found = list(await session.scalars(query))
+        columns = [column.key for column in kind.__table__.columns]
+        kept[key] = (now + self.ttl, [{c: getattr(row, c) for c in columns} for row in found])
+        return found
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+reference = ReferenceCache()
+
+
+def forget_reference_data() -> None:
+    """After a change of neighbourhoods, buurten or themes: read them again."""
+    reference.clear()
+
+
 async def all_neighbourhoods(session: AsyncSession) -> list[Neighbourhood]:
-    return list(await session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+    """Every neighbourhood by name (read-only copies: change one through `load`)."""
+    query = select(Neighbourhood).order_by(Neighbourhood.name)
+    return await reference.rows(session, ("all", 0), Neighbourhood, query)
 
 
 async def by_slug(session: AsyncSession, slug: str) -> Neighbourhood | None:
@@ -151,12 +206,8 @@ async def by_slug(session: AsyncSession, slug: str) -> Neighbourhood | None:
 Part = TypeVar("Part", Area, Theme)
 
 
-async def _in_order(session: AsyncSession, part: type[Part], neighbourhood_id: int) -> list[Part]:
-    return list(
-        await session.scalars(
-            select(part).where(part.neighbourhood_id == neighbourhood_id).order_by(part.position)
-        )
-    )
+def _in_order(part: type[Part], neighbourhood_id: int) -> Any:
+    return select(part).where(part.neighbourhood_id == neighbourhood_id).order_by(part.position)
 
 
 # One function a question, each taking plain ids, so that any of them can be cached later
@@ -164,13 +215,14 @@ async def _in_order(session: AsyncSession, part: type[Part], neighbourhood_id: i
 
 
 async def areas_of(session: AsyncSession, neighbourhood_id: int) -> list[Area]:
-    """The neighbourhood's buurten, in the order of its description."""
-    return await _in_order(session, Area, neighbourhood_id)
+    """The neighbourhood's buurten, in the order of its description (read-only copies)."""
+    query = _in_order(Area, neighbourhood_id)
+    return await reference.rows(session, ("areas", neighbourhood_id), Area, query)
 
 
 async def themes_of(session: AsyncSession, neighbourhood_id: int) -> list[Theme]:
     """The neighbourhood's themes, in the order of its description."""
-    return await _in_order(session, Theme, neighbourhood_id)
+    return list(await session.scalars(_in_order(Theme, neighbourhood_id)))
 
 
 async def organisations(session: AsyncSession, limit: int | None = None) -> list[Organisation]:

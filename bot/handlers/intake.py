@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3  # processing attempts before an update is given up
 MAX_SENDS = 5  # sending attempts before an owed answer is given up
 LEASE = timedelta(seconds=15)
+OWED_EVERY = timedelta(seconds=1)  # how often a claim also looks for answers a dead sender left
 PER_CHAT_CAP = 20
 FLOODED = "flood: not processed"  # the `error` of an update dropped by the flood control
 QUEUED = (UpdateStatus.PENDING, UpdateStatus.PROCESSING)
@@ -69,6 +70,7 @@ class Intake:
         self.clock = clock
         self.lease = lease
         self.per_chat_cap = per_chat_cap
+        self._owed_due = clock.now()  # when a claim next looks for answers owed
 
     # -- storing -----------------------------------------------------------------------
 
@@ -99,7 +101,8 @@ class Intake:
                     row["error"] = FLOODED
                     if key not in warned:  # one "slow down" per burst, not one per update
                         warned.add(key)
-                        row["answer"] = slow_down(turn).to_json()
+                        row.update(answer=slow_down(turn).to_json(), lease_until=now)  # owed
+                        self._owed_due = now
                         event(log, "intake.flooded", chat=turn.chat_id)
                 else:
                     del row["processed_at"]
@@ -158,9 +161,19 @@ class Intake:
         and answers still owed whose sender is gone. Their lease is `self.lease`. Rows in
         `held` are the caller's already (its heartbeat renews them) and are left alone; an
         update waits while an earlier one of its chat is in another process's hands (or
-        pausing before a retry), so a chat's updates are processed in order."""
+        pausing before a retry), so a chat's updates are processed in order.
+
+        Owed answers are looked for at most every `OWED_EVERY` (they wait out a lease or
+        a pause first anyway), and only among rows whose `lease_until` has passed: a
+        sent answer leaves `lease_until` NULL, so the index on (status, lease_until)
+        skips the history of done updates."""
         now = self.clock.now()
         until = now + self.lease
+        processing = {
+            "status": UpdateStatus.PROCESSING,
+            "attempts": ReceivedUpdate.attempts + 1,
+            "lease_until": until,
+        }
         mine = list(held)
         free = ReceivedUpdate.lease_until.is_(None) | (ReceivedUpdate.lease_until < now)
         free &= ReceivedUpdate.id.not_in(mine)
@@ -182,21 +195,19 @@ class Intake:
             & ReceivedUpdate.payload.is_not(None)
             & ~behind_others
         )
-        owed = (ReceivedUpdate.status == UpdateStatus.DONE) & ReceivedUpdate.answer.is_not(None)
+        owed = (
+            (ReceivedUpdate.status == UpdateStatus.DONE)
+            & (ReceivedUpdate.lease_until <= now)
+            & ReceivedUpdate.answer.is_not(None)
+            & ReceivedUpdate.id.not_in(mine)
+        )
+        wanted_now = [(to_process, processing)]
+        if now >= self._owed_due:
+            wanted_now.append((owed, {"lease_until": until}))
         claimed: list[ReceivedUpdate] = []
         # Each claim is one UPDATE, so SQLite takes its write lock before it reads.
         async with self.sessions.begin() as session:
-            for wanted, values in (
-                (
-                    to_process,
-                    {
-                        "status": UpdateStatus.PROCESSING,
-                        "attempts": ReceivedUpdate.attempts + 1,
-                        "lease_until": until,
-                    },
-                ),
-                (owed & free, {"lease_until": until}),
-            ):
+            for wanted, values in wanted_now:
                 if limit <= len(claimed):
                     break
                 ids = (
@@ -215,6 +226,8 @@ class Intake:
                     .execution_options(synchronize_session=False)
                 )
                 claimed.extend(rows.all())
+                if wanted is owed:
+                    self._owed_due = now + OWED_EVERY
         return sorted(claimed, key=lambda row: row.id)
 
     async def renew(self, rows: Sequence[ReceivedUpdate]) -> None:
