@@ -54,6 +54,7 @@ FLOODED = "flood: not processed"  # the `error` of an update dropped by the floo
 QUEUED = (UpdateStatus.PENDING, UpdateStatus.PROCESSING)
 Json = dict[str, Any]
 
+UPDATES = ReceivedUpdate.__table__  # Core statements on the hot path: no ORM bookkeeping
 telegram_chat_key = chat_key  # the name the intake's callers know it by
 
 
@@ -273,14 +274,13 @@ class Intake:
     @staticmethod
     async def _still_ours(session: AsyncSession, row: ReceivedUpdate, **values: Any) -> bool:
         changed = await session.execute(
-            update(ReceivedUpdate)
+            update(UPDATES)
             .where(
-                ReceivedUpdate.id == row.id,
-                ReceivedUpdate.status == UpdateStatus.PROCESSING,
-                ReceivedUpdate.attempts == row.attempts,
+                UPDATES.c.id == row.id,
+                UPDATES.c.status == UpdateStatus.PROCESSING,
+                UPDATES.c.attempts == row.attempts,
             )
             .values(**values)
-            .execution_options(synchronize_session=False)
         )
         return changed.rowcount == 1  # type: ignore[attr-defined]
 
@@ -305,8 +305,8 @@ class Intake:
     async def answer_sent(self, row: ReceivedUpdate) -> None:
         async with self.sessions.begin() as session:
             await session.execute(
-                update(ReceivedUpdate)
-                .where(ReceivedUpdate.id == row.id)
+                update(UPDATES)
+                .where(UPDATES.c.id == row.id)
                 .values(answer=null(), lease_until=None)
             )
 
