@@ -33,9 +33,8 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, null, select, update
+from sqlalchemy import ColumnElement, Update, bindparam, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from bot.clock import Clock
 from bot.domain.dialect import insert_ignoring_duplicates
@@ -56,6 +55,52 @@ Json = dict[str, Any]
 
 UPDATES = ReceivedUpdate.__table__  # Core statements on the hot path: no ORM bookkeeping
 telegram_chat_key = chat_key  # the name the intake's callers know it by
+
+
+def _claiming(wanted: ColumnElement[bool], **values: Any) -> Update:
+    """UPDATE ... RETURNING the oldest rows `wanted` selects (up to :limit), built once:
+    a claim only binds :now, :until, :limit and :mine (the ids its caller holds)."""
+    ids = (
+        select(UPDATES.c.id)
+        .where(wanted)
+        .order_by(UPDATES.c.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    return update(UPDATES).where(UPDATES.c.id.in_(ids)).values(**values).returning(*UPDATES.c)
+
+
+_now, _mine = bindparam("now"), bindparam("mine", expanding=True)
+_earlier = UPDATES.alias("earlier")
+_behind_others = (  # an earlier update of the chat is in another process's hands
+    select(_earlier.c.id)
+    .where(
+        _earlier.c.chat_key == UPDATES.c.chat_key,
+        _earlier.c.id < UPDATES.c.id,
+        _earlier.c.status.in_(QUEUED),
+        _earlier.c.lease_until >= _now,
+        _earlier.c.id.not_in(_mine),
+    )
+    .exists()
+)
+TO_PROCESS = _claiming(
+    UPDATES.c.status.in_(QUEUED)
+    & (UPDATES.c.lease_until.is_(None) | (UPDATES.c.lease_until < _now))
+    & UPDATES.c.id.not_in(_mine)
+    & UPDATES.c.payload.is_not(None)
+    & ~_behind_others,
+    status=UpdateStatus.PROCESSING,
+    attempts=UPDATES.c.attempts + 1,
+    lease_until=bindparam("until"),
+)
+OWED = _claiming(  # answers owed whose sender is gone (its lease or pause has passed)
+    (UPDATES.c.status == UpdateStatus.DONE)
+    & (UPDATES.c.lease_until <= _now)
+    & UPDATES.c.answer.is_not(None)
+    & UPDATES.c.id.not_in(_mine),
+    lease_until=bindparam("until"),
+)
 
 
 class Intake:
@@ -169,65 +214,17 @@ class Intake:
         sent answer leaves `lease_until` NULL, so the index on (status, lease_until)
         skips the history of done updates."""
         now = self.clock.now()
-        until = now + self.lease
-        processing = {
-            "status": UpdateStatus.PROCESSING,
-            "attempts": ReceivedUpdate.attempts + 1,
-            "lease_until": until,
-        }
-        mine = list(held)
-        free = ReceivedUpdate.lease_until.is_(None) | (ReceivedUpdate.lease_until < now)
-        free &= ReceivedUpdate.id.not_in(mine)
-        earlier = aliased(ReceivedUpdate)
-        behind_others = (  # an earlier update of the chat is in another process's hands
-            select(earlier.id)
-            .where(
-                earlier.chat_key == ReceivedUpdate.chat_key,
-                earlier.id < ReceivedUpdate.id,
-                earlier.status.in_(QUEUED),
-                earlier.lease_until >= now,
-                earlier.id.not_in(mine),
-            )
-            .exists()
-        )
-        to_process = (
-            ReceivedUpdate.status.in_(QUEUED)
-            & free
-            & ReceivedUpdate.payload.is_not(None)
-            & ~behind_others
-        )
-        owed = (
-            (ReceivedUpdate.status == UpdateStatus.DONE)
-            & (ReceivedUpdate.lease_until <= now)
-            & ReceivedUpdate.answer.is_not(None)
-            & ReceivedUpdate.id.not_in(mine)
-        )
-        wanted_now = [(to_process, processing)]
-        if now >= self._owed_due:
-            wanted_now.append((owed, {"lease_until": until}))
+        wanted = [TO_PROCESS, OWED] if now >= self._owed_due else [TO_PROCESS]
+        values = {"now": now, "until": now + self.lease, "mine": list(held)}
         claimed: list[ReceivedUpdate] = []
         # Each claim is one UPDATE, so SQLite takes its write lock before it reads.
         async with self.sessions.begin() as session:
-            for wanted, values in wanted_now:
+            for statement in wanted:
                 if limit <= len(claimed):
                     break
-                ids = (
-                    select(ReceivedUpdate.id)
-                    .where(wanted)
-                    .order_by(ReceivedUpdate.id)
-                    .limit(limit - len(claimed))
-                    .with_for_update(skip_locked=True)
-                    .scalar_subquery()
-                )
-                rows = await session.scalars(
-                    update(ReceivedUpdate)
-                    .where(ReceivedUpdate.id.in_(ids))
-                    .values(**values)
-                    .returning(ReceivedUpdate)
-                    .execution_options(synchronize_session=False)
-                )
-                claimed.extend(rows.all())
-                if wanted is owed:
+                result = await session.execute(statement, {**values, "limit": limit - len(claimed)})
+                claimed.extend(ReceivedUpdate(**row._mapping) for row in result)
+                if statement is OWED:
                     self._owed_due = now + OWED_EVERY
         return sorted(claimed, key=lambda row: row.id)
 
