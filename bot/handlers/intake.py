@@ -71,6 +71,15 @@ def _claiming(wanted: ColumnElement[bool], **values: Any) -> Update:
     return update(UPDATES).where(UPDATES.c.id.in_(ids)).values(**values).returning(*UPDATES.c)
 
 
+_STORED = select(UPDATES.c.update_id).where(
+    UPDATES.c.messenger == bindparam("messenger"),
+    UPDATES.c.update_id.in_(bindparam("ids", expanding=True)),
+)
+_WAITING = (  # per chat: updates waiting, and the oldest of them
+    select(UPDATES.c.chat_key, func.count(), func.min(UPDATES.c.id))
+    .where(UPDATES.c.chat_key.in_(bindparam("keys", expanding=True)), UPDATES.c.status.in_(QUEUED))
+    .group_by(UPDATES.c.chat_key)
+)
 _now, _mine = bindparam("now"), bindparam("mine", expanding=True)
 _earlier = UPDATES.alias("earlier")
 _behind_others = (  # an earlier update of the chat is in another process's hands
@@ -159,14 +168,8 @@ class Intake:
 
     @staticmethod
     async def _not_stored(session: AsyncSession, updates: Sequence[Json]) -> list[Json]:
-        ids = {int(item["update_id"]) for item in updates}
-        known = set(
-            await session.scalars(
-                select(ReceivedUpdate.update_id).where(
-                    ReceivedUpdate.messenger == MESSENGER, ReceivedUpdate.update_id.in_(ids)
-                )
-            )
-        )
+        ids = [int(item["update_id"]) for item in updates]
+        known = set(await session.scalars(_STORED, {"messenger": MESSENGER, "ids": ids}))
         fresh: dict[int, Json] = {}
         for item in updates:
             update_id = int(item["update_id"])
@@ -182,11 +185,7 @@ class Intake:
             return {}, set()
         waiting = {
             key: (count, first)
-            for key, count, first in await session.execute(
-                select(ReceivedUpdate.chat_key, func.count(), func.min(ReceivedUpdate.id))
-                .where(ReceivedUpdate.chat_key.in_(keys), ReceivedUpdate.status.in_(QUEUED))
-                .group_by(ReceivedUpdate.chat_key)
-            )
+            for key, count, first in await session.execute(_WAITING, {"keys": list(keys)})
         }
         full = [key for key, (count, _) in waiting.items() if count >= self.per_chat_cap]
         warned: set[str] = set()
