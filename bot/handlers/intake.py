@@ -80,6 +80,11 @@ _WAITING = (  # per chat: updates waiting, and the oldest of them
     .where(UPDATES.c.chat_key.in_(bindparam("keys", expanding=True)), UPDATES.c.status.in_(QUEUED))
     .group_by(UPDATES.c.chat_key)
 )
+_CLEAR = (
+    update(UPDATES)
+    .where(UPDATES.c.id.in_(bindparam("ids", expanding=True)))
+    .values(answer=null(), lease_until=None)
+)
 _now, _mine = bindparam("now"), bindparam("mine", expanding=True)
 _earlier = UPDATES.alias("earlier")
 _behind_others = (  # an earlier update of the chat is in another process's hands
@@ -126,6 +131,8 @@ class Intake:
         self.lease = lease
         self.per_chat_cap = per_chat_cap
         self._owed_due = clock.now()  # when a claim next looks for answers owed
+        self._sent: set[int] = set()  # answers sent, waiting to be cleared
+        self._clearing = asyncio.Lock()
 
     # -- storing -----------------------------------------------------------------------
 
@@ -299,12 +306,19 @@ class Intake:
         return retry and ours
 
     async def answer_sent(self, row: ReceivedUpdate) -> None:
-        async with self.sessions.begin() as session:
-            await session.execute(
-                update(UPDATES)
-                .where(UPDATES.c.id == row.id)
-                .values(answer=null(), lease_until=None)
-            )
+        """Clear a sent answer; returns once it is cleared. Answers sent while an earlier
+        clearing runs are cleared together after it, in one UPDATE (a group commit)."""
+        self._sent.add(row.id)
+        async with self._clearing:
+            if row.id not in self._sent:
+                return  # cleared by the batch before us
+            ids, self._sent = self._sent, set()
+            try:
+                async with self.sessions.begin() as session:
+                    await session.execute(_CLEAR, {"ids": list(ids)})
+            except BaseException:
+                self._sent |= ids  # each waiter tries again (and this one reports it)
+                raise
 
     async def answer_failed(self, row: ReceivedUpdate, owed: Owed, error: BaseException) -> bool:
         """Try the answer again after a pause, or give it up; True when it will be retried."""

@@ -6,6 +6,7 @@ reads more than it needs fails here rather than in the benchmark.
       3                 1        /start 6, language 5,      1
                                  buurt 6, consent 9
 
+Answers sent at the same time are cleared in one UPDATE (a group commit).
 BEGIN is left out of the counts: SQLite sends it as a statement, asyncpg does not. The
 reference data (neighbourhoods, buurten) comes from a short-lived cache, which `load`
 empties at once; a change made by another process shows within its TTL.
@@ -13,18 +14,21 @@ empties at once; a change made by another process shows within its TTL.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 
 from bot.app import App
+from bot.chat.replies import Answer, Reply
 from bot.domain import neighbourhoods
-from bot.domain.models import Area
+from bot.domain.models import Area, ReceivedUpdate
 from bot.handlers.owed import Owed
 from bot.handlers.runtime import TelegramRuntime
+from bot.i18n import Html
 from tests.conftest import load_example
 
 BUDGET = {"/start": 6, "language": 5, "buurt": 6, "consent": 9}
@@ -146,3 +150,21 @@ async def test_buurten_are_read_once_then_kept_until_the_ttl_or_a_load(app: App)
         assert loaded == before  # seen at once, without waiting for the TTL
     finally:
         cache.clock = saved
+
+
+async def test_answers_sent_at_the_same_time_are_cleared_together(app: App) -> None:
+    await app.intake.record([_text(update_id, 600 + update_id, "hi") for update_id in range(1, 6)])
+    claimed = await app.intake.claim(10)
+    for row in claimed:
+        async with app.sessions.begin() as session:
+            owed = Owed(row.update_id, Answer([Reply(Html("hi"))]))
+            assert await app.intake.finish(session, row, owed)
+    with counting(app) as statements:
+        statements.part = "sent"
+        await asyncio.gather(*(app.intake.answer_sent(row) for row in claimed))
+    async with app.sessions() as session:
+        owed_still = await session.scalars(
+            select(ReceivedUpdate.id).where(ReceivedUpdate.answer.is_not(None))
+        )
+        assert list(owed_still) == []
+    assert len(claimed) == 5 and statements.counts["sent"] == 2  # the first, then the rest
