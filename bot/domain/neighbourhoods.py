@@ -220,6 +220,25 @@ async def areas_of(session: AsyncSession, neighbourhood_id: int) -> list[Area]:
     return await reference.rows(session, ("areas", neighbourhood_id), Area, query)
 
 
+async def neighbourhood(
+    session: AsyncSession, neighbourhood_id: int | None
+) -> Neighbourhood | None:
+    """One neighbourhood by id, from the cached list (a read-only copy)."""
+    found = [n for n in await all_neighbourhoods(session) if n.id == neighbourhood_id]
+    return found[0] if found else None
+
+
+async def area(
+    session: AsyncSession, neighbourhood_id: int | None, area_id: int | None
+) -> Area | None:
+    """One buurt of a neighbourhood by id, from the cached list; None when it is not one of
+    that neighbourhood's (a read-only copy)."""
+    if neighbourhood_id is None or area_id is None:
+        return None
+    found = [a for a in await areas_of(session, neighbourhood_id) if a.id == area_id]
+    return found[0] if found else None
+
+
 async def themes_of(session: AsyncSession, neighbourhood_id: int) -> list[Theme]:
     """The neighbourhood's themes, in the order of its description."""
     return list(await session.scalars(_in_order(Theme, neighbourhood_id)))

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from sqlalchemy import select
-
 from bot.chat.replies import Button, Reply
 from bot.config import SUPPORTED_LOCALES
 from bot.domain import neighbourhoods
@@ -93,7 +91,7 @@ class ChooseNeighbourhood(Step):
     async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
         if action != "nb" or not arg.isdigit():
             return None
-        chosen = await ctx.session.get(Neighbourhood, int(arg))
+        chosen = await neighbourhoods.neighbourhood(ctx.session, int(arg))
         return self._choose(ctx, chosen) if chosen else None
 
     async def on_text(self, ctx: Context, text: str) -> Outcome | None:
@@ -134,12 +132,8 @@ class ChooseArea(Step):
         if arg == self.NONE:
             ctx.person.area_id = None
             return self.proceed()
-        area = await ctx.session.scalar(
-            select(Area).where(
-                Area.id == int(arg) if arg.isdigit() else False,
-                Area.neighbourhood_id == ctx.person.neighbourhood_id,
-            )
-        )
+        chosen = int(arg) if arg.isdigit() else None
+        area = await neighbourhoods.area(ctx.session, ctx.person.neighbourhood_id, chosen)
         return self._choose(ctx, area) if area else None
 
     async def on_text(self, ctx: Context, text: str) -> Outcome | None:
@@ -157,8 +151,8 @@ class ChooseArea(Step):
 
 async def home_description(ctx: Context) -> Html:
     """ "Vechtzoom-Noord, Overvecht" or just the neighbourhood when no buurt was chosen."""
-    neighbourhood = await ctx.session.get(Neighbourhood, ctx.person.neighbourhood_id)
-    area = await ctx.session.get(Area, ctx.person.area_id) if ctx.person.area_id else None
+    neighbourhood = await neighbourhoods.neighbourhood(ctx.session, ctx.person.neighbourhood_id)
+    area = await neighbourhoods.area(ctx.session, ctx.person.neighbourhood_id, ctx.person.area_id)
     name = neighbourhood.name if neighbourhood else ""
     if area is None:
         return escape(name)

@@ -4,7 +4,7 @@ reads more than it needs fails here rather than in the benchmark.
 
     record (store) ── claim ── the step's transaction ── answer sent
       3                 1        /start 6, language 5,      1
-                                 buurt 6, consent 9
+                                 buurt 5, consent 7
 
 Answers sent at the same time are cleared in one UPDATE (a group commit).
 BEGIN is left out of the counts: SQLite sends it as a statement, asyncpg does not. The
@@ -23,15 +23,18 @@ from typing import Any
 from sqlalchemy import event, select, update
 
 from bot.app import App
+from bot.chat.events import Event
 from bot.chat.replies import Answer, Reply
 from bot.domain import neighbourhoods
 from bot.domain.models import Area, ReceivedUpdate
 from bot.handlers.owed import Owed
 from bot.handlers.runtime import TelegramRuntime
 from bot.i18n import Html
+from tests.chat import Chat
 from tests.conftest import load_example
+from tests.factories import LANSINGERLAND
 
-BUDGET = {"/start": 6, "language": 5, "buurt": 6, "consent": 9}
+BUDGET = {"/start": 6, "language": 5, "buurt": 5, "consent": 7}
 INTAKE = {"record": 3, "claim": 1, "sent": 1}  # per step, for an update arriving alone
 
 
@@ -168,3 +171,19 @@ async def test_answers_sent_at_the_same_time_are_cleared_together(app: App) -> N
         )
         assert list(owed_still) == []
     assert len(claimed) == 5 and statements.counts["sent"] == 2  # the first, then the rest
+
+
+async def test_a_buurt_of_another_neighbourhood_is_not_taken_from_the_cache(app: App) -> None:
+    async with app.sessions.begin() as session:
+        await neighbourhoods.load(session, neighbourhoods.parse(LANSINGERLAND), app.clock.now())
+        berkel = await session.scalar(select(Area.id).where(Area.slug == "berkel"))
+    chat = Chat(app, 700, language_code="en")
+    await chat.send("/start")
+    await chat.press("English")
+    await chat.press("Overvecht")
+    taagdreef = chat.button("Taagdreef").payload
+    await chat.event(Event.button(taagdreef.rsplit(":", 1)[0] + f":{berkel}"))
+    assert "Please choose your buurt with the buttons below." in chat.text
+    await chat.press("Taagdreef")
+    await chat.press("✅")
+    assert "Welcome, Ann! You are all set for Taagdreef, Overvecht." in chat.text
