@@ -32,7 +32,7 @@ anything. The emulator's rate limits are off: this measures the bots' processing
 not Telegram's flood control. Per bot: steps/s, p50/p99 latency per step, CPU ms per step
 (the bot process's own user + system time from /proc), the ratios, and which goals hold.
 
-Full run (as in the README, a quarter of an hour on 2 cores):
+Full run (as in the README; about 12 minutes on 2 cores):
   python -m bench --population 100000 --memory 10000
 
 PostgreSQL: the databases `{BENCH_DATABASE}` (and `{BENCH_DATABASE}_population`) are created

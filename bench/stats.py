@@ -135,7 +135,7 @@ class Report:
                 goals.append(
                     Goal(
                         f"{runtime.name}: >= {POPULATION_GOAL:.1f}x the rate on an empty database",
-                        f"{share:.2f}x",
+                        f"{share:.3f}x",
                         share >= POPULATION_GOAL,
                     )
                 )
@@ -145,7 +145,7 @@ class Report:
                 goals.append(
                     Goal(
                         f"{runtime.name}: steps/s >= {PEER_GOAL:.1f}x the peer",
-                        f"{share:.2f}x",
+                        f"{share:.3f}x",
                         share >= PEER_GOAL,
                     )
                 )
@@ -160,7 +160,7 @@ class Report:
             goals.append(
                 Goal(
                     f"{runtime.name}: steps/s >= {ECHO_GOAL:.1f}x {runtime.baseline}",
-                    f"{share:.2f}x",
+                    f"{share:.3f}x",
                     share >= ECHO_GOAL,
                 )
             )
@@ -171,7 +171,7 @@ class Report:
                     f"wijkbot {memory.database}: RSS after {memory.many:,} onboarded <= "
                     f"{MEMORY_GOAL:.1f}x after {memory.few:,}",
                     f"{memory.many_kib / 1024:.0f} MiB / {memory.few_kib / 1024:.0f} MiB = "
-                    f"{memory.ratio:.2f}x",
+                    f"{memory.ratio:.3f}x",
                     memory.ratio <= MEMORY_GOAL,
                 )
             )
