@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.domain.models.base import Base, enum_column
@@ -21,6 +21,8 @@ class Role(StrEnum):
 
 class Person(Base):
     __tablename__ = "people"
+    # Counting a neighbourhood's residents reads this index only, not every person.
+    __table_args__ = (Index("ix_people_neighbourhood", "neighbourhood_id", "consent_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(64), default="")
