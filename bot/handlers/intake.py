@@ -151,11 +151,15 @@ class Intake:
                     "messenger": MESSENGER,
                     "update_id": int(item["update_id"]),
                     "chat_key": key,
+                    "payload": None,
                     "status": UpdateStatus.DONE.value,
                     "attempts": 0,
+                    "lease_until": None,
                     "received_at": now,
                     "processed_at": now,
-                }  # without a payload: the column stays NULL
+                    "error": None,
+                    "answer": None,
+                }
                 turn = read_update(kept) if kept is not None else None
                 if kept is None:
                     pass  # nothing Wijkbot acts on: keep only that it came
@@ -167,8 +171,7 @@ class Intake:
                         self._owed_due = now
                         event(log, "intake.flooded", chat=turn.chat_id)
                 else:
-                    del row["processed_at"]
-                    row.update(payload=kept, status=UpdateStatus.PENDING.value)
+                    row.update(payload=kept, status=UpdateStatus.PENDING.value, processed_at=None)
                     queued[key] = queued.get(key, 0) + 1
                 rows.append(row)
             return await _insert(session, rows)
@@ -346,17 +349,13 @@ class Intake:
 
 
 async def _insert(session: AsyncSession, rows: list[Json]) -> int:
-    """Insert rows, ignoring ones stored meanwhile; rows with the same columns go together
-    (one executemany statement per set of columns)."""
+    """Insert rows (every one with every column: None is SQL NULL in the JSON columns too),
+    ignoring ones stored meanwhile, in one statement."""
+    if not rows:  # all of them stored already (an empty executemany would insert one row)
+        return 0
     table = ReceivedUpdate.__table__
     insert = insert_ignoring_duplicates(table, session.bind.dialect.name, "messenger", "update_id")
-    groups: dict[tuple[str, ...], list[Json]] = {}
-    for row in rows:
-        groups.setdefault(tuple(sorted(row)), []).append(row)
-    stored = 0
-    for group in groups.values():
-        stored += len((await session.execute(insert.returning(table.c.id), group)).all())
-    return stored
+    return len((await session.execute(insert.returning(table.c.id), rows)).all())
 
 
 def slow_down(turn: Turn) -> Owed:
