@@ -1,5 +1,6 @@
-"""Neighbourhoods, their buurten and themes, loaded from a YAML description; and the small
-queries every flow asks of them (a neighbourhood's themes, its buurten, the organisations).
+"""Neighbourhoods, their buurten, themes and goals, loaded from a YAML description; and the
+small queries every flow asks of them (a neighbourhood's themes, its buurten, the
+organisations).
 
 The file format is documented in the README and by `examples/overvecht.yaml`.
 
@@ -13,8 +14,8 @@ change within the TTL:
     areas_of(session, 7) ──> cache[engine][("areas", 7)] fresh? ──yes──> copies
                                                             └─no──> SELECT, keep for TTL
 Loading is idempotent: it updates what exists (matched by slug) and adds what
-is new; buurten and themes missing from the file stay, since initiatives may
-point to them.
+is new; buurten, themes and goals missing from the file stay, since initiatives
+and counts may point to them.
 """
 
 from __future__ import annotations
@@ -22,19 +23,26 @@ from __future__ import annotations
 import time
 import weakref
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any, TypeVar
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.config import SUPPORTED_LOCALES
-from bot.domain import audit
+from bot.domain import audit, goals
 from bot.domain.errors import InvalidNeighbourhoodFile
-from bot.domain.models import Area, Neighbourhood, Organisation, Theme
+from bot.domain.models import Area, Goal, GoalMeasure, Neighbourhood, Organisation, Theme
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
@@ -44,20 +52,20 @@ class AreaSpec(BaseModel):
     name: str = Field(min_length=1, max_length=60)
 
 
+def _known_languages(names: dict[str, str]) -> dict[str, str]:
+    """Texts by language code: a code without a catalog (a typo such as `ua:`) is refused."""
+    unknown = [locale for locale in names if locale not in SUPPORTED_LOCALES]
+    if unknown:
+        raise ValueError(f"no catalog for {', '.join(unknown)}: use {', '.join(SUPPORTED_LOCALES)}")
+    return {locale: name for locale, name in names.items() if name}
+
+
 class ThemeSpec(BaseModel):
     slug: str = Field(pattern=SLUG)
     emoji: str = Field(default="", max_length=8)
     names: dict[str, str]
 
-    @field_validator("names")
-    @classmethod
-    def _known_languages(cls, names: dict[str, str]) -> dict[str, str]:
-        unknown = [locale for locale in names if locale not in SUPPORTED_LOCALES]
-        if unknown:
-            raise ValueError(
-                f"no catalog for {', '.join(unknown)}: use {', '.join(SUPPORTED_LOCALES)}"
-            )
-        return {locale: name for locale, name in names.items() if name}
+    _names = field_validator("names")(_known_languages)
 
     def names_in_every_language(self, default_locale: str) -> dict[str, str]:
         """A name for every language Wijkbot speaks: a language the file does not name yet
@@ -66,6 +74,60 @@ class ThemeSpec(BaseModel):
             locale: self.names.get(locale) or self.names[default_locale]
             for locale in SUPPORTED_LOCALES
         }
+
+
+class PeriodSpec(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    starts_on: date = Field(alias="from")
+    ends_on: date = Field(alias="until")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> PeriodSpec:
+        if self.ends_on < self.starts_on:
+            raise ValueError("until is before from")
+        return self
+
+
+class GoalSpec(BaseModel):
+    """A goal: `period` is a year (2027) or {from: 2026-09-01, until: 2027-08-31};
+    `target` a number, or "all" for commitments kept; `counted` and `note` are where a
+    goal counted by hand starts (used once, when the goal is new: later counts come from
+    the chat)."""
+
+    slug: str = Field(pattern=SLUG)
+    theme: str
+    titles: dict[str, str]
+    measure: GoalMeasure
+    target: Annotated[int, Field(ge=1, le=goals.TARGET_LIMIT)] | Literal["all"]
+    period: PeriodSpec
+    counted: int = Field(default=0, ge=0, le=goals.TARGET_LIMIT)
+    note: str | None = Field(default=None, max_length=goals.NOTE_LIMIT)
+
+    @field_validator("titles")
+    @classmethod
+    def _titles(cls, titles: dict[str, str]) -> dict[str, str]:
+        titles = _known_languages(titles)
+        too_long = [code for code, title in titles.items() if len(title) > goals.TITLE_LIMIT]
+        if too_long:
+            raise ValueError(f"longer than {goals.TITLE_LIMIT} characters: {', '.join(too_long)}")
+        return titles
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _a_year(cls, period: Any) -> Any:
+        """A year stands for its first to its last day."""
+        if isinstance(period, int) and not isinstance(period, bool):
+            if not 2000 <= period <= 2100:
+                raise ValueError("a year from 2000 to 2100, or {from: ..., until: ...}")
+            return {"from": date(period, 1, 1), "until": date(period, 12, 31)}
+        return period
+
+    @model_validator(mode="after")
+    def _all_only_of_commitments(self) -> GoalSpec:
+        if self.target == "all" and self.measure is not GoalMeasure.COMMITMENTS_KEPT:
+            raise ValueError('target "all" is only for commitments_kept')
+        return self
 
 
 class NeighbourhoodSpec(BaseModel):
@@ -77,6 +139,7 @@ class NeighbourhoodSpec(BaseModel):
     coordinators_invite_coordinators: bool = False
     areas: list[AreaSpec] = Field(min_length=1)
     themes: list[ThemeSpec] = Field(min_length=1)
+    goals: list[GoalSpec] = Field(default=[], max_length=goals.MOST_GOALS)
 
     @field_validator("timezone")
     @classmethod
@@ -100,6 +163,14 @@ class NeighbourhoodSpec(BaseModel):
             if self.default_locale not in theme.names:
                 raise ValueError(
                     f"themes.{index}.names lack {self.default_locale}, the default_locale"
+                )
+        themes = {theme.slug for theme in self.themes}
+        for index, goal in enumerate(self.goals):
+            if goal.theme not in themes:
+                raise ValueError(f"goals.{index}.theme: no theme {goal.theme!r} in this file")
+            if self.default_locale not in goal.titles:
+                raise ValueError(
+                    f"goals.{index}.titles lack {self.default_locale}, the default_locale"
                 )
         return self
 
@@ -147,11 +218,43 @@ async def load(session: AsyncSession, spec: NeighbourhoodSpec, now: datetime) ->
         theme.names, theme.emoji, theme.position = names, theme_spec.emoji, position
 
     await session.flush()
+    await _load_goals(session, neighbourhood, spec, now)
     forget_reference_data()
     audit.record(
         session, now, "neighbourhood.loaded", neighbourhood_id=neighbourhood.id, slug=spec.slug
     )
     return neighbourhood
+
+
+async def _load_goals(
+    session: AsyncSession, neighbourhood: Neighbourhood, spec: NeighbourhoodSpec, now: datetime
+) -> None:
+    """Goals matched by slug: the file sets what they aim at; a new one starts at `counted`."""
+    themes = {theme.slug: theme.id for theme in neighbourhood.themes}
+    existing = {
+        goal.slug: goal
+        for goal in await session.scalars(
+            select(Goal).where(Goal.neighbourhood_id == neighbourhood.id, Goal.slug.is_not(None))
+        )
+    }
+    for position, goal_spec in enumerate(spec.goals):
+        goal = existing.get(goal_spec.slug)
+        if goal is None:
+            goal = Goal(
+                neighbourhood_id=neighbourhood.id,
+                slug=goal_spec.slug,
+                counted=goal_spec.counted,
+                note=goal_spec.note,
+                created_at=now,
+            )
+            session.add(goal)
+        goal.theme_id = themes[goal_spec.theme]
+        goal.titles = dict(goal_spec.titles)
+        goal.measure = goal_spec.measure
+        goal.target = None if goal_spec.target == "all" else goal_spec.target
+        goal.starts_on, goal.ends_on = goal_spec.period.starts_on, goal_spec.period.ends_on
+        goal.position, goal.updated_at = position, now
+    await session.flush()
 
 
 REFERENCE_TTL = 5.0  # seconds another process's `admin load` may go unseen

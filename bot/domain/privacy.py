@@ -13,8 +13,9 @@ neighbourhood's work:
                                rejected: text cleared; approved work stays, without owner
     broadcast drafts        -> deleted; sent broadcasts stay, without author
     what they wrote for the -> stays (initiatives, updates, results, broadcasts,
-    neighbourhood              commitments, activities), without author and with
-                               their name, username and ids replaced by "…"
+    neighbourhood              commitments, activities, notes on goals), without
+                               author and with their name, username and ids
+                               replaced by "…"
     audit lines             -> kept; the actor becomes a pseudonym ("erased-1a2b3c4d",
                                random, the same on all their lines); lines about them
                                keep the fact and lose the identity
@@ -46,6 +47,7 @@ from bot.domain.models import (
     Commitment,
     ConversationState,
     Delivery,
+    Goal,
     Identity,
     Initiative,
     InitiativeStatus,
@@ -75,6 +77,7 @@ REFERENCES: dict[tuple[type[Any], str], str] = {
     (Result, "author_id"): "results",
     (Action, "created_by_id"): "activities_created",
     (Commitment, "created_by_id"): "commitments_created",
+    (Goal, "updated_by_id"): "goals_counted",
     (Broadcast, "author_id"): "broadcasts",
     (Delivery, "person_id"): "messages",
     (Invite, "created_by_id"): "invites_created",
@@ -89,6 +92,7 @@ AUTHORED: dict[type[Any], tuple[str, tuple[str, ...]]] = {
     Broadcast: ("author_id", ("text", "texts_by_locale")),
     Commitment: ("created_by_id", ("what", "progress_note")),
     Action: ("created_by_id", ("title", "description", "place")),
+    Goal: ("updated_by_id", ("note",)),
 }
 # Columns that point to a person and are deliberately not exported, with the reason.
 NOT_EXPORTED: dict[tuple[str, str], str] = {}

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     MANAGE_COMMITMENTS = "manage_commitments"
     UPDATE_COMMITMENTS = "update_commitments"
     SEE_STATISTICS = "see_statistics"
+    MANAGE_GOALS = "manage_goals"
     MANAGE_NEIGHBOURHOOD = "manage_neighbourhood"
     GRANT_ROLES = "grant_roles"
 
@@ -43,6 +44,7 @@ _COORDINATOR = {
     Permission.PUBLISH_RESULTS,
     Permission.MANAGE_COMMITMENTS,
     Permission.SEE_STATISTICS,
+    Permission.MANAGE_GOALS,
 }
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PARTNER: frozenset({Permission.UPDATE_COMMITMENTS}),

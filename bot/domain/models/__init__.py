@@ -3,6 +3,7 @@
 from bot.domain.models.audit import AuditEntry
 from bot.domain.models.base import Base
 from bot.domain.models.conversation import ConversationState, ReceivedUpdate, UpdateStatus
+from bot.domain.models.goals import Goal, GoalMeasure
 from bot.domain.models.initiatives import (
     Action,
     ActionStatus,
@@ -34,6 +35,8 @@ __all__ = [
     "ConversationState",
     "Delivery",
     "DeliveryStatus",
+    "Goal",
+    "GoalMeasure",
     "Identity",
     "Initiative",
     "InitiativePartner",
