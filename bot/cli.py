@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from bot.domain.errors import InvalidNeighbourhoodFile
 from bot.domain.models import Invite, Role
 
 EXIT_CONFIG = 2
+log = logging.getLogger("bot.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -169,6 +171,7 @@ async def _send(settings: Settings, _: argparse.Namespace) -> int:
 async def _start(settings: Settings, *, sender_only: bool) -> int:
     settings.require_token()
     from bot.app import build_app
+    from bot.handlers.operations import Probes, serving
     from bot.handlers.runtime import TelegramRuntime
 
     app = build_app(settings)
@@ -176,10 +179,41 @@ async def _start(settings: Settings, *, sender_only: bool) -> int:
         await ensure_schema(settings, app.engine)
         stop = _stop_on_signals()
         runtime = TelegramRuntime(app)  # on the framework RUNTIME names
-        await (runtime.run_sender(stop) if sender_only else runtime.run(stop))
+        async with contextlib.AsyncExitStack() as servers:
+            if settings.metrics_port:  # /metrics, /healthz, /readyz on a port of their own
+                probes = Probes(app.sessions, app.clock, runtime.background.health)
+                await servers.enter_async_context(
+                    serving(probes, settings.listen_host, settings.metrics_port)
+                )
+            work = runtime.run_sender(stop) if sender_only else runtime.run(stop)
+            await stopping_within(work, stop, settings.shutdown_timeout)
     finally:
         await app.close()
+    logs.event(log, "bot.stopped")
     return 0
+
+
+async def stopping_within(
+    work: Coroutine[Any, Any, None], stop: asyncio.Event, within: float
+) -> None:
+    """Run `work` until it ends. Once `stop` is set it has `within` seconds to finish the
+    steps and messages in hand (and hand the leader lock back); then it is cancelled,
+    which drops what is left to the leases (another process, or the next start, takes it)."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if not task.done():
+            logs.event(log, "bot.stopping", within=within)
+            await asyncio.wait({task}, timeout=within)
+        if not task.done():
+            logs.event(log, "bot.stop_forced", logging.WARNING, after=within)
+            task.cancel()
+            await asyncio.wait({task})  # the runtime's own clean-up after a cancel is bounded
+            return
+    finally:
+        stopped.cancel()
+    task.result()  # what went wrong, if anything did
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -18,6 +18,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API_URL = "https://api.telegram.org"
+READY_BACKLOG = 1000  # updates waiting above which /readyz says "not ready"
 
 
 # The language menu keeps the order residents have known since the first release; catalogs added
@@ -85,6 +86,11 @@ class Runtime(StrEnum):
     PTB = "ptb"
 
 
+class LogFormat(StrEnum):
+    TEXT = "text"  # key=value lines, for a person reading a terminal
+    JSON = "json"  # one JSON object a line, for a log shipper
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -100,6 +106,10 @@ class Settings(BaseSettings):
     invite_secret: SecretStr | None = None
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 90)
     log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.TEXT
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    ready_backlog: int = Field(default=READY_BACKLOG, ge=1)
+    shutdown_timeout: float = Field(default=20.0, gt=0, le=600)
     workers: int = Field(default=64, ge=1, le=1024)
     delivery_rate: float = Field(default=30.0, gt=0, le=1000)
     delivery_private_rate: float = Field(default=1.0, gt=0)
@@ -164,6 +174,11 @@ class Settings(BaseSettings):
         if not (sep and host and port.isdigit() and 0 < int(port) < 65536):
             raise ValueError("expected HOST:PORT, e.g. 0.0.0.0:8080")
         return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("log_level")
     @classmethod

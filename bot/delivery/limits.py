@@ -28,18 +28,19 @@ class SendingLimits:
         """Seconds until this chat may get another message (0: now)."""
         return max(0.0, self._chat_ready.get(chat_id, 0.0) - time.monotonic())
 
-    async def wait_turn(self) -> None:
-        """Wait for the global rate to allow the next message.
+    async def wait_turn(self) -> float:
+        """Wait for the global rate to allow the next message; returns the seconds waited.
 
         A short pause (a database hiccup) may be made up with a burst of a few
         messages, well within Telegram's tolerance, so the average holds the rate.
         """
-        now = time.monotonic()
+        now = waited = time.monotonic()
         if self._next_global > now:
             await asyncio.sleep(self._next_global - now)
             now = time.monotonic()
         earliest = now - BURST * self.interval
         self._next_global = max(self._next_global, earliest) + self.interval
+        return now - waited
 
     def sent(self, chat_id: int) -> None:
         interval = self.group_interval if chat_id < 0 else self.private_interval

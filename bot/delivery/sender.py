@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.chat.replies import TooLong
 from bot.clock import Clock
 from bot.delivery.kinds import KINDS, RenderContext
@@ -44,6 +45,14 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 LEASE = timedelta(minutes=2)
 NUDGE_WINDOW = timedelta(days=7)
+# How /metrics names what Telegram answered (a time-out or a network error counts as 5xx).
+SEND_RESULTS = {
+    Result.SENT: "sent",
+    Result.RETRY_AFTER: "429",
+    Result.UNREACHABLE: "403",
+    Result.REJECTED: "4xx",
+    Result.TRANSIENT: "5xx",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +93,7 @@ class Sender:
         )
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.concurrency)
+        self._stopping = asyncio.Event()  # run()'s stop: the rest of a batch is put back
 
     def wake(self) -> None:
         self._wake.set()
@@ -107,6 +117,8 @@ class Sender:
         return recovered
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Send until `stop`; then only the messages in flight are finished."""
+        self._stopping = stop
         await self.recover()
         while not stop.is_set():
             self._wake.clear()
@@ -136,7 +148,7 @@ class Sender:
         memo: dict[object, object] = {}  # rows every message of the batch reads (a broadcast)
 
         async def work() -> None:
-            while queue:
+            while queue and not self._stopping.is_set():
                 await self._send_isolated(queue.popleft(), memo)
 
         workers = [asyncio.create_task(work()) for _ in range(self.settings.concurrency)]
@@ -145,6 +157,11 @@ class Sender:
         finally:
             for task in workers:
                 task.cancel()
+        if queue:  # stopping: only the messages in flight were finished; the rest wait
+            ids = [item.delivery.id for item in queue]
+            values = {"status": DeliveryStatus.PENDING, "next_attempt_at": self.clock.now()}
+            await self._update(ids, values)
+            event(log, "delivery.released", rows=len(ids))
         return len(claimed)
 
     async def _claim(self) -> list[Claimed]:
@@ -182,6 +199,7 @@ class Sender:
             await self._send(item, memo)
         except Exception as exc:
             reason = failure_reason(exc)
+            metrics.SENDS.labels(result="error").inc()
             event(
                 log,
                 "delivery.crashed",
@@ -215,7 +233,9 @@ class Sender:
                 return
         # The chat had a message less than a second ago: this one waits its turn (real
         # time, like the limit itself); other chats in the batch go on meanwhile.
-        await asyncio.sleep(self.limits.chat_ready_in(item.chat_id))
+        chat_wait = self.limits.chat_ready_in(item.chat_id)
+        metrics.LIMIT_WAIT_SECONDS.labels(limit="chat").inc(chat_wait)
+        await asyncio.sleep(chat_wait)
 
         async with self.sessions() as session:
             context = RenderContext(
@@ -227,7 +247,7 @@ class Sender:
             return
 
         async with self._slots:  # (the workers already bound it; kept for direct callers)
-            await self.limits.wait_turn()
+            metrics.LIMIT_WAIT_SECONDS.labels(limit="global").inc(await self.limits.wait_turn())
             paid = self.settings.paid_broadcast and delivery.broadcast_id is not None
             outcome = await self.transport.deliver(item.chat_id, reply, paid=paid)
             self.limits.sent(item.chat_id)
@@ -236,6 +256,7 @@ class Sender:
     async def _record(self, item: Claimed, outcome: Outcome) -> None:
         now = self.clock.now()
         delivery = item.delivery
+        metrics.SENDS.labels(result=SEND_RESULTS[outcome.result]).inc()
         if outcome.result is Result.SENT:
             await self._finish(item, DeliveryStatus.SENT, message_id=outcome.message_id)
         elif outcome.result is Result.RETRY_AFTER:

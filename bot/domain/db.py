@@ -71,6 +71,11 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         return await connection.run_sync(_current)
 
 
+async def revision_in(session: AsyncSession) -> str | None:
+    """The schema revision, read on a session's connection (e.g. a health probe's)."""
+    return await session.run_sync(lambda sync: _current(sync.connection()))
+
+
 def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 

@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Update, bindparam, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.clock import Clock
 from bot.domain.dialect import insert_ignoring_duplicates
 from bot.domain.models import ReceivedUpdate, UpdateStatus
@@ -471,8 +472,9 @@ class Processor:
 
     async def _process(self, row: ReceivedUpdate) -> Owed | None:
         try:
-            return await self.process(row)
+            return await metrics.timed(metrics.STEP_SECONDS, self.process(row))
         except Exception as exc:  # one bad update must not stop the others
+            metrics.UPDATES_FAILED.inc()
             retried = await self.intake.mark_failed(row, exc)
             event(
                 log,

@@ -21,6 +21,7 @@ from typing import TypeVar
 from aiohttp import web
 from sqlalchemy import select
 
+from bot import metrics
 from bot.chat.replies import Answer, Reply
 from bot.config import Runtime, Settings
 from bot.delivery.transport import Result
@@ -105,6 +106,7 @@ class TelegramRuntime:
                 await session.rollback()
                 return None
             await session.commit()
+            metrics.UPDATES_PROCESSED.inc()
         return owed
 
     async def deliver(self, owed: Owed) -> None:
@@ -204,6 +206,7 @@ class TelegramRuntime:
             if updates:
                 # Stored before the next getUpdates call, which is what acknowledges them.
                 await self.app.intake.record(updates)
+                metrics.UPDATES_RECEIVED.inc(len(updates))
                 offset = int(updates[-1]["update_id"]) + 1
                 self.processor.wake()
 

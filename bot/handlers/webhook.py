@@ -2,11 +2,8 @@
 
 The same aiohttp application serves both runtimes, so neither framework's own
 webhook machinery is in the way of the durable intake. It also answers
-`GET /healthz` for load balancers and on-call engineers:
-
-    200 {"status": "ok", "pending_updates": 3, "sender": "running", "sender_restarts": 0, ...}
-    503 {"status": "unavailable"}                 the database does not answer
-    503 {"status": "sender_down", "sender": "restarting", "sender_last_error": "...", ...}
+`GET /healthz`, `GET /readyz` and `GET /metrics` for load balancers, Prometheus
+and on-call engineers (bot/handlers/operations.py).
 """
 
 from __future__ import annotations
@@ -18,7 +15,9 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot import metrics
 from bot.handlers.intake import Intake
+from bot.handlers.operations import Probes, add_routes
 from bot.jobs.background import Health
 from bot.logs import event
 
@@ -35,7 +34,8 @@ def webhook_app(
 ) -> web.Application:
     """Updates POSTed to `url`'s path are stored, then `wake` tells the processor.
 
-    `background` is the health of this process's scheduler and sender, shown on /healthz.
+    `background` is the health of this process's scheduler and sender, shown on /healthz
+    and /readyz.
     """
     expected = secret.encode()
 
@@ -49,24 +49,12 @@ def webhook_app(
             int(update["update_id"])
         except (ValueError, KeyError, TypeError):
             return web.Response(status=400, text="not an update")
+        metrics.UPDATES_RECEIVED.inc()
         await intake.record([update])  # stored before Telegram hears 200
         wake()
         return web.Response(text="ok")
 
-    async def health(_: web.Request) -> web.Response:
-        try:
-            pending = await intake.pending_count()
-        except Exception:  # the database is down: tell the load balancer
-            return web.json_response({"status": "unavailable"}, status=503)
-        body: dict[str, object] = {"status": "ok", "pending_updates": pending}
-        if background is not None:
-            body.update(background.report())
-            if not background.ok:
-                body["status"] = "sender_down"
-                return web.json_response(body, status=503)
-        return web.json_response(body)
-
     application = web.Application()
     application.router.add_post(urlsplit(url).path or "/", receive)
-    application.router.add_get("/healthz", health)
+    add_routes(application, Probes(intake.sessions, intake.clock, background))
     return application

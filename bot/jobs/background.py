@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from bot.config import READY_BACKLOG
 from bot.delivery.sender import Sender, SenderSettings
 from bot.delivery.transport import Transport
 from bot.domain.infrastructure import Infrastructure
@@ -58,6 +59,7 @@ class Health:
     sweep_failures: int = 0
     last_sweep_error: str | None = None
     running_since: float = field(default_factory=time.monotonic)
+    backlog_limit: int = READY_BACKLOG  # updates waiting above which /readyz says "not ready"
 
     @property
     def ok(self) -> bool:
@@ -109,7 +111,7 @@ class Background:
         self.sweep_every = sweep_every
         self.backoff = backoff
         self.leadership = Leadership(parts.engine)
-        self.health = Health()
+        self.health = Health(backlog_limit=parts.settings.ready_backlog)
 
     async def run(self, stop: asyncio.Event) -> None:
         failures = 0

@@ -13,6 +13,7 @@ import logging
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot import metrics
 from bot.domain.dialect import try_leader_lock
 from bot.logs import event
 
@@ -29,6 +30,7 @@ class Leadership:
         self.retry = retry
         self.heartbeat = heartbeat
         self._connection: AsyncConnection | None = None
+        self._leading = False
 
     async def acquire(self, stop: asyncio.Event) -> bool:
         """Wait until this process leads; False when `stop` came first."""
@@ -41,7 +43,9 @@ class Leadership:
                     self._connection = connection  # the lock lives as long as this connection
                 else:
                     await connection.close()  # nothing to hold: don't keep a pooled connection
+                self._leading = True
                 event(log, "leader.acquired")
+                metrics.LEADER.set(1)
                 return True
             await connection.close()
             if not announced:
@@ -66,7 +70,12 @@ class Leadership:
                 raise LeadershipLost from exc
 
     async def release(self) -> None:
+        """Stop leading: a standby takes the lock at its next try (within `retry` seconds)."""
         if self._connection is not None:
             with contextlib.suppress(Exception):
                 await self._connection.close()
             self._connection = None
+        if self._leading:
+            self._leading = False
+            metrics.LEADER.set(0)
+            event(log, "leader.released")

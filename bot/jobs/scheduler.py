@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.clock import Clock
 from bot.jobs.retention import Retention, retention_sweep
 from bot.jobs.sweeps import SWEEPS
@@ -39,7 +40,12 @@ async def guarded_sweep(
     """A sweep as the scheduler runs it: a failure is logged by type, counted, and the next
     run comes as planned (a sweep is idempotent, so it catches up then)."""
     try:
-        return await run_sweep(name, sweep, sessions, clock, on_enqueued)
+        added = await metrics.timed(
+            metrics.SWEEP_SECONDS.labels(sweep=name),
+            run_sweep(name, sweep, sessions, clock, on_enqueued),
+        )
+        metrics.SWEEP_LAST_RUN.labels(sweep=name).set_to_current_time()
+        return added
     except asyncio.CancelledError:
         # Stopping. Cancelled while handling a failure, the cancellation would carry that
         # failure (and its message, which may hold what someone typed) into the scheduler's
@@ -47,6 +53,7 @@ async def guarded_sweep(
         raise asyncio.CancelledError() from None
     except Exception as exc:
         event(log, "sweep.failed", logging.ERROR, sweep=name, error=type(exc).__name__)
+        metrics.SWEEP_FAILURES.labels(sweep=name).inc()
         on_failure(name, exc)
         return 0
 

@@ -11,7 +11,7 @@
           domain · chat                the rules · the shared vocabulary (Event, Reply)
 
 Every package may also use the infrastructure modules (bot.i18n, bot.clock,
-bot.config, bot.logs). The composition root and the tools around the bot
+bot.config, bot.logs, bot.metrics). The composition root and the tools around the bot
 (bot.app, bot.cli, bot.sandbox, bot.emulator, bot.migrations) sit above all of
 it: they may import anything, and nothing in the layers imports them.
 
@@ -45,7 +45,7 @@ ALLOWED: dict[str, set[str]] = {
     "jobs": {"domain", "chat", "reports", "delivery"},
     "handlers": {"domain", "chat", "reports", "delivery", "flows", "jobs"},
 }
-INFRASTRUCTURE = {"bot.i18n", "bot.clock", "bot.config", "bot.logs"}
+INFRASTRUCTURE = {"bot.i18n", "bot.clock", "bot.config", "bot.logs", "bot.metrics"}
 CHAT_MAY_IMPORT = {"bot.i18n"}  # the leaf: not even the settings
 
 
