@@ -10,12 +10,16 @@ Each call runs one event in its own transaction, exactly as a runtime does.
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.app import App
 from bot.chat.events import Event, Kind
 from bot.chat.replies import Answer, Button, Reply
+from bot.delivery.kinds import KINDS, RenderContext
 from bot.domain import neighbourhoods
-from bot.domain.models import Role
+from bot.domain.models import Delivery, Person, Role
 from bot.domain.people import Contact
+from bot.i18n import translator
 from tests.factories import LANSINGERLAND, new_invite, new_invite_in, organisation
 
 REFUSED = "Sorry, you are not allowed to do that."  # what a refused button or command answers
@@ -51,6 +55,12 @@ class Chat:
     async def press(self, label: str, *, answers_back: int = 1) -> Answer:
         """Press the button whose label contains `label`, on an answer `answers_back` ago."""
         return await self.event(Event.button(self.button(label, answers_back).payload))
+
+    async def press_on(self, reply: Reply, label: str) -> Answer:
+        """Press the button whose label contains `label` on a pushed message."""
+        found = [b for row in reply.buttons for b in row if label in b.label]
+        assert found, f"no button {label!r} among {[b.label for r in reply.buttons for b in r]}"
+        return await self.event(Event.button(found[0].payload))
 
     def button(self, label: str, answers_back: int = 1) -> Button:
         answer = self.answers[-answers_back]
@@ -111,3 +121,20 @@ async def coordinator(app: App, user_id: int = 900) -> Chat:
     await chat.press("Taagdreef")
     await chat.press("✅")
     return chat
+
+
+async def pushed(app: App, person_id: int, kind: str) -> Reply | None:
+    """The newest outbox message of `kind` to the person, rendered as the sender would now."""
+    async with app.sessions() as session:
+        delivery = await session.scalar(
+            select(Delivery)
+            .where(Delivery.person_id == person_id, Delivery.kind == kind)
+            .order_by(Delivery.id.desc())
+            .limit(1)
+        )
+        person = await session.get(Person, person_id)
+        assert delivery is not None and person is not None, f"no {kind} to {person_id}"
+        context = RenderContext(
+            session, person, translator(person.locale), app.settings.zone, app.clock.now()
+        )
+        return await KINDS[kind].render(context, delivery)

@@ -6,6 +6,10 @@ places. PostgreSQL locks the activity's row (`SELECT ... FOR UPDATE`); SQLite,
 which has no row locks, runs every transaction as `BEGIN IMMEDIATE` (see
 `bot.domain.dialect`), so the whole transaction already holds the write lock.
 Either way the next person's count waits for the previous person's commit.
+
+A day before, the 24-hour reminder asks "still coming?": "yes" is remembered
+(`confirmed_at`, which leads and coordinators see counted), "no" gives the
+place up as leaving does.
 """
 
 from __future__ import annotations
@@ -26,6 +30,27 @@ class Joined(StrEnum):
     WAITLISTED = "waitlisted"
     ALREADY = "already"
     CLOSED = "closed"  # cancelled, completed or already begun
+
+
+class Answered(StrEnum):
+    """What became of an answer to "still coming?"."""
+
+    NOTED = "noted"
+    STARTED = "started"  # cancelled, completed or already begun: nothing changes
+    NOT_SIGNED_UP = "not_signed_up"  # left meanwhile (or never had a place)
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """An activity's people as its lead sees them."""
+
+    joined: int = 0
+    confirmed: int = 0  # of those who joined, said "yes, still coming"
+    waiting: int = 0
+
+    @property
+    def unanswered(self) -> int:
+        return self.joined - self.confirmed
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +77,7 @@ async def signup_of(session: AsyncSession, action_id: int, person_id: int) -> Si
     )
 
 
-async def _lock(session: AsyncSession, action: Action) -> None:
+async def lock(session: AsyncSession, action: Action) -> None:
     """Hold the activity until commit, and read it again as it is now (status, capacity)."""
     await session.execute(
         select(Action)
@@ -64,7 +89,7 @@ async def _lock(session: AsyncSession, action: Action) -> None:
 
 async def join(session: AsyncSession, action: Action, person: Person, now: datetime) -> Joined:
     """Take a place, or the next place on the waitlist when the activity is full."""
-    await _lock(session, action)
+    await lock(session, action)
     if not is_open(action, now):
         return Joined.CLOSED
     signup = await signup_of(session, action.id, person.id)
@@ -74,15 +99,16 @@ async def join(session: AsyncSession, action: Action, person: Person, now: datet
     status = SignupStatus.WAITLISTED if full else SignupStatus.JOINED
     if signup is None:
         session.add(Signup(action_id=action.id, person_id=person.id, status=status, created_at=now))
-    else:  # came back after leaving: to the end of the queue
+    else:  # came back after leaving: to the end of the queue, asked again
         signup.status, signup.created_at, signup.promoted_at = status, now, None
+        signup.confirmed_at = None
     await session.flush()
     return Joined.WAITLISTED if full else Joined.JOINED
 
 
 async def leave(session: AsyncSession, action: Action, person: Person, now: datetime) -> Left:
     """Give up a place (or a waitlist spot); the first on the waitlist moves up."""
-    await _lock(session, action)
+    await lock(session, action)
     signup = await signup_of(session, action.id, person.id)
     if signup is None or signup.status is SignupStatus.LEFT:
         return Left(None)
@@ -104,6 +130,48 @@ async def leave(session: AsyncSession, action: Action, person: Person, now: date
     return Left(first_waiting.person_id)
 
 
+async def still_coming(
+    session: AsyncSession, action: Action, person: Person, coming: bool, now: datetime
+) -> tuple[Answered, Left]:
+    """The answer to "still coming?": "yes" is remembered, "no" gives the place up."""
+    await lock(session, action)
+    if not is_open(action, now):
+        return Answered.STARTED, Left(None)
+    signup = await signup_of(session, action.id, person.id)
+    if signup is None or signup.status is not SignupStatus.JOINED:
+        return Answered.NOT_SIGNED_UP, Left(None)
+    if not coming:
+        return Answered.NOTED, await leave(session, action, person, now)
+    signup.confirmed_at = signup.confirmed_at or now
+    await session.flush()
+    return Answered.NOTED, Left(None)
+
+
+async def attendance(session: AsyncSession, action_ids: list[int]) -> dict[int, Attendance]:
+    """Who joined, confirmed and waits, per activity (one query for the whole list)."""
+    if not action_ids:
+        return {}
+    rows = await session.execute(
+        select(
+            Signup.action_id,
+            Signup.status,
+            func.count(Signup.id),
+            func.count(Signup.confirmed_at),
+        )
+        .where(Signup.action_id.in_(action_ids), Signup.status != SignupStatus.LEFT)
+        .group_by(Signup.action_id, Signup.status)
+    )
+    found: dict[int, Attendance] = {}
+    for action_id, status, count, confirmed in rows:
+        seen = found.get(action_id, Attendance())
+        if status is SignupStatus.JOINED:
+            seen = Attendance(count, confirmed, seen.waiting)
+        else:
+            seen = Attendance(seen.joined, seen.confirmed, seen.waiting + count)
+        found[action_id] = seen
+    return found
+
+
 async def upcoming(
     session: AsyncSession, neighbourhood_id: int, now: datetime, *, limit: int = 10
 ) -> list[Action]:
@@ -121,7 +189,9 @@ async def upcoming(
     )
 
 
-async def of_initiative(session: AsyncSession, initiative_id: int, now: datetime) -> list[Action]:
+async def of_initiative(
+    session: AsyncSession, initiative_id: int, now: datetime, *, limit: int = 10
+) -> list[Action]:
     return list(
         await session.scalars(
             select(Action)
@@ -131,6 +201,7 @@ async def of_initiative(session: AsyncSession, initiative_id: int, now: datetime
                 Action.starts_at > now,
             )
             .order_by(Action.starts_at)
+            .limit(limit)
         )
     )
 

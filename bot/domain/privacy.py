@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -134,14 +133,6 @@ async def export(session: AsyncSession, person: Person, now: datetime) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()
 
 
-@dataclass(frozen=True, slots=True)
-class Promotion:
-    """Someone on a waiting list who got the place the erased person held."""
-
-    action_id: int
-    person_id: int
-
-
 def pseudonym() -> str:
     """Random, so it cannot be derived from the person; one per erasure."""
     return f"erased-{secrets.token_hex(4)}"
@@ -178,8 +169,10 @@ async def _unsign(session: AsyncSession, person: Person, who: Needles) -> None:
                     setattr(row, name, cleaned)
 
 
-async def _give_up_places(session: AsyncSession, person: Person, now: datetime) -> list[Promotion]:
-    promotions = []
+async def _give_up_places(
+    session: AsyncSession, person: Person, now: datetime
+) -> list[tuple[int, actions.Left]]:
+    given_up = []
     signups = await session.scalars(
         select(Signup).where(Signup.person_id == person.id, Signup.status != SignupStatus.LEFT)
     )
@@ -187,10 +180,8 @@ async def _give_up_places(session: AsyncSession, person: Person, now: datetime) 
         action = await session.get(Action, signup.action_id)
         if action is None:
             continue
-        left = await actions.leave(session, action, person, now)
-        if left.promoted_person_id is not None:
-            promotions.append(Promotion(action.id, left.promoted_person_id))
-    return promotions
+        given_up.append((action.id, await actions.leave(session, action, person, now)))
+    return given_up
 
 
 async def _settle_initiatives(
@@ -237,12 +228,15 @@ async def _pseudonymise_audit(session: AsyncSession, person: Person, label: str)
         line.details = {**line.details, "subject": label}
 
 
-async def forget(session: AsyncSession, person: Person, now: datetime) -> list[Promotion]:
-    """Erase the person (see the module's docstring); returns who moved up a waiting list."""
+async def forget(
+    session: AsyncSession, person: Person, now: datetime
+) -> list[tuple[int, actions.Left]]:
+    """Erase the person (see the module's docstring); returns the places they gave up, by
+    activity, so that the waiting lists move on."""
     label = pseudonym()
     who, needles = await _needles(session, person)
     chat_keys = await _chat_keys(session, person)
-    promotions = await _give_up_places(session, person, now)
+    given_up = await _give_up_places(session, person, now)
     await _unsign(session, person, who)
     await initiatives.drop_supports_of(session, person.id)
     await _settle_initiatives(session, person, label, now)
@@ -274,4 +268,4 @@ async def forget(session: AsyncSession, person: Person, now: datetime) -> list[P
     await clear_received_updates(session, needles)
     await scrub_json_rows(session, needles)
     await session.flush()
-    return promotions
+    return given_up

@@ -140,9 +140,11 @@ class InitiativeDetail(Step):
             lines.append(t._("Led by {name}", name=owner.first_name))
         lines.append(t.n_("{n} supporter", "{n} supporters", item.supporter_count))
         if upcoming:
+            seen = await joining.attendance_for(ctx, upcoming, lead=item.owner_id == ctx.person.id)
             lines.append("\n<b>" + t._("Coming activities") + "</b>")
             lines += [
-                joining.describe_action(ctx, action, signups.get(action.id)) for action in upcoming
+                joining.describe_action(ctx, action, signups.get(action.id), seen.get(action.id))
+                for action in upcoming
             ]
         support = (
             ctx.button("↩️ " + t._("Undo my support"), "unsupport")
@@ -201,9 +203,11 @@ class Agenda(Step):
         assert ctx.person.neighbourhood_id is not None
         upcoming = await actions.upcoming(ctx.session, ctx.person.neighbourhood_id, ctx.now)
         signups = await joining.signups_of(ctx, upcoming)
+        seen = await joining.attendance_for(ctx, upcoming, lead=False)
         lines = ["📅 <b>" + t._("Coming activities") + "</b>"]
         lines += [
-            joining.describe_action(ctx, action, signups.get(action.id)) for action in upcoming
+            joining.describe_action(ctx, action, signups.get(action.id), seen.get(action.id))
+            for action in upcoming
         ]
         if not upcoming:
             lines.append(t._("No activities planned yet."))

@@ -1,6 +1,8 @@
 """The conversation engine: one event from one person in, an answer out.
 
     event ──> a command ──> its flow or action (from the registry)
+          └─> a pushed message's button ──> its answer (from the registry), whatever
+              flow the person is in, which stays where it was
           └─> the person's current flow and step ──> outcome ──> state saved
           └─> no flow: onboarding if not done yet, else a main-menu button's
               flow or action (from the registry), else the main menu
@@ -18,6 +20,7 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat import answers
 from bot.chat.events import Event, Kind
 from bot.chat.menu import PREFIX as MENU_PREFIX
 from bot.chat.replies import Answer, Reply
@@ -87,6 +90,10 @@ class Conversation:
         event = ctx.event
         if event.kind is Kind.COMMAND:
             return await commands.run(self, ctx)
+        pressed = answers.parse(event.payload) if event.kind is Kind.BUTTON else None
+        pushed = self.registry.on_pushed(pressed.topic) if pressed else None
+        if pressed is not None and pushed is not None and ctx.person.onboarded:
+            return await pushed.run(self, ctx, pressed)
         if ctx.flow is not None:
             return await self._in_flow(ctx)
         if not ctx.person.onboarded:

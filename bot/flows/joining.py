@@ -1,17 +1,25 @@
-"""Joining and leaving activities, and their calendar files, from whichever screen shows them."""
+"""Joining and leaving activities, and their calendar files, from whichever screen shows them.
+
+The activity's lead (its initiative's owner) and the neighbourhood's coordinators also
+see who is coming: signed up, confirmed ("still coming?" answered yes), not answered
+yet, waiting.
+"""
 
 from __future__ import annotations
 
 from bot.chat.replies import Button, File, Reply
-from bot.delivery import outbox
+from bot.delivery import places
 from bot.domain import actions
-from bot.domain.actions import Joined
+from bot.domain.actions import Attendance, Joined
 from bot.domain.models import Action, Signup, SignupStatus
+from bot.domain.roles import Permission
 from bot.flows.steps import Context, Refresh
 from bot.i18n import Html, escape
 
 
-def describe_action(ctx: Context, action: Action, signup: Signup | None) -> Html:
+def describe_action(
+    ctx: Context, action: Action, signup: Signup | None, seen: Attendance | None = None
+) -> Html:
     t = ctx.t
     line = t._(
         "{title} · {when}", title=action.title, when=t.datetime(action.starts_at, ctx.settings.zone)
@@ -22,7 +30,32 @@ def describe_action(ctx: Context, action: Action, signup: Signup | None) -> Html
         line = Html("✅ " + line)
     elif signup is not None and signup.status is SignupStatus.WAITLISTED:
         line = Html("⏳ " + line + " (" + t._("waiting list") + ")")
+    if seen is not None:
+        line = Html(line + "\n    👥 " + attendance_text(ctx, seen))
     return line
+
+
+def attendance_text(ctx: Context, seen: Attendance) -> str:
+    """ "5 signed up: 3 confirmed, 2 not answered yet · 1 on the waiting list" """
+    t = ctx.t
+    text = t._(
+        "{signed_up}: {confirmed}, {unanswered}",
+        signed_up=t.n_("{n} signed up", "{n} signed up", seen.joined),
+        confirmed=t.n_("{n} confirmed", "{n} confirmed", seen.confirmed),
+        unanswered=t.n_("{n} not answered yet", "{n} not answered yet", seen.unanswered),
+    )
+    if seen.waiting:
+        waiting = t.n_("{n} on the waiting list", "{n} on the waiting list", seen.waiting)
+        text = Html(text + " · " + waiting)
+    return text
+
+
+async def attendance_for(ctx: Context, items: list[Action], *, lead: bool) -> dict[int, Attendance]:
+    """Who is coming to each activity, for its lead and the neighbourhood's coordinators only."""
+    coordinating = set(ctx.neighbourhoods_for(Permission.SEE_STATISTICS))
+    shown = [item.id for item in items if lead or item.neighbourhood_id in coordinating]
+    found = await actions.attendance(ctx.session, shown)
+    return {item_id: found.get(item_id, Attendance()) for item_id in shown}
 
 
 def action_buttons(ctx: Context, action: Action, signup: Signup | None) -> tuple[Button, ...]:
@@ -53,11 +86,7 @@ async def press(ctx: Context, action: str, arg: str) -> Refresh | None:
         return Refresh(note=_joined_note(ctx, item, result))
     if action == "leave":
         left = await actions.leave(ctx.session, item, ctx.person, ctx.now)
-        if left.promoted_person_id is not None:
-            message = outbox.Message(
-                left.promoted_person_id, "waitlist_promoted", f"action:{item.id}"
-            )
-            await outbox.enqueue(ctx.session, [message], now=ctx.now)
+        await places.pass_on(ctx.session, item.id, left, ctx.now)
         return Refresh(note=t._("You have left {title}.", title=item.title))
     ics = File(
         f"wijkbot-{item.id}.ics", data=actions.calendar_file(item, ctx.now), mime="text/calendar"

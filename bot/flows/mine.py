@@ -119,6 +119,13 @@ class Own(Step):
         ]
         if item.review_note:
             lines.append(t._("Note from the coordinators: {note}", note=item.review_note))
+        coming = await actions.of_initiative(ctx.session, item.id, ctx.now, limit=5)
+        if coming:
+            seen = await joining.attendance_for(ctx, coming, lead=True)
+            lines.append("\n<b>" + t._("Coming activities") + "</b>")
+            lines += [
+                joining.describe_action(ctx, action, None, seen[action.id]) for action in coming
+            ]
         buttons = []
         if item.status is InitiativeStatus.APPROVED:
             buttons.append((ctx.button("📣 " + t._("Post an update"), "update"),))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.chat.replies import Answer, File, Reply
-from bot.delivery import outbox
+from bot.delivery import places
 from bot.domain import privacy
 from bot.flows.entries import Command
 from bot.flows.steps import Context, Finish, Flow, Outcome, Step
@@ -18,12 +18,8 @@ async def my_data(ctx: Context) -> Answer:
 
 async def forget(ctx: Context) -> None:
     """Erase the person; whoever moves up into a place they held hears it, as after leaving."""
-    promotions = await privacy.forget(ctx.session, ctx.person, ctx.now)
-    messages = [
-        outbox.Message(promoted.person_id, "waitlist_promoted", f"action:{promoted.action_id}")
-        for promoted in promotions
-    ]
-    await outbox.enqueue(ctx.session, messages, now=ctx.now)
+    for action_id, left in await privacy.forget(ctx.session, ctx.person, ctx.now):
+        await places.pass_on(ctx.session, action_id, left, ctx.now)
     ctx.forgotten = True
 
 

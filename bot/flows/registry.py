@@ -3,6 +3,7 @@
     FLOWS + ACTIONS ──> Registry ──> the main menu's rows        (menu.main)
                                  ──> /help and the messenger's command menu (per language)
                                  ──> the router: menu button or command -> flow or action
+    PUSHED ──────────────────────────> the router: a pushed message's button -> its answer
 
 Adding a conversation is one module with its `Flow` (steps, code, menu entry, command)
 and one line in `FLOWS` below. Like aiogram's StatesGroup, where a mistyped state fails
@@ -46,7 +47,8 @@ from bot.flows.results import ResultFlow
 from bot.flows.review import ReviewFlow
 from bot.flows.roles import RolesFlow
 from bot.flows.statistics import STATISTICS
-from bot.flows.steps import Action, Context, Flow, FlowError, Step
+from bot.flows.steps import Action, Context, Flow, FlowError, PushedButton, Step
+from bot.flows.still_coming import STILL_COMING
 
 # The one place where a flow is registered.
 FLOWS: tuple[type[Flow], ...] = (
@@ -68,6 +70,8 @@ FLOWS: tuple[type[Flow], ...] = (
 )
 # Reachable things that answer at once instead of starting a conversation.
 ACTIONS: tuple[Action, ...] = (START, HELP, CANCEL, MY_DATA, PRIVACY, STATISTICS)
+# Answers to the buttons of pushed messages, by topic (see bot.chat.answers).
+PUSHED: tuple[PushedButton, ...] = (STILL_COMING,)
 
 Reachable = Flow | Action
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # what Telegram accepts in setMyCommands
@@ -76,8 +80,18 @@ _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # what Telegram accepts in setMy
 class Registry:
     """The flows and actions of one running Wijkbot, with what is derived from them."""
 
-    def __init__(self, flows: Iterable[Flow], actions: Iterable[Action] = ()) -> None:
+    def __init__(
+        self,
+        flows: Iterable[Flow],
+        actions: Iterable[Action] = (),
+        pushed: Iterable[PushedButton] = (),
+    ) -> None:
         self.flows: dict[str, Flow] = {}
+        self._pushed: dict[str, PushedButton] = {}
+        for answer in pushed:
+            if answer.topic in self._pushed or not answer.topic or ":" in answer.topic:
+                raise FlowError(f"pushed buttons: topic {answer.topic!r} is taken or unusable")
+            self._pushed[answer.topic] = answer
         self._owners: dict[str, Reachable] = {}
         codes: dict[str, str] = {}
         for flow in flows:
@@ -121,10 +135,15 @@ class Registry:
     def on_command(self, name: str) -> tuple[Command, Reachable] | None:
         return self._commands.get(name)
 
+    def on_pushed(self, topic: str) -> PushedButton | None:
+        """What answers a pushed message's button of `topic`; None for an unknown topic."""
+        return self._pushed.get(topic)
+
 
 def build() -> Registry:
-    """The registry of `FLOWS` and `ACTIONS`, each flow built afresh; raises `FlowError`."""
-    return Registry([flow() for flow in FLOWS], ACTIONS)
+    """The registry of `FLOWS`, `ACTIONS` and `PUSHED`, each flow built afresh; raises
+    `FlowError`."""
+    return Registry([flow() for flow in FLOWS], ACTIONS, PUSHED)
 
 
 def _entries(owner: Reachable) -> tuple[MenuEntry, ...]:

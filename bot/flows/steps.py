@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat.answers import Pressed
 from bot.chat.events import Event
 from bot.chat.replies import Answer, Button, Reply
 from bot.domain.roles import PERMISSIONS, Permission
@@ -254,3 +255,12 @@ class Action:
     run: Callable[[Engine, Context], Awaitable[Answer]]
     menu: MenuEntry | tuple[MenuEntry, ...] = ()
     command: Command | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PushedButton:
+    """What answers the buttons of one `topic` on pushed messages (`bot.chat.answers`),
+    whatever conversation the person is in; registered like a flow (`bot.flows.registry`)."""
+
+    topic: str
+    run: Callable[[Engine, Context, Pressed], Awaitable[Answer]]

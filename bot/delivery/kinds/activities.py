@@ -1,15 +1,36 @@
-"""Messages about activities: a reminder before it starts, a place come free, a thank-you."""
+"""Messages about activities: a reminder before it starts, a place come free, a thank-you.
+
+The reminder a day before asks "still coming?" with two buttons
+(`bot.chat.answers`, answered by `bot.flows.still_coming`).
+"""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import func, select
 
+from bot.chat.answers import answer_button, stamp_of
 from bot.chat.replies import Reply
 from bot.delivery.kinds.base import RenderContext, kind, subject
 from bot.delivery.preferences import Category
 from bot.domain import actions
 from bot.domain.models import Action, ActionStatus, Delivery, Signup, SignupStatus
-from bot.i18n import Html
+from bot.i18n import Html, Translator
+
+STILL_COMING = "c"  # the topic of the reminder's buttons
+ASKS = "24h"  # the reminder that asks; the one two hours before only reminds
+
+
+def reminder_text(t: Translator, action: Action, zone: ZoneInfo) -> Html:
+    """What, when and where, as a reminder says it."""
+    lines = [
+        "⏰ " + t._("Reminder: {title}", title=action.title),
+        t._("When: {when}", when=t.datetime(action.starts_at, zone)),
+    ]
+    if action.place:
+        lines.append(t._("Where: {place}", place=action.place))
+    return Html("\n".join(lines))
 
 
 @kind("action_reminder", Category.REMINDERS)
@@ -17,23 +38,17 @@ async def action_reminder(ctx: RenderContext, delivery: Delivery) -> Reply | Non
     action = await subject(ctx, delivery, Action, "action")
     if action is None or action.status is not ActionStatus.OPEN or action.starts_at <= ctx.now:
         return None
-    joined = await ctx.session.scalar(
-        select(Signup.id).where(
-            Signup.action_id == action.id,
-            Signup.person_id == ctx.person.id,
-            Signup.status == SignupStatus.JOINED,
-        )
-    )
-    if joined is None:
+    signup = await actions.signup_of(ctx.session, action.id, ctx.person.id)
+    if signup is None or signup.status is not SignupStatus.JOINED:
         return None
     t = ctx.t
-    lines = [
-        "⏰ " + t._("Reminder: {title}", title=action.title),
-        t._("When: {when}", when=t.datetime(action.starts_at, ctx.zone)),
-    ]
-    if action.place:
-        lines.append(t._("Where: {place}", place=action.place))
-    return Reply(Html("\n".join(lines)))
+    text = reminder_text(t, action, ctx.zone)
+    if delivery.period != ASKS or signup.confirmed_at is not None:
+        return Reply(text)
+    stamp = stamp_of(signup.created_at)
+    yes = answer_button("✅ " + t._("Yes, I am coming"), STILL_COMING, signup.id, stamp, "yes")
+    no = answer_button("❌ " + t._("No, I cannot come"), STILL_COMING, signup.id, stamp, "no")
+    return Reply(Html(text + "\n\n" + t._("Are you still coming?")), buttons=((yes, no),))
 
 
 @kind("waitlist_promoted", Category.SERVICE)

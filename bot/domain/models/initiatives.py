@@ -135,6 +135,7 @@ class Signup(Base):
     status: Mapped[SignupStatus] = mapped_column(enum_column(SignupStatus))
     created_at: Mapped[datetime]
     promoted_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]  # said "yes, I am coming" to the 24-hour reminder
 
 
 class ProgressUpdate(Base):
