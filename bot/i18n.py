@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from bot.config import SUPPORTED_LOCALES
@@ -116,6 +116,10 @@ class Translator:
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self._babel_locale)
+
+    def percent(self, whole: int) -> str:
+        """A whole percentage as the locale writes it: "37%", Turkish "%37"."""
+        return format_percent(whole / 100, locale=self._babel_locale)
 
     def datetime(self, moment: datetime, zone: ZoneInfo) -> str:
         """Weekday, date and time in the words and order of the locale, in `zone`."""

@@ -179,18 +179,3 @@ class LanguageFlow(Flow):
         if ctx.data.get("_resume") or not ctx.person.onboarded:
             return [Reply(message)]
         return [menu.main(ctx, message)]
-
-
-class HomeFlow(Flow):
-    """Moving house or correcting the buurt."""
-
-    name = "home"
-    code = "h"
-    menu = MenuEntry(N_("My buurt"), "🏠", row=60)
-
-    def __init__(self) -> None:
-        super().__init__(ChooseNeighbourhood("area", keep_given=False), ChooseArea())
-
-    async def complete(self, ctx: Context) -> list[Reply]:
-        home = await home_description(ctx)
-        return [menu.main(ctx, ctx.t._("Saved. Your buurt is now {home}.", home=home))]

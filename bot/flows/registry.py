@@ -35,13 +35,16 @@ from bot.flows.browse import AgendaFlow, BrowseFlow
 from bot.flows.commands import CANCEL, HELP, MY_DATA, START
 from bot.flows.commitments import CommitmentsFlow
 from bot.flows.entries import Command, MenuEntry
+from bot.flows.goals import GoalsFlow
 from bot.flows.invite import InviteFlow
 from bot.flows.menu import PRIVACY
 from bot.flows.mine import MineFlow
+from bot.flows.my_buurt import HomeFlow
 from bot.flows.notifications import NotificationsFlow
+from bot.flows.offers import OFFERS
 from bot.flows.onboarding import OnboardingFlow
 from bot.flows.privacy import ForgetFlow
-from bot.flows.profile import HomeFlow, LanguageFlow
+from bot.flows.profile import LanguageFlow
 from bot.flows.propose import ProposeFlow
 from bot.flows.results import ResultFlow
 from bot.flows.review import ReviewFlow
@@ -65,13 +68,14 @@ FLOWS: tuple[type[Flow], ...] = (
     BroadcastFlow,
     ResultFlow,
     CommitmentsFlow,
+    GoalsFlow,
     InviteFlow,
     RolesFlow,
 )
 # Reachable things that answer at once instead of starting a conversation.
 ACTIONS: tuple[Action, ...] = (START, HELP, CANCEL, MY_DATA, PRIVACY, STATISTICS)
 # Answers to the buttons of pushed messages, by topic (see bot.chat.answers).
-PUSHED: tuple[PushedButton, ...] = (STILL_COMING,)
+PUSHED: tuple[PushedButton, ...] = (STILL_COMING, OFFERS)
 
 Reachable = Flow | Action
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # what Telegram accepts in setMyCommands

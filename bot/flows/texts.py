@@ -58,10 +58,12 @@ def when_text(ctx: Context, item: Initiative) -> str:
     return t._("Not known yet")
 
 
-async def theme_options(ctx: Context) -> list[Option]:
-    """The person's neighbourhood's themes as choices: emoji and name in their language."""
-    assert ctx.person.neighbourhood_id is not None
-    themes = await neighbourhoods.themes_of(ctx.session, ctx.person.neighbourhood_id)
+async def theme_options(ctx: Context, neighbourhood_id: int | None = None) -> list[Option]:
+    """A neighbourhood's themes (the person's own unless given) as choices: emoji and name
+    in their language."""
+    neighbourhood_id = neighbourhood_id or ctx.person.neighbourhood_id
+    assert neighbourhood_id is not None
+    themes = await neighbourhoods.themes_of(ctx.session, neighbourhood_id)
     locale = ctx.person.locale
     return [
         Option(str(theme.id), f"{theme.emoji} {theme.name_in(locale)}".strip()) for theme in themes

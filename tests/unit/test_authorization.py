@@ -26,6 +26,7 @@ MATRIX = {
     "/invite": COORDINATORS,
     "/commitments": {"partner", *COORDINATORS},
     "/result": COORDINATORS,
+    "/goals": COORDINATORS,
 }
 ROLES = ("resident", "partner", "coordinator elsewhere", "coordinator", "admin")
 

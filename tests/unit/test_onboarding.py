@@ -160,6 +160,7 @@ async def test_changing_buurt_from_the_menu(app: App) -> None:
     chat = Chat(app, 15, language_code="en")
     await onboard(chat, area="Taagdreef")
     await chat.press("My buurt")
+    await chat.press("Change my buurt")
     await chat.press("Tigrisdreef")
     assert "Your buurt is now Tigrisdreef, Overvecht." in chat.text
 

@@ -1,0 +1,56 @@
+"""The neighbourhood's goals through the real runtimes: a resident reads them in 🏠 My buurt, a
+coordinator counts one by hand, and the resident sees the new count."""
+
+from __future__ import annotations
+
+from bot.domain.models import Role
+from bot.emulator import BotAPIEmulator
+from bot.i18n import translator
+from tests.e2e.chat import invited, onboard, plain
+from tests.e2e.conftest import RunningBot
+
+PLACES = "Places where neighbours meet every week"
+PLACES_AR = "أماكن يلتقي فيها الجيران كل أسبوع"
+
+
+async def test_a_resident_sees_goals_and_a_coordinator_counts_one(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    ar, en = translator("ar"), translator("en")
+    layla = emulator.user(8600, first_name="Layla", language_code="ar")
+    await onboard(layla, "ar")
+    await layla.press("🏠 " + ar._("My buurt"))
+    (home,) = await layla.replies()
+    assert ar._("Our goals") in home.text
+    assert PLACES_AR in home.text
+    assert "▓▓▓░░░░░░░ 37% · " + ar._("{value} of {target}", value="3", target="8") in home.text
+    assert "الصحة" not in home.text  # a theme is shown by its emoji, the goal by its title
+    assert "السكان يشاركون في أنشطة صحية" in home.text
+
+    fatima = await invited(bot, emulator, 8601, Role.COORDINATOR)
+    await fatima.press("🎯 " + en._("Goals"))
+    await fatima.replies()
+    await fatima.press("🎯 " + PLACES)
+    (goal,) = await fatima.replies()
+    assert "Latest count: Buurthuis Taagdreef" in goal.text
+    await fatima.press("✏️ " + en._("Update the count"))
+    await fatima.replies()
+    await fatima.send("five")
+    (again,) = await fatima.replies()
+    assert en._("Please type a number, for example 4.") in again.text
+    await fatima.send("5")
+    await fatima.replies()
+    await fatima.send("Two more: <Zambesidreef> & Tigrisdreef")
+    (saved,) = await fatima.replies()
+    assert "Saved." in saved.text
+    assert "Latest count: Two more: <Zambesidreef> & Tigrisdreef" in plain(saved.text)
+    assert "▓▓▓▓▓▓░░░░ 62% · 5 of 8" in saved.text
+
+    await layla.send("/start")
+    await layla.replies()
+    await layla.press("🏠 " + ar._("My buurt"))
+    (home,) = await layla.replies()
+    assert "▓▓▓▓▓▓░░░░ 62%" in home.text
+    await layla.press("🎯 " + PLACES_AR)
+    (shown,) = await layla.replies()
+    assert "Two more: <Zambesidreef> & Tigrisdreef" in plain(shown.text)
