@@ -1,0 +1,201 @@
+"""SIGTERM to a real `wijkbot run` (polling, METRICS_PORT): the work in flight ends, nothing more.
+
+    SIGTERM ──> no more getUpdates ──> the answer and the message in flight are finished
+            ──> the rest of the sender's batch goes back to pending ──> leader lock
+                released ──> exit 0, within SHUTDOWN_TIMEOUT
+    a send that hangs ──> cancelled after SHUTDOWN_TIMEOUT, still exit 0; the answer
+                          stays owed in the database for the next process (its lease
+                          runs out: tests/e2e/test_durable_answers.py)
+
+Telegram is the emulator, slowed down so that there is something in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import App, build_app
+from bot.clock import ManualClock
+from bot.delivery import outbox
+from bot.domain.models import Delivery, DeliveryStatus, ReceivedUpdate, UpdateStatus
+from bot.emulator import BotAPIEmulator
+from bot.i18n import N_
+from tests.conftest import load_example, make_settings
+from tests.e2e.conftest import free_port
+from tests.factories import resident
+
+ROOT = Path(__file__).parent.parent.parent
+PAYLOAD = {"msgid": N_("Done: I will now write to you in {language}."), "params": {"language": "X"}}
+
+
+@pytest.fixture
+async def seeded(database_url: str, clock: ManualClock) -> AsyncIterator[App]:
+    """The test's own view of the database the bot runs on, with Overvecht loaded."""
+    app = build_app(make_settings(database_url), clock)
+    await load_example(app, "overvecht.yaml")
+    yield app
+    await app.close()
+
+
+class Process:
+    """`python -m bot run` with its own environment; stderr (the logs) kept."""
+
+    def __init__(self, emulator: BotAPIEmulator, database_url: str, runtime: str, **env: str):
+        self.port = free_port()
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))},
+            "BOT_TOKEN": emulator.token,
+            "TELEGRAM_API_URL": emulator.url,
+            "DATABASE_URL": database_url,
+            "RUNTIME": runtime,
+            "METRICS_PORT": str(self.port),
+            "SHUTDOWN_TIMEOUT": "15",
+            **env,
+        }
+        self.process: asyncio.subprocess.Process | None = None
+        self.logs = ""
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run",
+            env=self.env, cwd=ROOT,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        await until(self.ready, within=30)
+
+    async def get(self, path: str) -> tuple[int, str]:
+        async with aiohttp.ClientSession() as http:
+            response = await http.get(f"http://127.0.0.1:{self.port}{path}")
+            return response.status, await response.text()
+
+    async def ready(self) -> bool:
+        assert self.process is not None
+        if self.process.returncode is not None:
+            raise AssertionError(f"exited: {(await self.process.communicate())[1].decode()}")
+        try:
+            return (await self.get("/readyz"))[0] == 200
+        except aiohttp.ClientConnectionError:
+            return False
+
+    async def terminate(self, within: float) -> float:
+        """SIGTERM; the seconds it took to exit (asserting it did within `within`)."""
+        assert self.process is not None
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(self.process.communicate(), within)
+        self.logs = stderr.decode()
+        return time.monotonic() - started
+
+    async def kill(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+
+@pytest.fixture
+async def wijkbot(
+    emulator: BotAPIEmulator, database_url: str, runtime: str, seeded: App
+) -> AsyncIterator[Process]:
+    process = Process(emulator, database_url, runtime)
+    try:
+        yield process
+    finally:
+        await process.kill()
+
+
+async def until(condition: Callable[[], Awaitable[bool]], within: float = 15.0) -> None:
+    deadline = time.monotonic() + within
+    while not await condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("not reached in time")
+        await asyncio.sleep(0.05)
+
+
+async def notify(app: App, person_ids: list[int]) -> None:
+    messages = [
+        outbox.Message(person_id, "notice", "s", payload=PAYLOAD) for person_id in person_ids
+    ]
+    async with app.sessions.begin() as session:  # due now, by the process's (real) clock
+        await outbox.enqueue(session, messages, now=datetime.now(UTC))
+
+
+async def deliveries(app: App) -> dict[str, int]:
+    async with app.sessions() as session:
+        rows = await session.execute(
+            select(Delivery.status, func.count()).group_by(Delivery.status)
+        )
+        return {DeliveryStatus(status).value: count for status, count in rows}
+
+
+async def answers_owed(app: App) -> int:
+    async with app.sessions() as session:
+        owed = await session.scalar(
+            select(func.count()).where(
+                ReceivedUpdate.status == UpdateStatus.DONE, ReceivedUpdate.answer.is_not(None)
+            )
+        )
+        return int(owed or 0)
+
+
+async def test_sigterm_finishes_the_answer_and_the_message_in_flight_then_exits_0(
+    wijkbot: Process, emulator: BotAPIEmulator, seeded: App
+) -> None:
+    await wijkbot.start()
+    status, body = await wijkbot.get("/metrics")  # polling mode: on METRICS_PORT
+    assert status == 200 and "wijkbot_leader 1.0" in body
+
+    people = [await resident(seeded, 8100 + n) for n in range(3)]
+    for person in people:
+        emulator.user(person.identities[0].chat_id)
+    user = emulator.user(8200, first_name="Sanne", language_code="nl")
+    emulator.faults.delay("sendMessage", 2.0)  # every message takes 2 s to go out
+    await user.send("/start")
+    await notify(seeded, [person.id for person in people])
+
+    async def both_in_flight() -> bool:  # the answer is owed and the batch claimed
+        return await answers_owed(seeded) == 1 and (await deliveries(seeded)).get("sending") == 3
+
+    await until(both_in_flight)
+    took = await wijkbot.terminate(within=15)
+    assert wijkbot.process is not None and wijkbot.process.returncode == 0, wijkbot.logs
+
+    (answer,) = await user.replies(timeout=1)  # the answer in flight arrived
+    assert answer.buttons[0][0] == "Nederlands"  # the language question
+    assert await answers_owed(seeded) == 0  # and is marked sent
+    assert await deliveries(seeded) == {"sent": 1, "pending": 2}  # in flight: sent; rest: back
+    assert took < 10, took  # two sends of 2 s in parallel, not the whole batch of 3
+    for line in ("bot.stopping", "delivery.released rows=2", "leader.released", "bot.stopped"):
+        assert line in wijkbot.logs, line
+    assert wijkbot.logs.index("leader.released") < wijkbot.logs.index("bot.stopped")
+    assert "Sanne" not in wijkbot.logs
+
+
+async def test_a_send_that_hangs_is_cut_off_after_the_shutdown_timeout(
+    wijkbot: Process, emulator: BotAPIEmulator, seeded: App
+) -> None:
+    wijkbot.env["SHUTDOWN_TIMEOUT"] = "2"
+    await wijkbot.start()
+    user = emulator.user(8300, first_name="Joris", language_code="nl")
+    emulator.faults.delay("sendMessage", 60.0)
+    await user.send("/start")
+
+    async def owed() -> bool:
+        return await answers_owed(seeded) == 1
+
+    await until(owed)
+    took = await wijkbot.terminate(within=20)
+    assert wijkbot.process is not None and wijkbot.process.returncode == 0, wijkbot.logs
+    assert 2 <= took < 15, took
+    assert "bot.stop_forced" in wijkbot.logs and "bot.stopped" in wijkbot.logs
+    assert await answers_owed(seeded) == 1  # still owed: the next process sends it
