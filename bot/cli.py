@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     try:
         settings = load_settings(env_file=args.env_file)
-        logs.configure(settings.log_level)
+        logs.configure(settings.log_level, settings.log_format.value)
         return asyncio.run(args.handler(settings, args)) or 0
     except ConfigError as exc:
         print(f"wijkbot: {exc}", file=sys.stderr)

@@ -3,7 +3,8 @@
     SIGTERM ──> no more getUpdates ──> the answer and the message in flight are finished
             ──> the rest of the sender's batch goes back to pending ──> leader lock
                 released ──> exit 0, within SHUTDOWN_TIMEOUT
-    a send that hangs ──> cancelled after SHUTDOWN_TIMEOUT, still exit 0; the answer
+    a send that hangs ──> cancelled after SHUTDOWN_TIMEOUT, still exit 0 (and every log
+                          line, with LOG_FORMAT=json, one JSON object); the answer
                           stays owed in the database for the next process (its lease
                           runs out: tests/e2e/test_durable_answers.py)
 
@@ -13,6 +14,7 @@ Telegram is the emulator, slowed down so that there is something in flight.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -181,10 +183,10 @@ async def test_sigterm_finishes_the_answer_and_the_message_in_flight_then_exits_
     assert "Sanne" not in wijkbot.logs
 
 
-async def test_a_send_that_hangs_is_cut_off_after_the_shutdown_timeout(
+async def test_a_send_that_hangs_is_cut_off_after_the_shutdown_timeout_logged_as_json(
     wijkbot: Process, emulator: BotAPIEmulator, seeded: App
 ) -> None:
-    wijkbot.env["SHUTDOWN_TIMEOUT"] = "2"
+    wijkbot.env.update(SHUTDOWN_TIMEOUT="2", LOG_FORMAT="json")
     await wijkbot.start()
     user = emulator.user(8300, first_name="Joris", language_code="nl")
     emulator.faults.delay("sendMessage", 60.0)
@@ -197,5 +199,9 @@ async def test_a_send_that_hangs_is_cut_off_after_the_shutdown_timeout(
     took = await wijkbot.terminate(within=20)
     assert wijkbot.process is not None and wijkbot.process.returncode == 0, wijkbot.logs
     assert 2 <= took < 15, took
-    assert "bot.stop_forced" in wijkbot.logs and "bot.stopped" in wijkbot.logs
+    lines = [json.loads(line) for line in wijkbot.logs.splitlines()]  # every line is JSON
+    events = {line["event"]: line for line in lines}
+    assert events["bot.started"]["mode"] == "polling" and events["bot.stop_forced"]["after"] == 2
+    assert {"leader.acquired", "metrics.listening", "bot.stopping", "bot.stopped"} <= set(events)
+    assert "Joris" not in wijkbot.logs and emulator.token.split(":")[1] not in wijkbot.logs
     assert await answers_owed(seeded) == 1  # still owed: the next process sends it

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import sys
 from pathlib import Path
 
 import pytest
 
+from bot import logs
 from bot.cli import main
 from bot.config import ConfigError, load_settings
 from tests.cli import SECRET_TOKEN, run_cli
@@ -27,6 +31,9 @@ ROOT = Path(__file__).parent.parent.parent
         ("listen", "8080", "LISTEN is malformed"),
         ("telegram_api_url", "ftp://x", "TELEGRAM_API_URL is malformed"),
         ("runtime", "django", "RUNTIME is malformed"),
+        ("log_format", "xml", "LOG_FORMAT is malformed: Input should be 'text' or 'json'"),
+        ("metrics_port", "0", "METRICS_PORT is malformed"),
+        ("shutdown_timeout", "-1", "SHUTDOWN_TIMEOUT is malformed"),
     ],
 )
 def test_malformed_setting_is_one_line_naming_it(setting: str, value: str, message: str) -> None:
@@ -138,3 +145,28 @@ def test_admin_load_names_the_wrong_field(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"wijkbot: {broken}: slug:")
     missing = run_cli("admin", "load", str(tmp_path / "nope.yaml"), env=env)
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_log_format_json_is_one_object_a_line_with_the_event_and_its_fields() -> None:
+    assert load_settings(env_file=None, log_format="JSON").log_format == "json"
+    logger = logging.getLogger("bot.test")
+    record = logger.makeRecord(
+        "bot.test", logging.ERROR, __file__, 1, "update.failed", (), None,
+        extra={"fields": {"update": 7, "error": "KeyError", "event": "x", "ms": 1.5}},
+    )  # fmt: skip
+    line = logs._JsonFormatter().format(record)
+    assert "\n" not in line
+    parsed = json.loads(line)
+    assert parsed["event"] == "update.failed" and parsed["level"] == "ERROR"
+    assert parsed["logger"] == "bot.test" and parsed["time"].endswith("+00:00")
+    assert (parsed["update"], parsed["error"], parsed["ms"]) == (7, "KeyError", 1.5)
+    assert parsed["event_"] == "x"  # a field never overwrites the event's own keys
+
+    try:
+        raise RuntimeError(f"GET https://api.telegram.org/bot{SECRET_TOKEN}/getMe")
+    except RuntimeError:
+        record = logger.makeRecord(
+            "bot.test", logging.ERROR, __file__, 1, "polling.error", (), sys.exc_info()
+        )
+    line = logs._JsonFormatter().format(record)
+    assert SECRET_TOKEN not in line and "<token>" in json.loads(line)["exception"]
