@@ -311,3 +311,16 @@ async def count_by_hand(
         before=before,
         value=value,
     )
+
+
+async def to_celebrate(session: AsyncSession, neighbourhood_id: int) -> list[Progress]:
+    """Goals of the neighbourhood that passed a threshold (25, 50, 75, 100 %) not celebrated
+    yet; each is marked as celebrated up to the highest it passed, so that it is said once
+    (a jump from 10 to 60 % celebrates 50 % only, and a count that falls and rises again
+    celebrates nothing twice)."""
+    found = []
+    for item in await progress(session, neighbourhood_id):
+        if item.reached > item.goal.celebrated:
+            item.goal.celebrated = item.reached
+            found.append(item)
+    return found

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import broadcasting, outbox
 from bot.delivery.kinds.digest import week_counts
+from bot.domain import goals
 from bot.domain.models import (
     Action,
     ActionStatus,
@@ -23,6 +24,7 @@ from bot.domain.models import (
     BroadcastStatus,
     Commitment,
     CommitmentStatus,
+    Goal,
     Initiative,
     InitiativeStatus,
     Neighbourhood,
@@ -228,6 +230,28 @@ async def commitment_reminders(session: AsyncSession, now: datetime) -> int:
     return added + await outbox.insert_selected(session, rows)
 
 
+async def goal_celebrations(session: AsyncSession, now: datetime) -> int:
+    """🎉 to a neighbourhood's residents when one of its goals passes 25, 50, 75 or 100 %:
+    each threshold once (the goal remembers what was celebrated; see goals.to_celebrate)."""
+    added = 0
+    neighbourhoods = await session.scalars(
+        select(Goal.neighbourhood_id).where(Goal.celebrated < max(goals.THRESHOLDS)).distinct()
+    )
+    for neighbourhood_id in list(neighbourhoods):
+        for item in await goals.to_celebrate(session, neighbourhood_id):
+            subject = literal(f"goal:{item.goal.id}", String)
+            period = str(item.goal.celebrated)
+            rows = select(
+                *outbox.columns(Person.id, "celebration_goal", subject, period, now)
+            ).where(
+                Person.neighbourhood_id == neighbourhood_id,
+                Person.consent_at.is_not(None),
+                Person.unreachable_at.is_(None),
+            )
+            added += await outbox.insert_selected(session, rows)
+    return added
+
+
 SWEEPS = {
     "action_reminders": action_reminders,
     "weekly_digest": weekly_digest,
@@ -237,4 +261,5 @@ SWEEPS = {
     "silent_nudges": silent_nudges,
     "finished_actions": finished_actions,
     "commitment_reminders": commitment_reminders,
+    "goal_celebrations": goal_celebrations,
 }

@@ -1,12 +1,13 @@
 """The neighbourhood's goals through the real runtimes: a resident reads them in 🏠 My buurt, a
-coordinator counts one by hand, and the resident sees the new count."""
+coordinator counts one by hand, the neighbourhood celebrates the 50 % it passed, and the
+resident sees the new count."""
 
 from __future__ import annotations
 
 from bot.domain.models import Role
 from bot.emulator import BotAPIEmulator
 from bot.i18n import translator
-from tests.e2e.chat import invited, onboard, plain
+from tests.e2e.chat import invited, onboard, plain, sweep
 from tests.e2e.conftest import RunningBot
 
 PLACES = "Places where neighbours meet every week"
@@ -46,9 +47,19 @@ async def test_a_resident_sees_goals_and_a_coordinator_counts_one(
     assert "Latest count: Two more: <Zambesidreef> & Tigrisdreef" in plain(saved.text)
     assert "▓▓▓▓▓▓░░░░ 62% · 5 of 8" in saved.text
 
-    await layla.send("/start")
-    await layla.replies()
-    await layla.press("🏠 " + ar._("My buurt"))
+    # 3 of 8 was past 25 % already; 5 of 8 passes 50 %: the highest is celebrated, once.
+    assert await sweep(bot, "goal_celebrations") == 2  # Layla and Fatima live there
+    (celebration,) = await layla.replies(timeout=5)
+    expected = ar._(
+        "{neighbourhood} is {percent} of the way to a goal!",
+        percent="50%",
+        neighbourhood="Overvecht",
+    )
+    assert expected in celebration.text and PLACES_AR in celebration.text
+    assert await sweep(bot, "goal_celebrations") == 0
+    await layla.assert_no_reply(within=1.5)
+
+    await layla.press("🏠 " + ar._("My buurt"))  # the celebration's button
     (home,) = await layla.replies()
     assert "▓▓▓▓▓▓░░░░ 62%" in home.text
     await layla.press("🎯 " + PLACES_AR)

@@ -291,3 +291,14 @@ async def test_a_picture_from_the_bot_is_shown_with_its_caption(
     [call] = [c for c in inspector["calls"] if c["method"] == "sendPhoto"]
     assert call["params"]["photo"] == f"UploadedFile('card.png', {len(card)} bytes)"
     assert call["result"] == f"message #{sent['id']}"
+
+
+async def test_my_buurt_shows_the_example_neighbourhoods_goals(client: TestClient) -> None:
+    t = translator("nl")
+    await onboard(client, JAN, "nl")
+    await press(client, JAN, "🏠 " + t._("My buurt"))
+    chat = await chat_until(client, JAN, lambda c: t._("Our goals") in bot_texts(c)[-1])
+    home = bot_texts(chat)[-1]
+    assert "Plekken waar buren elkaar elke week ontmoeten" in home
+    assert "▓▓▓░░░░░░░ 37% · 3 van 8 · 2026-2027" in home
+    assert "Bewoners doen mee aan gezondheidsactiviteiten" in home

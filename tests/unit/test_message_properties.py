@@ -35,7 +35,7 @@ from bot.chat.replies import File, Reply
 from bot.clock import ManualClock
 from bot.config import SUPPORTED_LOCALES
 from bot.delivery.kinds import KINDS, RenderContext
-from bot.domain import db
+from bot.domain import db, goals
 from bot.domain.commitments import WHAT_LIMIT
 from bot.domain.initiatives import TITLE_LIMIT
 from bot.domain.models import (
@@ -47,6 +47,8 @@ from bot.domain.models import (
     Commitment,
     CommitmentStatus,
     Delivery,
+    Goal,
+    GoalMeasure,
     Identity,
     Initiative,
     InitiativeStatus,
@@ -335,6 +337,15 @@ async def decision(session: AsyncSession, world: World, texts: Texts) -> dict[st
     return await with_status(status, period)(session, world, texts)
 
 
+async def goal_passed(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
+    """A goal counted by hand that passed a threshold, with a title as long as a goal's may be."""
+    goal = await session.scalar(select(Goal).where(Goal.measure == GoalMeasure.BY_HAND))
+    assert goal is not None
+    goal.titles = dict.fromkeys(SUPPORTED_LOCALES, cut(texts.note, goals.TITLE_LIMIT, units=True))
+    goal.counted, goal.note = texts.number, cut(texts.note, goals.NOTE_LIMIT, units=True)
+    return {"subject": f"goal:{goal.id}", "period": str(goals.THRESHOLDS[texts.number % 4])}
+
+
 SETUPS: dict[str, Setup] = {
     "notice": simple(
         payload={
@@ -359,6 +370,7 @@ SETUPS: dict[str, Setup] = {
     "celebration_result": simple(subject=lambda w: f"result:{w.result_id}"),
     "commitment_due": simple(subject=lambda w: f"commitment:{w.commitment_ids[0]}"),
     "commitment_overdue": simple(subject=lambda w: f"commitment:{w.commitment_ids[0]}"),
+    "celebration_goal": goal_passed,
 }
 
 

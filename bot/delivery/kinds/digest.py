@@ -1,4 +1,5 @@
-"""The weekly digest: the neighbourhood's week in numbers, on the wins card, in a week with news."""
+"""The weekly digest: the neighbourhood's week in numbers, on the wins card, in a week with news;
+and how its goals are coming along."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from bot.chat.limits import and_more, clip
 from bot.chat.replies import File, Reply
 from bot.delivery.kinds.base import RenderContext, kind, subject_id
 from bot.delivery.preferences import Category
+from bot.domain import goals
+from bot.domain.goals import Progress
 from bot.domain.models import (
     Action,
     ActionStatus,
@@ -24,9 +27,11 @@ from bot.domain.models import (
     Support,
 )
 from bot.i18n import Html, escape
+from bot.reports import goals as goal_texts
 from bot.reports.card import WinsCard, wins_card
 
 NEWS_TITLES = 3  # titles of followed initiatives named in the weekly digest; then "… and 4 more"
+GOALS_SHOWN = 3  # goals on the way named in the weekly digest, closest to their target first
 
 
 @kind("weekly_digest", Category.DIGEST)
@@ -62,10 +67,33 @@ async def weekly_digest(ctx: RenderContext, delivery: Delivery) -> Reply | None:
             if len(titles) > NEWS_TITLES:
                 shown += " " + and_more(t, len(titles) - NEWS_TITLES)
             lines.append("• " + news + " " + shown)
+    lines += await goal_news(ctx, neighbourhood)
     # The text is the card's caption: a few short lines and a name of at most 120 characters.
     card = WinsCard.of_week(neighbourhood.name, counts, ctx.now, ZoneInfo(neighbourhood.timezone))
     picture = File("wins.png", data=wins_card(card, t), mime="image/png")
     return Reply(Html("\n".join(lines)), picture=picture)
+
+
+async def goal_news(ctx: RenderContext, neighbourhood: Neighbourhood) -> list[str]:
+    """How many goals are reached, and the GOALS_SHOWN closest to their target (counted once
+    per batch: the digest goes to the whole neighbourhood)."""
+    key = ("goals", neighbourhood.id)
+    if key not in ctx.memo:
+        ctx.memo[key] = await goals.progress(ctx.session, neighbourhood.id)
+    found: list[Progress] = ctx.memo[key]  # type: ignore[assignment]
+    if not found:
+        return []
+    t = ctx.t
+    reached = sum(1 for item in found if item.percent >= 100)
+    lines = [
+        "🎯 "
+        + t._("Our goals: {n} of {total} reached", n=t.number(reached), total=t.number(len(found)))
+    ]
+    on_the_way = sorted((i for i in found if i.percent < 100), key=lambda i: -i.percent)
+    for item in on_the_way[:GOALS_SHOWN]:
+        title = goal_texts.title(item.goal, t.locale, neighbourhood.default_locale, 40)
+        lines.append(f"• {escape(title)} {goal_texts.bar(item.percent)} {t.percent(item.percent)}")
+    return lines
 
 
 async def followed_news(session: AsyncSession, person_id: int, since: datetime) -> list[str]:
