@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.chat.replies import Button
+from bot.chat.replies import Answer, Button, Reply
+from bot.i18n import Html
 
 PREFIX = "r:"
 
@@ -47,3 +48,8 @@ def parse(payload: str) -> Pressed | None:
         return None
     topic, subject, stamp, choice = parts
     return Pressed(topic, int(subject), int(stamp), choice)
+
+
+def said(text: Html) -> Answer:
+    """The answer to a press that changes nothing: a message, and the same as a pop-up."""
+    return Answer([Reply(text)], notice=text)

@@ -1,19 +1,26 @@
-"""A place given up goes to the waiting list: whoever gets it hears so, however it was freed
-(leaving, "no, not coming", /forget)."""
+"""A place given up is offered to the waiting list: the person it is held for hears so, however
+it was freed (leaving, "no, not coming", a declined or expired offer, /forget)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat.answers import stamp_of
 from bot.delivery import outbox
-from bot.domain.actions import Left
+from bot.domain.actions import Offer
+
+KIND = "place_offered"
 
 
-async def pass_on(session: AsyncSession, action_id: int, left: Left, now: datetime) -> None:
-    """Tell the person who moved up into the place `left` freed, if anyone did."""
-    if left.promoted_person_id is None:
-        return
-    message = outbox.Message(left.promoted_person_id, "waitlist_promoted", f"action:{action_id}")
-    await outbox.enqueue(session, [message], now=now)
+async def offer(session: AsyncSession, offers: Iterable[Offer], now: datetime) -> int:
+    """One message per offer; an offer made anew later is a new message (its own period)."""
+    messages = [
+        outbox.Message(
+            item.person_id, KIND, f"action:{item.action_id}", str(stamp_of(item.ends_at))
+        )
+        for item in offers
+    ]
+    return await outbox.enqueue(session, messages, now=now)

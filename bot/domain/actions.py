@@ -7,9 +7,14 @@ which has no row locks, runs every transaction as `BEGIN IMMEDIATE` (see
 `bot.domain.dialect`), so the whole transaction already holds the write lock.
 Either way the next person's count waits for the previous person's commit.
 
-A day before, the 24-hour reminder asks "still coming?": "yes" is remembered
-(`confirmed_at`, which leads and coordinators see counted), "no" gives the
-place up as leaving does.
+A place given up is not handed out but offered, to the first on the waiting
+list, and held for them while they decide (see `bot.domain.waiting_list`):
+
+    joined ──leave──> left          the place is free ──> `fill`:
+    waitlisted ──fill──> offered ──yes──> joined
+                                 ──no, or no answer in time──> left, `fill` again
+
+A held place counts as taken: nobody joins past an offer.
 """
 
 from __future__ import annotations
@@ -32,40 +37,39 @@ class Joined(StrEnum):
     CLOSED = "closed"  # cancelled, completed or already begun
 
 
-class Answered(StrEnum):
-    """What became of an answer to "still coming?"."""
-
-    NOTED = "noted"
-    STARTED = "started"  # cancelled, completed or already begun: nothing changes
-    NOT_SIGNED_UP = "not_signed_up"  # left meanwhile (or never had a place)
+OFFER_FOR = timedelta(hours=12)  # how long a freed place is held for the one it is offered to
+HOLDING = (SignupStatus.JOINED, SignupStatus.OFFERED)  # a place taken, or held while offered
 
 
 @dataclass(frozen=True, slots=True)
-class Attendance:
-    """An activity's people as its lead sees them."""
+class Offer:
+    """A freed place held for the first person waiting, until `ends_at`."""
 
-    joined: int = 0
-    confirmed: int = 0  # of those who joined, said "yes, still coming"
-    waiting: int = 0
-
-    @property
-    def unanswered(self) -> int:
-        return self.joined - self.confirmed
+    action_id: int
+    person_id: int
+    signup_id: int
+    ends_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
 class Left:
-    promoted_person_id: int | None  # who got the freed place, if anyone
+    offers: tuple[Offer, ...] = ()  # the place given up, offered on
 
 
 def is_open(action: Action, now: datetime) -> bool:
     return action.status is ActionStatus.OPEN and action.starts_at > now
 
 
-async def joined_count(session: AsyncSession, action_id: int) -> int:
+def offer_ends(now: datetime, starts_at: datetime) -> datetime:
+    """12 hours to answer, but never past the start: at most half the time that is left
+    (in whole seconds, so that a button can name the offer exactly)."""
+    return (now + min(OFFER_FOR, (starts_at - now) / 2)).replace(microsecond=0)
+
+
+async def taken_count(session: AsyncSession, action_id: int) -> int:
     count = await session.scalar(
         select(func.count(Signup.id)).where(
-            Signup.action_id == action_id, Signup.status == SignupStatus.JOINED
+            Signup.action_id == action_id, Signup.status.in_(HOLDING)
         )
     )
     return count or 0
@@ -95,81 +99,50 @@ async def join(session: AsyncSession, action: Action, person: Person, now: datet
     signup = await signup_of(session, action.id, person.id)
     if signup is not None and signup.status is not SignupStatus.LEFT:
         return Joined.ALREADY
-    full = action.capacity is not None and await joined_count(session, action.id) >= action.capacity
+    full = action.capacity is not None and await taken_count(session, action.id) >= action.capacity
     status = SignupStatus.WAITLISTED if full else SignupStatus.JOINED
     if signup is None:
         session.add(Signup(action_id=action.id, person_id=person.id, status=status, created_at=now))
     else:  # came back after leaving: to the end of the queue, asked again
         signup.status, signup.created_at, signup.promoted_at = status, now, None
-        signup.confirmed_at = None
+        signup.confirmed_at = signup.offer_ends_at = None
     await session.flush()
     return Joined.WAITLISTED if full else Joined.JOINED
 
 
 async def leave(session: AsyncSession, action: Action, person: Person, now: datetime) -> Left:
-    """Give up a place (or a waitlist spot); the first on the waitlist moves up."""
+    """Give up a place, an offered place or a waitlist spot; a freed place is offered on."""
     await lock(session, action)
     signup = await signup_of(session, action.id, person.id)
     if signup is None or signup.status is SignupStatus.LEFT:
-        return Left(None)
-    had_place = signup.status is SignupStatus.JOINED
-    signup.status = SignupStatus.LEFT
+        return Left()
+    signup.status, signup.offer_ends_at = SignupStatus.LEFT, None
     await session.flush()
-    if not had_place or not is_open(action, now):
-        return Left(None)
-    first_waiting = await session.scalar(
+    return Left(await fill(session, action, now))
+
+
+async def fill(session: AsyncSession, action: Action, now: datetime) -> tuple[Offer, ...]:
+    """Offer every free place to the next in the queue (under the activity's lock)."""
+    if not is_open(action, now):
+        return ()
+    free = (
+        None if action.capacity is None else action.capacity - await taken_count(session, action.id)
+    )
+    if free is not None and free <= 0:
+        return ()
+    query = (
         select(Signup)
         .where(Signup.action_id == action.id, Signup.status == SignupStatus.WAITLISTED)
         .order_by(Signup.created_at, Signup.id)
-        .limit(1)
     )
-    if first_waiting is None:
-        return Left(None)
-    first_waiting.status, first_waiting.promoted_at = SignupStatus.JOINED, now
+    waiting = await session.scalars(query.limit(free) if free is not None else query)
+    ends_at = offer_ends(now, action.starts_at)
+    offers = []
+    for signup in waiting:
+        signup.status, signup.offer_ends_at = SignupStatus.OFFERED, ends_at
+        offers.append(Offer(action.id, signup.person_id, signup.id, ends_at))
     await session.flush()
-    return Left(first_waiting.person_id)
-
-
-async def still_coming(
-    session: AsyncSession, action: Action, person: Person, coming: bool, now: datetime
-) -> tuple[Answered, Left]:
-    """The answer to "still coming?": "yes" is remembered, "no" gives the place up."""
-    await lock(session, action)
-    if not is_open(action, now):
-        return Answered.STARTED, Left(None)
-    signup = await signup_of(session, action.id, person.id)
-    if signup is None or signup.status is not SignupStatus.JOINED:
-        return Answered.NOT_SIGNED_UP, Left(None)
-    if not coming:
-        return Answered.NOTED, await leave(session, action, person, now)
-    signup.confirmed_at = signup.confirmed_at or now
-    await session.flush()
-    return Answered.NOTED, Left(None)
-
-
-async def attendance(session: AsyncSession, action_ids: list[int]) -> dict[int, Attendance]:
-    """Who joined, confirmed and waits, per activity (one query for the whole list)."""
-    if not action_ids:
-        return {}
-    rows = await session.execute(
-        select(
-            Signup.action_id,
-            Signup.status,
-            func.count(Signup.id),
-            func.count(Signup.confirmed_at),
-        )
-        .where(Signup.action_id.in_(action_ids), Signup.status != SignupStatus.LEFT)
-        .group_by(Signup.action_id, Signup.status)
-    )
-    found: dict[int, Attendance] = {}
-    for action_id, status, count, confirmed in rows:
-        seen = found.get(action_id, Attendance())
-        if status is SignupStatus.JOINED:
-            seen = Attendance(count, confirmed, seen.waiting)
-        else:
-            seen = Attendance(seen.joined, seen.confirmed, seen.waiting + count)
-        found[action_id] = seen
-    return found
+    return tuple(offers)
 
 
 async def upcoming(

@@ -7,7 +7,8 @@ checks the models against both, so a new table cannot be missed.
 Forgetting (`/forget`) leaves no trace of the person and keeps the
 neighbourhood's work:
 
-    places they held        -> given up first, so the waiting list moves up
+    places they held        -> given up first (and places offered to them), so they are
+                               offered to the next on the waiting list
     supports                -> removed, supporter counts lowered
     proposals               -> drafts deleted; waiting or sent back: withdrawn, text cleared;
                                rejected: text cleared; approved work stays, without owner
@@ -171,8 +172,8 @@ async def _unsign(session: AsyncSession, person: Person, who: Needles) -> None:
 
 async def _give_up_places(
     session: AsyncSession, person: Person, now: datetime
-) -> list[tuple[int, actions.Left]]:
-    given_up = []
+) -> list[actions.Offer]:
+    offers: list[actions.Offer] = []
     signups = await session.scalars(
         select(Signup).where(Signup.person_id == person.id, Signup.status != SignupStatus.LEFT)
     )
@@ -180,8 +181,8 @@ async def _give_up_places(
         action = await session.get(Action, signup.action_id)
         if action is None:
             continue
-        given_up.append((action.id, await actions.leave(session, action, person, now)))
-    return given_up
+        offers += (await actions.leave(session, action, person, now)).offers
+    return offers
 
 
 async def _settle_initiatives(
@@ -228,15 +229,13 @@ async def _pseudonymise_audit(session: AsyncSession, person: Person, label: str)
         line.details = {**line.details, "subject": label}
 
 
-async def forget(
-    session: AsyncSession, person: Person, now: datetime
-) -> list[tuple[int, actions.Left]]:
-    """Erase the person (see the module's docstring); returns the places they gave up, by
-    activity, so that the waiting lists move on."""
+async def forget(session: AsyncSession, person: Person, now: datetime) -> list[actions.Offer]:
+    """Erase the person (see the module's docstring); returns the places they gave up, as
+    offered to the next on the waiting lists."""
     label = pseudonym()
     who, needles = await _needles(session, person)
     chat_keys = await _chat_keys(session, person)
-    given_up = await _give_up_places(session, person, now)
+    offers = await _give_up_places(session, person, now)
     await _unsign(session, person, who)
     await initiatives.drop_supports_of(session, person.id)
     await _settle_initiatives(session, person, label, now)
@@ -268,4 +267,4 @@ async def forget(
     await clear_received_updates(session, needles)
     await scrub_json_rows(session, needles)
     await session.flush()
-    return given_up
+    return offers

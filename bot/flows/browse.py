@@ -143,7 +143,9 @@ class InitiativeDetail(Step):
             seen = await joining.attendance_for(ctx, upcoming, lead=item.owner_id == ctx.person.id)
             lines.append("\n<b>" + t._("Coming activities") + "</b>")
             lines += [
-                joining.describe_action(ctx, action, signups.get(action.id), seen.get(action.id))
+                await joining.describe_action(
+                    ctx, action, signups.get(action.id), seen.get(action.id)
+                )
                 for action in upcoming
             ]
         support = (
@@ -206,7 +208,7 @@ class Agenda(Step):
         seen = await joining.attendance_for(ctx, upcoming, lead=False)
         lines = ["📅 <b>" + t._("Coming activities") + "</b>"]
         lines += [
-            joining.describe_action(ctx, action, signups.get(action.id), seen.get(action.id))
+            await joining.describe_action(ctx, action, signups.get(action.id), seen.get(action.id))
             for action in upcoming
         ]
         if not upcoming:

@@ -1,5 +1,9 @@
 """Joining and leaving activities, and their calendar files, from whichever screen shows them.
 
+Someone waiting sees their place in the queue; someone a freed place is offered to
+(`bot.domain.waiting_list`) sees until when it is held and can take it here too, as
+from the offer's own message.
+
 The activity's lead (its initiative's owner) and the neighbourhood's coordinators also
 see who is coming: signed up, confirmed ("still coming?" answered yes), not answered
 yet, waiting.
@@ -9,15 +13,16 @@ from __future__ import annotations
 
 from bot.chat.replies import Button, File, Reply
 from bot.delivery import places
-from bot.domain import actions
-from bot.domain.actions import Attendance, Joined
+from bot.domain import actions, attendance, waiting_list
+from bot.domain.actions import Joined
+from bot.domain.attendance import Attendance
 from bot.domain.models import Action, Signup, SignupStatus
 from bot.domain.roles import Permission
 from bot.flows.steps import Context, Refresh
 from bot.i18n import Html, escape
 
 
-def describe_action(
+async def describe_action(
     ctx: Context, action: Action, signup: Signup | None, seen: Attendance | None = None
 ) -> Html:
     t = ctx.t
@@ -29,7 +34,13 @@ def describe_action(
     if signup is not None and signup.status is SignupStatus.JOINED:
         line = Html("✅ " + line)
     elif signup is not None and signup.status is SignupStatus.WAITLISTED:
-        line = Html("⏳ " + line + " (" + t._("waiting list") + ")")
+        place = await queue_place(ctx, action)
+        line = Html("⏳ " + line + " (" + t._("waiting list, number {n}", n=place) + ")")
+    elif signup is not None and signup.status is SignupStatus.OFFERED and signup.offer_ends_at:
+        until = t.datetime(signup.offer_ends_at, ctx.settings.zone)
+        line = Html(
+            "🎟️ " + line + " (" + t._("a place is held for you until {until}", until=until) + ")"
+        )
     if seen is not None:
         line = Html(line + "\n    👥 " + attendance_text(ctx, seen))
     return line
@@ -54,7 +65,7 @@ async def attendance_for(ctx: Context, items: list[Action], *, lead: bool) -> di
     """Who is coming to each activity, for its lead and the neighbourhood's coordinators only."""
     coordinating = set(ctx.neighbourhoods_for(Permission.SEE_STATISTICS))
     shown = [item.id for item in items if lead or item.neighbourhood_id in coordinating]
-    found = await actions.attendance(ctx.session, shown)
+    found = await attendance.attendance(ctx.session, shown)
     return {item_id: found.get(item_id, Attendance()) for item_id in shown}
 
 
@@ -64,6 +75,10 @@ def action_buttons(ctx: Context, action: Action, signup: Signup | None) -> tuple
     if signup is None or signup.status is SignupStatus.LEFT:
         return (ctx.button("🙋 " + t._("Join: {title}", title=short), "join", action.id),)
     buttons = [ctx.button("↩️ " + t._("Leave: {title}", title=short), "leave", action.id)]
+    if signup.status is SignupStatus.OFFERED:
+        buttons.insert(
+            0, ctx.button("🎟️ " + t._("Take the place: {title}", title=short), "take", action.id)
+        )
     if signup.status is SignupStatus.JOINED:
         buttons.append(ctx.button("📅 " + t._("Calendar"), "ics", action.id))
     return tuple(buttons)
@@ -74,8 +89,8 @@ async def _action(ctx: Context, arg: str) -> Action | None:
 
 
 async def press(ctx: Context, action: str, arg: str) -> Refresh | None:
-    """Handle a join/leave/calendar button; None when it is not one of those."""
-    if action not in ("join", "leave", "ics"):
+    """Handle a join/leave/take/calendar button; None when it is not one of those."""
+    if action not in ("join", "leave", "take", "ics"):
         return None
     t = ctx.t
     item = await _action(ctx, arg)
@@ -83,10 +98,13 @@ async def press(ctx: Context, action: str, arg: str) -> Refresh | None:
         return Refresh(note=t._("This activity no longer exists."))
     if action == "join":
         result = await actions.join(ctx.session, item, ctx.person, ctx.now)
-        return Refresh(note=_joined_note(ctx, item, result))
+        return Refresh(note=await _joined_note(ctx, item, result))
+    if action == "take":
+        taken, _ = await waiting_list.answer(ctx.session, item, ctx.person, True, ctx.now)
+        return Refresh(note=offer_note(ctx, item, taken))
     if action == "leave":
         left = await actions.leave(ctx.session, item, ctx.person, ctx.now)
-        await places.pass_on(ctx.session, item.id, left, ctx.now)
+        await places.offer(ctx.session, left.offers, ctx.now)
         return Refresh(note=t._("You have left {title}.", title=item.title))
     ics = File(
         f"wijkbot-{item.id}.ics", data=actions.calendar_file(item, ctx.now), mime="text/calendar"
@@ -101,14 +119,32 @@ async def press(ctx: Context, action: str, arg: str) -> Refresh | None:
     )
 
 
-def _joined_note(ctx: Context, item: Action, result: Joined) -> Html:
+def offer_note(ctx: Context, item: Action, answer: waiting_list.Answer) -> Html:
+    """What became of taking or declining an offered place."""
+    t = ctx.t
+    if answer is waiting_list.Answer.TAKEN:
+        when = t.datetime(item.starts_at, ctx.settings.zone)
+        return t._("🙌 The place is yours! {title}, {when}.", title=item.title, when=when)
+    if answer is waiting_list.Answer.DECLINED:
+        return t._("Thank you for letting us know. The place goes to the next person waiting.")
+    if answer is waiting_list.Answer.ALREADY:
+        return t._("You already have a place for {title}.", title=item.title)
+    if answer is waiting_list.Answer.GONE:
+        return t._("This place is no longer offered to you: the time to answer has passed.")
+    return t._("You cannot join this any more: it is cancelled or has already started.")
+
+
+async def _joined_note(ctx: Context, item: Action, result: Joined) -> Html:
     t = ctx.t
     if result is Joined.JOINED:
         when = t.datetime(item.starts_at, ctx.settings.zone)
         return t._("🙌 You are in! {title}, {when}.", title=item.title, when=when)
     if result is Joined.WAITLISTED:
-        return t._(
+        full = t._(
             "It is full, so you are on the waiting list. If a place comes free, I will tell you."
+        )
+        return Html(
+            full + " " + t._("You are number {n} in the queue.", n=await queue_place(ctx, item))
         )
     if result is Joined.ALREADY:
         return t._("You had already signed up for this.")
@@ -122,3 +158,9 @@ async def signups_of(ctx: Context, items: list[Action]) -> dict[int, Signup]:
         if signup is not None:
             found[item.id] = signup
     return found
+
+
+async def queue_place(ctx: Context, item: Action) -> int:
+    """The person's place in the activity's waiting list (1 is next)."""
+    places = await waiting_list.queue_places(ctx.session, ctx.person.id, [item.id])
+    return places.get(item.id, 1)

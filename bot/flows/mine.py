@@ -58,7 +58,7 @@ class Overview(Step):
         joined_lines, joined_shown = section(
             ctx,
             t._("My activities"),
-            [joining.describe_action(ctx, action, signup) for action, signup in joined],
+            [await joining.describe_action(ctx, action, signup) for action, signup in joined],
         )
         supported_lines, supported_shown = section(
             ctx, t._("I support"), [t._("{title}", title=item.title) for item in supported]
@@ -124,7 +124,8 @@ class Own(Step):
             seen = await joining.attendance_for(ctx, coming, lead=True)
             lines.append("\n<b>" + t._("Coming activities") + "</b>")
             lines += [
-                joining.describe_action(ctx, action, None, seen[action.id]) for action in coming
+                await joining.describe_action(ctx, action, None, seen[action.id])
+                for action in coming
             ]
         buttons = []
         if item.status is InitiativeStatus.APPROVED:

@@ -17,9 +17,10 @@ async def my_data(ctx: Context) -> Answer:
 
 
 async def forget(ctx: Context) -> None:
-    """Erase the person; whoever moves up into a place they held hears it, as after leaving."""
-    for action_id, left in await privacy.forget(ctx.session, ctx.person, ctx.now):
-        await places.pass_on(ctx.session, action_id, left, ctx.now)
+    """Erase the person; a place they held (or was offered to them) is offered on, as after
+    leaving."""
+    offers = await privacy.forget(ctx.session, ctx.person, ctx.now)
+    await places.offer(ctx.session, offers, ctx.now)
     ctx.forgotten = True
 
 

@@ -41,6 +41,7 @@ from bot.flows.menu import PRIVACY
 from bot.flows.mine import MineFlow
 from bot.flows.my_buurt import HomeFlow
 from bot.flows.notifications import NotificationsFlow
+from bot.flows.offers import OFFERS
 from bot.flows.onboarding import OnboardingFlow
 from bot.flows.privacy import ForgetFlow
 from bot.flows.profile import LanguageFlow
@@ -74,7 +75,7 @@ FLOWS: tuple[type[Flow], ...] = (
 # Reachable things that answer at once instead of starting a conversation.
 ACTIONS: tuple[Action, ...] = (START, HELP, CANCEL, MY_DATA, PRIVACY, STATISTICS)
 # Answers to the buttons of pushed messages, by topic (see bot.chat.answers).
-PUSHED: tuple[PushedButton, ...] = (STILL_COMING,)
+PUSHED: tuple[PushedButton, ...] = (STILL_COMING, OFFERS)
 
 Reachable = Flow | Action
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # what Telegram accepts in setMyCommands

@@ -1,7 +1,7 @@
 """The answer to "Are you still coming?", the buttons on the reminder a day before an activity.
 
     ✅ yes ──> remembered (the lead sees it counted) ──> the reminder says "see you there"
-    ❌ no  ──> the place is given up, the waiting list moves on ──> "thank you"
+    ❌ no  ──> the place is given up and offered to the waiting list ──> "thank you"
     pressed after the start, after leaving, or on an old reminder ──> said so, nothing changes
 
 The button is pressed on a pushed message, perhaps in the middle of another conversation,
@@ -10,13 +10,13 @@ which stays where it was.
 
 from __future__ import annotations
 
-from bot.chat.answers import Pressed, stamp_of
+from bot.chat.answers import Pressed, said, stamp_of
 from bot.chat.replies import Answer, Reply
 from bot.delivery import places
 from bot.delivery.kinds.activities import STILL_COMING as TOPIC
 from bot.delivery.kinds.activities import reminder_text
-from bot.domain import actions
-from bot.domain.actions import Answered
+from bot.domain import attendance
+from bot.domain.attendance import Answered
 from bot.domain.errors import NotAllowed
 from bot.domain.models import Action, Signup
 from bot.flows.steps import Context, Engine, PushedButton
@@ -39,7 +39,7 @@ async def answer(engine: Engine, ctx: Context, pressed: Pressed) -> Answer:
     ):
         return said(t._("This button is no longer active."))
     coming = CHOICES[pressed.choice]
-    answered, left = await actions.still_coming(ctx.session, item, ctx.person, coming, ctx.now)
+    answered, left = await attendance.still_coming(ctx.session, item, ctx.person, coming, ctx.now)
     if answered is Answered.STARTED:
         return said(
             t._(
@@ -55,15 +55,11 @@ async def answer(engine: Engine, ctx: Context, pressed: Pressed) -> Answer:
     if coming:
         note = "✅ " + t._("Great, see you there! The organisers know you are coming.")
     else:
-        await places.pass_on(ctx.session, item.id, left, ctx.now)
+        await places.offer(ctx.session, left.offers, ctx.now)
         note = "🙏 " + t._(
             "Thank you for letting us know. Your place is now free for someone else."
         )
     return Answer([Reply(Html(reminder + "\n\n" + note), edit=True)], notice=note)
-
-
-def said(text: Html) -> Answer:
-    return Answer([Reply(text)], notice=text)
 
 
 STILL_COMING = PushedButton(TOPIC, answer)

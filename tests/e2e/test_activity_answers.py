@@ -61,3 +61,62 @@ async def test_still_coming_yes_and_no_from_the_reminder(
         unanswered=pl.n_("{n} not answered yet", "{n} not answered yet", 0),
     )
     assert seen in own.text
+
+
+async def test_an_offered_place_declined_then_left_unanswered_goes_down_the_queue(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    assert bot.app is not None
+    en, nl, tr, uk = (translator(code) for code in ("en", "nl", "tr", "uk"))
+    people = [
+        emulator.user(7500 + n, first_name=name, language_code=code)
+        for n, (name, code) in enumerate(
+            (("Ann", "en"), ("Bas", "nl"), ("Cem", "tr"), ("Dana", "uk"))
+        )
+    ]
+    ann, bas, cem, dana = people
+    for user, t in zip(people, (en, nl, tr, uk), strict=True):
+        await onboard(user, t.locale)
+    await action(bot.app, bot.clock.now() + timedelta(days=3), title="Planting", capacity=1)
+    for place, (user, t) in enumerate(zip(people, (en, nl, tr, uk), strict=True)):
+        await user.press("📅 " + t._("Activities"))
+        await user.replies()
+        await user.press("🙋 " + t._("Join: {title}", title="Planting"))
+        (joined,) = await user.replies()
+        if place:
+            assert t._("You are number {n} in the queue.", n=place) in joined.text
+
+    await ann.press("↩️ " + en._("Leave: {title}", title="Planting"))
+    await ann.replies()
+    (offered,) = await bas.replies(timeout=5)
+    assert nl._("A place is free for {title}. Do you want it?", title="Planting") in offered.text
+    assert nl.n_("answer within {n} hour", "answer within {n} hours", 12) in offered.text
+    await bas.press("❌ " + nl._("No, thank you"))
+    (declined,) = await bas.replies()
+    assert declined.edited and not declined.inline_keyboard
+    assert (
+        nl._("Thank you for letting us know. The place goes to the next person waiting.")
+        in declined.text
+    )
+
+    (offered,) = await cem.replies(timeout=5)
+    assert tr._("Yes, I want it") in str(offered.inline_keyboard)
+    bot.clock.advance(timedelta(hours=12))  # Cem does not answer in time
+    assert await sweep(bot, "offer_expiry") == 1
+    assert await sweep(bot, "offer_expiry") == 0
+    (offered_to_dana,) = await dana.replies(timeout=5)
+    assert uk._("A place is free for {title}. Do you want it?", title="Planting") in (
+        offered_to_dana.text
+    )
+    await cem.press("✅ " + tr._("Yes, I want it"))
+    (too_late,) = await cem.replies()
+    assert (
+        tr._("This place is no longer offered to you: the time to answer has passed.")
+        in too_late.text
+    )
+    await dana.press("✅ " + uk._("Yes, I want it"))
+    (taken,) = await dana.replies()
+    assert taken.edited and "Planting" in taken.text
+    assert uk._("🙌 The place is yours! {title}, {when}.", title="Planting", when="")[:5] in (
+        taken.text
+    )

@@ -49,7 +49,7 @@ async def test_proposing_in_turkish_with_a_photo_and_markup_in_the_title(
     assert person is not None
 
 
-async def test_joining_in_arabic_waitlist_promotion_and_a_reminder_in_local_time(
+async def test_joining_in_arabic_an_offered_place_and_a_reminder_in_local_time(
     bot: RunningBot, emulator: BotAPIEmulator
 ) -> None:
     assert bot.app is not None
@@ -84,10 +84,14 @@ async def test_joining_in_arabic_waitlist_promotion_and_a_reminder_in_local_time
 
     await tom.press("↩️ " + en._("Leave: {title}", title="Planting"))
     await tom.replies()
-    (promoted,) = await layla.replies(timeout=5)  # through the outbox and the sender
-    assert (
-        ar._("Good news: a place came free. You are now in for {title}!", title="Planting")
-        in promoted.text
+    (offered,) = await layla.replies(timeout=5)  # through the outbox and the sender
+    assert ar._("A place is free for {title}. Do you want it?", title="Planting") in offered.text
+    await layla.press("✅ " + ar._("Yes, I want it"))
+    (taken,) = await layla.replies()
+    assert taken.edited and taken.message_id == offered.message_id
+    when = ar.datetime(starts, bot.settings.zone)
+    assert ar._("🙌 The place is yours! {title}, {when}.", title="Planting", when=when) in (
+        taken.text
     )
 
     bot.clock.set(starts - timedelta(hours=3))

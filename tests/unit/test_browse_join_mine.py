@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from bot.app import App
 from bot.domain.models import Base, Delivery, Initiative, InitiativeStatus, Signup, SignupStatus
 from bot.i18n import translator
-from tests.chat import Chat, onboard
+from tests.chat import Chat, onboard, pushed
 from tests.factories import action, initiative, join, person_of, resident
 
 
@@ -33,7 +33,7 @@ async def test_browse_pages_sorting_and_theme_filter(app: App) -> None:
     assert "No open initiatives here yet" in chat.text
 
 
-async def test_support_join_waitlist_and_promotion(app: App) -> None:
+async def test_support_join_waitlist_and_an_offered_place(app: App) -> None:
     owner = await resident(app, 42)
     garden = await initiative(app, owner, "Vegetable garden")
     await action(
@@ -70,11 +70,22 @@ async def test_support_join_waitlist_and_promotion(app: App) -> None:
 
     await first.press("Leave: Planting day")
     async with app.sessions() as session:
-        promoted = await session.scalar(
-            select(Delivery).where(Delivery.kind == "waitlist_promoted")
-        )
+        offer = await session.scalar(select(Delivery).where(Delivery.kind == "place_offered"))
         signup = await session.scalar(select(Signup).where(Signup.person_id == person_2.id))
-    assert promoted is not None and promoted.person_id == person_2.id
+    assert offer is not None and offer.person_id == person_2.id
+    assert signup is not None and signup.status is SignupStatus.OFFERED
+    tr = translator("tr")
+    message = await pushed(app, person_2.id, "place_offered")
+    assert message is not None
+    assert tr._("A place is free for {title}. Do you want it?", title="Planting day") in (
+        message.text
+    )
+    await second.press_on(message, tr._("Yes, I want it"))
+    assert tr._("🙌 The place is yours! {title}, {when}.", title="Planting day", when="")[:12] in (
+        second.text
+    )
+    async with app.sessions() as session:
+        signup = await session.scalar(select(Signup).where(Signup.person_id == person_2.id))
     assert signup is not None and signup.status is SignupStatus.JOINED
 
 

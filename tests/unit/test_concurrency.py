@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TypeVar
 
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.domain import actions, invites
+from bot.domain import actions, invites, waiting_list
 from bot.domain.actions import Joined
 from bot.domain.errors import InviteProblem, InviteRefused
 from bot.domain.models import Action, Person, Role, RoleGrant, Signup, SignupStatus
@@ -135,7 +136,104 @@ async def test_leaving_while_others_join_keeps_capacity(app: App) -> None:
         [leave(person.id) for person in holders] + [join(person.id) for person in newcomers]
     )
     final = await statuses(app, item.id)
-    assert Counter(final.values())[SignupStatus.JOINED] == 2  # full, and never more than full
-    assert final[waiting.id] is SignupStatus.JOINED  # the one who waited first got a place
+    counted = Counter(final.values())
+    # full (a place held for an offer counts), and never more than full
+    assert counted[SignupStatus.JOINED] + counted[SignupStatus.OFFERED] == 2
+    assert final[waiting.id] is SignupStatus.OFFERED  # the one who waited first is offered one
     assert all(final[person.id] is SignupStatus.LEFT for person in holders)
     assert [final[person.id] for person in newcomers].count(SignupStatus.WAITLISTED) >= 2
+
+
+async def answer_attempt(
+    app: App, action_id: int, person_id: int, take: bool
+) -> waiting_list.Answer:
+    async with app.sessions() as session:
+        item, person = await session.get(Action, action_id), await session.get(Person, person_id)
+        assert item is not None and person is not None
+        answered, _ = await waiting_list.answer(session, item, person, take, app.clock.now())
+        await session.commit()
+    return answered
+
+
+async def expiry_attempt(app: App) -> int:
+    async with app.sessions() as session:
+        offers = await waiting_list.expire(session, app.clock.now())
+        await session.commit()
+    return len(offers)
+
+
+async def test_an_offered_place_taken_with_three_taps_while_others_join(app: App) -> None:
+    """One place, offered to the first of two waiting; they tap yes three times at once while
+    three newcomers join: the place is theirs once, and nobody joins past it."""
+    item = await factories.action(app, app.clock.now().replace(day=20), capacity=1)
+    holder, first, second = await residents(app, 9400, 3)
+    newcomers = await residents(app, 9410, 3)
+    assert await join_attempt(app, item.id, holder.id) is Joined.JOINED
+    for person in (first, second):
+        assert await join_attempt(app, item.id, person.id) is Joined.WAITLISTED
+    left = await leave_attempt(app, item.id, holder.id)
+    assert [offer.person_id for offer in left.offers] == [first.id]
+
+    def take() -> Callable[[], Awaitable[object]]:
+        return lambda: answer_attempt(app, item.id, first.id, True)
+
+    def join(person_id: int) -> Callable[[], Awaitable[object]]:
+        return lambda: join_attempt(app, item.id, person_id)
+
+    outcomes = await at_once([take(), take(), take()] + [join(p.id) for p in newcomers])
+    assert Counter(outcomes[:3]) == {waiting_list.Answer.TAKEN: 1, waiting_list.Answer.ALREADY: 2}
+    assert set(outcomes[3:]) == {Joined.WAITLISTED}
+    final = await statuses(app, item.id)
+    assert Counter(final.values())[SignupStatus.JOINED] == 1 and final[first.id] is (
+        SignupStatus.JOINED
+    )
+    assert final[second.id] is SignupStatus.WAITLISTED
+
+
+async def test_offers_declined_taken_and_expiring_at_once_never_overbook(app: App) -> None:
+    """Two places, offered to the first two of four waiting. At one moment the first declines,
+    the second takes it, two newcomers join and the expiry sweep runs at the offers' end."""
+    item = await factories.action(app, app.clock.now().replace(day=20), capacity=2)
+    holders = await residents(app, 9500, 2)
+    waiting = await residents(app, 9510, 4)
+    newcomers = await residents(app, 9520, 2)
+    for person in holders:
+        assert await join_attempt(app, item.id, person.id) is Joined.JOINED
+    for person in waiting:
+        assert await join_attempt(app, item.id, person.id) is Joined.WAITLISTED
+    await at_once([lambda p=person: leave_attempt(app, item.id, p.id) for person in holders])
+    offered = await statuses(app, item.id)
+    assert [offered[p.id] for p in waiting] == [SignupStatus.OFFERED] * 2 + [
+        SignupStatus.WAITLISTED
+    ] * 2
+
+    attempts: list[Callable[[], Awaitable[object]]] = [
+        lambda: answer_attempt(app, item.id, waiting[0].id, False),
+        lambda: answer_attempt(app, item.id, waiting[1].id, True),
+        lambda: expiry_attempt(app),
+        *(lambda p=person: join_attempt(app, item.id, p.id) for person in newcomers),
+    ]
+    outcomes = await at_once(attempts)
+    assert outcomes[:2] == [waiting_list.Answer.DECLINED, waiting_list.Answer.TAKEN]
+    assert outcomes[2] == 0  # nothing has expired yet
+    final = await statuses(app, item.id)
+    counted = Counter(final.values())
+    assert counted[SignupStatus.JOINED] + counted[SignupStatus.OFFERED] == 2
+    assert final[waiting[1].id] is SignupStatus.JOINED
+    assert final[waiting[2].id] is SignupStatus.OFFERED  # the declined place went on in order
+    assert {final[p.id] for p in newcomers} == {SignupStatus.WAITLISTED}
+
+    app.clock.advance(timedelta(hours=13))  # nobody answered the new offer in time
+    outcomes = await at_once(
+        [
+            lambda: answer_attempt(app, item.id, waiting[2].id, True),  # too late
+            lambda: expiry_attempt(app),
+            lambda: expiry_attempt(app),
+        ]
+    )
+    assert outcomes[0] is waiting_list.Answer.GONE and sorted(outcomes[1:]) == [0, 1]
+    final = await statuses(app, item.id)
+    assert final[waiting[2].id] is SignupStatus.LEFT
+    assert final[waiting[3].id] is SignupStatus.OFFERED  # next in the queue
+    counted = Counter(final.values())
+    assert counted[SignupStatus.JOINED] + counted[SignupStatus.OFFERED] == 2

@@ -267,7 +267,7 @@ async def test_the_queue_says_how_many_more_are_waiting(app: App) -> None:
     assert "And 2 more" in fatima.text and len(fatima.labels) == 11
 
 
-async def test_erasure_lowers_supporter_counts_and_promotes_the_waiting_list(app: App) -> None:
+async def test_erasure_lowers_supporter_counts_and_offers_the_place_on(app: App) -> None:
     chat = Chat(app, 963, language_code="en")
     await onboard(chat)
     person = await person_of(app, 963)
@@ -293,10 +293,10 @@ async def test_erasure_lowers_supporter_counts_and_promotes_the_waiting_list(app
     await chat.press("Yes, forget me")
     async with app.sessions() as session:
         counted = await session.get(Initiative, garden.id)
-        promoted = await session.scalar(select(Signup).where(Signup.person_id == waiting.id))
-        told = await session.scalar(select(Delivery).where(Delivery.kind == "waitlist_promoted"))
+        offered = await session.scalar(select(Signup).where(Signup.person_id == waiting.id))
+        told = await session.scalar(select(Delivery).where(Delivery.kind == "place_offered"))
     assert counted is not None and counted.supporter_count == 0
-    assert promoted is not None and promoted.status is SignupStatus.JOINED
+    assert offered is not None and offered.status is SignupStatus.OFFERED
     assert told is not None and told.person_id == waiting.id and told.subject == f"action:{soon.id}"
 
 

@@ -35,7 +35,7 @@ from bot.chat.replies import File, Reply
 from bot.clock import ManualClock
 from bot.config import SUPPORTED_LOCALES
 from bot.delivery.kinds import KINDS, RenderContext
-from bot.domain import db, goals
+from bot.domain import db
 from bot.domain.commitments import WHAT_LIMIT
 from bot.domain.initiatives import TITLE_LIMIT
 from bot.domain.models import (
@@ -47,8 +47,6 @@ from bot.domain.models import (
     Commitment,
     CommitmentStatus,
     Delivery,
-    Goal,
-    GoalMeasure,
     Identity,
     Initiative,
     InitiativeStatus,
@@ -337,6 +335,23 @@ async def decision(session: AsyncSession, world: World, texts: Texts) -> dict[st
     return await with_status(status, period)(session, world, texts)
 
 
+async def reminder(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
+    """The reminder a day before, which asks "still coming?" with buttons."""
+    signup = await session.scalar(select(Signup).where(Signup.action_id == world.action_id))
+    assert signup is not None
+    signup.status, signup.offer_ends_at, signup.confirmed_at = SignupStatus.JOINED, None, None
+    return {"subject": f"action:{world.action_id}", "period": "24h"}
+
+
+async def offered(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
+    """The person's place, offered to them for six hours (long texts: title and dates)."""
+    signup = await session.scalar(select(Signup).where(Signup.action_id == world.action_id))
+    assert signup is not None
+    ends_at = (world.app.clock.now() + timedelta(hours=6)).replace(microsecond=0)
+    signup.status, signup.offer_ends_at = SignupStatus.OFFERED, ends_at
+    return {"subject": f"action:{world.action_id}", "period": str(int(ends_at.timestamp()))}
+
+
 async def goal_passed(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
     """A goal counted by hand that passed a threshold, with a title as long as a goal's may be."""
     goal = await session.scalar(select(Goal).where(Goal.measure == GoalMeasure.BY_HAND))
@@ -355,8 +370,8 @@ SETUPS: dict[str, Setup] = {
     ),
     "broadcast": simple(broadcast_id=lambda w: w.broadcast_id),
     "broadcast_report": simple(subject=lambda w: f"broadcast:{w.broadcast_id}"),
-    "action_reminder": simple(subject=lambda w: f"action:{w.action_id}"),
-    "waitlist_promoted": simple(subject=lambda w: f"action:{w.action_id}"),
+    "action_reminder": reminder,
+    "place_offered": offered,
     "celebration_action_done": simple(subject=lambda w: f"action:{w.action_id}"),
     "weekly_digest": simple(subject=lambda w: f"neighbourhood:{w.neighbourhood_id}"),
     "overdue_summary": simple(subject=lambda w: f"neighbourhood:{w.neighbourhood_id}"),
@@ -370,7 +385,6 @@ SETUPS: dict[str, Setup] = {
     "celebration_result": simple(subject=lambda w: f"result:{w.result_id}"),
     "commitment_due": simple(subject=lambda w: f"commitment:{w.commitment_ids[0]}"),
     "commitment_overdue": simple(subject=lambda w: f"commitment:{w.commitment_ids[0]}"),
-    "celebration_goal": goal_passed,
 }
 
 

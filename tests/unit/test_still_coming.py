@@ -112,7 +112,7 @@ async def test_no_frees_the_place_for_the_waiting_list_and_thanks(
     assert (await signup(app, ann)).status is SignupStatus.LEFT
     async with app.sessions() as session:
         told = await session.scalar(
-            select(Delivery.person_id).where(Delivery.kind == "waitlist_promoted")
+            select(Delivery.person_id).where(Delivery.kind == "place_offered")
         )
     assert told == bob.id
 

@@ -1,7 +1,8 @@
-"""Messages about activities: a reminder before it starts, a place come free, a thank-you.
+"""Messages about activities: a reminder before it starts, a place offered, a thank-you.
 
-The reminder a day before asks "still coming?" with two buttons
-(`bot.chat.answers`, answered by `bot.flows.still_coming`).
+The reminder a day before asks "still coming?" and an offered place "do you want
+it?", each with two buttons (`bot.chat.answers`, answered by
+`bot.flows.still_coming` and `bot.flows.offers`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.domain.models import Action, ActionStatus, Delivery, Signup, SignupStat
 from bot.i18n import Html, Translator
 
 STILL_COMING = "c"  # the topic of the reminder's buttons
+PLACE_OFFERED = "o"  # the topic of an offered place's buttons
 ASKS = "24h"  # the reminder that asks; the one two hours before only reminds
 
 
@@ -51,20 +53,45 @@ async def action_reminder(ctx: RenderContext, delivery: Delivery) -> Reply | Non
     return Reply(Html(text + "\n\n" + t._("Are you still coming?")), buttons=((yes, no),))
 
 
-@kind("waitlist_promoted", Category.SERVICE)
-async def waitlist_promoted(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+@kind("place_offered", Category.SERVICE)
+async def place_offered(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    """A freed place, held for them: take it or pass it on (answered by bot.flows.offers)."""
     action = await subject(ctx, delivery, Action, "action")
     if action is None or not actions.is_open(action, ctx.now):
         return None
+    signup = await actions.signup_of(ctx.session, action.id, ctx.person.id)
+    if (
+        signup is None
+        or signup.status is not SignupStatus.OFFERED
+        or signup.offer_ends_at is None
+        or signup.offer_ends_at <= ctx.now
+        or str(stamp_of(signup.offer_ends_at)) != delivery.period  # offered anew since
+    ):
+        return None
     t = ctx.t
-    return Reply(
-        Html(
-            "🎟️ "
-            + t._("Good news: a place came free. You are now in for {title}!", title=action.title)
-            + "\n"
-            + t._("When: {when}", when=t.datetime(action.starts_at, ctx.zone))
-        )
+    left = (signup.offer_ends_at - ctx.now).total_seconds()
+    hours = round(left / 3600)  # rounded: sent a moment after the offer, it still says 12
+    within = (
+        t.n_("answer within {n} hour", "answer within {n} hours", hours)
+        if hours
+        else t.n_("answer within {n} minute", "answer within {n} minutes", max(1, round(left / 60)))
     )
+    stamp = stamp_of(signup.offer_ends_at)
+    take = answer_button("✅ " + t._("Yes, I want it"), PLACE_OFFERED, signup.id, stamp, "yes")
+    decline = answer_button("❌ " + t._("No, thank you"), PLACE_OFFERED, signup.id, stamp, "no")
+    text = "\n".join(
+        [
+            "🎟️ " + t._("A place is free for {title}. Do you want it?", title=action.title),
+            t._("When: {when}", when=t.datetime(action.starts_at, ctx.zone)),
+            t._(
+                "Please answer before {until} ({within}); after that the place goes to the "
+                "next person waiting.",
+                until=t.datetime(signup.offer_ends_at, ctx.zone),
+                within=within,
+            ),
+        ]
+    )
+    return Reply(Html(text), buttons=((take, decline),))
 
 
 @kind("celebration_action_done", Category.CELEBRATIONS)

@@ -122,12 +122,16 @@ class Action(Base):
 class SignupStatus(StrEnum):
     JOINED = "joined"
     WAITLISTED = "waitlisted"
+    OFFERED = "offered"  # a freed place is held for them until `offer_ends_at`
     LEFT = "left"
 
 
 class Signup(Base):
     __tablename__ = "signups"
-    __table_args__ = (UniqueConstraint("action_id", "person_id"),)
+    __table_args__ = (
+        UniqueConstraint("action_id", "person_id"),
+        Index("ix_signups_offers", "status", "offer_ends_at"),  # the expiry sweep's lookup
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
@@ -136,6 +140,7 @@ class Signup(Base):
     created_at: Mapped[datetime]
     promoted_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]  # said "yes, I am coming" to the 24-hour reminder
+    offer_ends_at: Mapped[datetime | None]  # while OFFERED: until when the place is held
 
 
 class ProgressUpdate(Base):
