@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import broadcasting, outbox, places
 from bot.delivery.kinds.digest import week_counts
-from bot.domain import waiting_list
+from bot.domain import goals, waiting_list
 from bot.domain.models import (
     Action,
     ActionStatus,
@@ -24,6 +24,7 @@ from bot.domain.models import (
     BroadcastStatus,
     Commitment,
     CommitmentStatus,
+    Goal,
     Initiative,
     InitiativeStatus,
     Neighbourhood,
@@ -229,6 +230,28 @@ async def commitment_reminders(session: AsyncSession, now: datetime) -> int:
     return added + await outbox.insert_selected(session, rows)
 
 
+async def goal_celebrations(session: AsyncSession, now: datetime) -> int:
+    """🎉 to a neighbourhood's residents when one of its goals passes 25, 50, 75 or 100 %:
+    each threshold once (the goal remembers what was celebrated; see goals.to_celebrate)."""
+    added = 0
+    neighbourhoods = await session.scalars(
+        select(Goal.neighbourhood_id).where(Goal.celebrated < max(goals.THRESHOLDS)).distinct()
+    )
+    for neighbourhood_id in list(neighbourhoods):
+        for item in await goals.to_celebrate(session, neighbourhood_id):
+            subject = literal(f"goal:{item.goal.id}", String)
+            period = str(item.goal.celebrated)
+            rows = select(
+                *outbox.columns(Person.id, "celebration_goal", subject, period, now)
+            ).where(
+                Person.neighbourhood_id == neighbourhood_id,
+                Person.consent_at.is_not(None),
+                Person.unreachable_at.is_(None),
+            )
+            added += await outbox.insert_selected(session, rows)
+    return added
+
+
 async def offer_expiry(session: AsyncSession, now: datetime) -> int:
     """Offered places nobody took in time go to the next person waiting.
 
@@ -248,4 +271,5 @@ SWEEPS = {
     "silent_nudges": silent_nudges,
     "finished_actions": finished_actions,
     "commitment_reminders": commitment_reminders,
+    "goal_celebrations": goal_celebrations,
 }

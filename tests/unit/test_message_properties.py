@@ -35,7 +35,7 @@ from bot.chat.replies import File, Reply
 from bot.clock import ManualClock
 from bot.config import SUPPORTED_LOCALES
 from bot.delivery.kinds import KINDS, RenderContext
-from bot.domain import db
+from bot.domain import db, goals
 from bot.domain.commitments import WHAT_LIMIT
 from bot.domain.initiatives import TITLE_LIMIT
 from bot.domain.models import (
@@ -47,6 +47,8 @@ from bot.domain.models import (
     Commitment,
     CommitmentStatus,
     Delivery,
+    Goal,
+    GoalMeasure,
     Identity,
     Initiative,
     InitiativeStatus,
@@ -385,6 +387,7 @@ SETUPS: dict[str, Setup] = {
     "celebration_result": simple(subject=lambda w: f"result:{w.result_id}"),
     "commitment_due": simple(subject=lambda w: f"commitment:{w.commitment_ids[0]}"),
     "commitment_overdue": simple(subject=lambda w: f"commitment:{w.commitment_ids[0]}"),
+    "celebration_goal": goal_passed,
 }
 
 
