@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot import logs
+from bot import logs, operator
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain import db, invites, neighbourhoods, roles
 from bot.domain.errors import InvalidNeighbourhoodFile
@@ -82,10 +82,31 @@ def _parser() -> argparse.ArgumentParser:
     upgrade.set_defaults(handler=_db_upgrade)
     current = database.add_parser("current", help="show the schema revision")
     current.set_defaults(handler=_db_current)
+    backup = database.add_parser(
+        "backup", help="copy a SQLite database while it runs", description=operator.BACKUP_DOC
+    )
+    backup.add_argument("file", type=Path, help="the copy to make (a new file)")
+    backup.set_defaults(handler=_db_backup)
+
+    outbox = commands.add_parser("outbox", help="pushed messages").add_subparsers(
+        title="commands", metavar="COMMAND", required=True
+    )
+    retry = outbox.add_parser(
+        "retry", help="re-queue failed deliveries", description=operator.RETRY_DOC
+    )
+    retry.add_argument("--failed", action="store_true", required=True, help="the failed ones")
+    retry.add_argument("--kind", help="only this kind of message, e.g. weekly_digest")
+    retry.set_defaults(handler=_outbox_retry)
 
     admin = commands.add_parser("admin", help="set up neighbourhoods and roles").add_subparsers(
         title="commands", metavar="COMMAND", required=True
     )
+    status = admin.add_parser(
+        "status",
+        help="schema, leader, backlog, failed deliveries, sweeps",
+        description=operator.STATUS_DOC,
+    )
+    status.set_defaults(handler=_status)
     load = admin.add_parser(
         "load", help="load or update a neighbourhood from YAML", description=_load.__doc__
     )
@@ -134,15 +155,34 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _with_database(
-    settings: Settings, work: Callable[[Any], Awaitable[int | None]], *, migrate: bool = False
+    settings: Settings,
+    work: Callable[[Any], Awaitable[int | None]],
+    *,
+    migrate: bool = False,
+    needs_schema: bool = True,
 ) -> int | None:
+    """Run `work` on the database: migrated first (`migrate`, SQLite), or refused in one
+    line when its schema is missing or behind (rather than "relation ... does not exist")."""
     engine = db.make_engine(settings.database_url)
     try:
         if migrate:
             await db.upgrade(engine)
+        elif needs_schema:
+            await _require_schema(engine)
         return await work(engine)
     finally:
         await engine.dispose()
+
+
+async def _require_schema(engine: Any) -> None:
+    revision, head = await db.current_revision(engine), db.head_revision()
+    if revision is None:
+        raise ConfigError("the database has no schema yet: run `wijkbot db upgrade` first")
+    if revision != head:
+        raise ConfigError(
+            f"the database schema is at revision {revision}, this version needs {head}: "
+            "run `wijkbot db upgrade` first"
+        )
 
 
 async def ensure_schema(settings: Settings, engine: Any) -> None:
@@ -150,8 +190,7 @@ async def ensure_schema(settings: Settings, engine: Any) -> None:
     if settings.is_sqlite:
         await db.upgrade(engine)
         return
-    if await db.current_revision(engine) != db.head_revision():
-        raise ConfigError("the database schema is not up to date: run `wijkbot db upgrade`")
+    await _require_schema(engine)
 
 
 async def _run(settings: Settings, _: argparse.Namespace) -> int:
@@ -255,6 +294,19 @@ async def _db_upgrade(settings: Settings, _: argparse.Namespace) -> int:
     return await _with_database(settings, report, migrate=True) or 0
 
 
+async def _db_backup(settings: Settings, args: argparse.Namespace) -> int:
+    return await operator.backup(settings, args.file)
+
+
+async def _status(settings: Settings, _: argparse.Namespace) -> int:
+    return await _with_database(settings, lambda engine: operator.status(engine, _print_table)) or 0
+
+
+async def _outbox_retry(settings: Settings, args: argparse.Namespace) -> int:
+    kind = operator.retry_kind(args.kind)
+    return await _with_database(settings, lambda engine: operator.retry(engine, kind)) or 0
+
+
 async def _db_current(settings: Settings, _: argparse.Namespace) -> int:
     async def report(engine: Any) -> int:
         current = await db.current_revision(engine)
@@ -262,7 +314,7 @@ async def _db_current(settings: Settings, _: argparse.Namespace) -> int:
         print(f"database schema at revision {current or 'none'} ({state})")
         return 0
 
-    return await _with_database(settings, report) or 0
+    return await _with_database(settings, report, needs_schema=False) or 0
 
 
 async def _load(settings: Settings, args: argparse.Namespace) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
 from pathlib import Path
 
 from alembic import command
@@ -35,7 +38,17 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         )
         tune_sqlite(engine)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # Named in pg_stat_activity, so an operator sees which host and process holds what
+    # (the leader lock, say: `wijkbot admin status`).
+    named = {"server_settings": {"application_name": ("wijkbot " + process_label())[:63]}}
+    return create_async_engine(
+        url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args=named
+    )
+
+
+def process_label() -> str:
+    """This process, as an operator finds it: host and process id."""
+    return f"{socket.gethostname()} pid {os.getpid()}"
 
 
 def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -63,7 +76,15 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 def _current(connection: Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
-    return MigrationContext.configure(connection).get_current_revision()
+    # Reading the revision is no news: alembic's "Context impl ..." lines stay out of the
+    # log (every command and /readyz reads it), while an upgrade still logs its steps.
+    alembic_log = logging.getLogger("alembic.runtime.migration")
+    level = alembic_log.level
+    alembic_log.setLevel(logging.WARNING)
+    try:
+        return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        alembic_log.setLevel(level)
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

@@ -70,3 +70,23 @@ async def try_leader_lock(connection: AsyncConnection) -> bool:
         text("SELECT pg_try_advisory_lock(:key)"), {"key": LEADER_LOCK_KEY}
     )
     return bool(result.scalar())
+
+
+async def leader_holder(connection: AsyncConnection) -> str | None:
+    """Who holds the leader lock: its connection's application name (`wijkbot HOST pid N`)
+    and since when; None when nobody does. PostgreSQL only (SQLite has no lock)."""
+    row = (
+        await connection.execute(
+            text(
+                "SELECT a.application_name, a.backend_start FROM pg_locks l"
+                " JOIN pg_stat_activity a ON a.pid = l.pid"
+                " WHERE l.locktype = 'advisory' AND l.granted"
+                " AND l.classid = 0 AND l.objid = :key AND l.objsubid = 1"
+            ),
+            {"key": LEADER_LOCK_KEY},
+        )
+    ).first()
+    if row is None:
+        return None
+    name, since = row
+    return f"{name or 'a process without a name'}, connected since {since:%Y-%m-%d %H:%M} UTC"

@@ -14,7 +14,9 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.models import Delivery, DeliveryStatus, ReceivedUpdate, UpdateStatus
+from bot.domain.db import process_label
+from bot.domain.dialect import insert_ignoring_duplicates
+from bot.domain.models import Delivery, DeliveryStatus, ReceivedUpdate, SweepRun, UpdateStatus
 
 QUEUED = (UpdateStatus.PENDING, UpdateStatus.PROCESSING)
 REASONS_SHOWN = 20  # failure reasons listed by `admin status`, most frequent first
@@ -83,3 +85,31 @@ async def retry_failed(session: AsyncSession, now: datetime, kind: str | None = 
         statement = statement.where(Delivery.kind == kind)
     result = await session.execute(statement)
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def record_sweep(
+    session: AsyncSession,
+    sweep: str,
+    finished_at: datetime,
+    seconds: float,
+    added: int,
+    error: str | None = None,
+) -> None:
+    """Overwrite the sweep's last run (one row per sweep)."""
+    values = {
+        "finished_at": finished_at,
+        "seconds": seconds,
+        "added": added,
+        "error": error,
+        "process": process_label(),
+    }
+    table = SweepRun.__table__
+    await session.execute(
+        insert_ignoring_duplicates(table, session.bind.dialect.name, "sweep"),
+        {"sweep": sweep, **values},
+    )
+    await session.execute(update(SweepRun).where(SweepRun.sweep == sweep).values(**values))
+
+
+async def sweep_runs(session: AsyncSession) -> list[SweepRun]:
+    return list(await session.scalars(select(SweepRun).order_by(SweepRun.sweep)))

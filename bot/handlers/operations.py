@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
 from bot.clock import Clock
-from bot.config import READY_BACKLOG
+from bot.config import READY_BACKLOG, ConfigError
 from bot.domain import db, operations
 from bot.jobs.background import Health, State
 from bot.logs import event
@@ -146,7 +146,10 @@ async def serving(probes: Probes, host: str, port: int) -> AsyncIterator[None]:
     runner = web.AppRunner(application, access_log=None)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as exc:  # not the database's fault (the command line's default reading)
+            raise ConfigError(f"METRICS_PORT: cannot listen on {host}:{port}: {exc}") from None
         event(log, "metrics.listening", listen=f"{host}:{port}")
         yield
     finally:

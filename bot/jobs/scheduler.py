@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
 from bot.clock import Clock
+from bot.domain import operations
 from bot.jobs.retention import Retention, retention_sweep
 from bot.jobs.sweeps import SWEEPS
 from bot.logs import event
@@ -38,13 +40,16 @@ async def guarded_sweep(
     on_failure: Callable[[str, Exception], None],
 ) -> int:
     """A sweep as the scheduler runs it: a failure is logged by type, counted, and the next
-    run comes as planned (a sweep is idempotent, so it catches up then)."""
+    run comes as planned (a sweep is idempotent, so it catches up then). Each run, good or
+    bad, is written down for `wijkbot admin status` (and timed for /metrics)."""
+    started = time.perf_counter()
     try:
         added = await metrics.timed(
             metrics.SWEEP_SECONDS.labels(sweep=name),
             run_sweep(name, sweep, sessions, clock, on_enqueued),
         )
         metrics.SWEEP_LAST_RUN.labels(sweep=name).set_to_current_time()
+        await _record(sessions, clock, name, time.perf_counter() - started, added)
         return added
     except asyncio.CancelledError:
         # Stopping. Cancelled while handling a failure, the cancellation would carry that
@@ -55,7 +60,24 @@ async def guarded_sweep(
         event(log, "sweep.failed", logging.ERROR, sweep=name, error=type(exc).__name__)
         metrics.SWEEP_FAILURES.labels(sweep=name).inc()
         on_failure(name, exc)
+        await _record(sessions, clock, name, time.perf_counter() - started, 0, type(exc).__name__)
         return 0
+
+
+async def _record(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    name: str,
+    seconds: float,
+    added: int,
+    error: str | None = None,
+) -> None:
+    """Write the run down; not being able to (the database is away) is only logged."""
+    try:
+        async with sessions.begin() as session:
+            await operations.record_sweep(session, name, clock.now(), seconds, added, error)
+    except Exception as exc:
+        event(log, "sweep.record_failed", logging.WARNING, sweep=name, error=type(exc).__name__)
 
 
 async def run_sweep(

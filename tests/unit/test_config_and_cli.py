@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import sys
 from pathlib import Path
 
@@ -94,6 +95,9 @@ def test_every_command_has_help() -> None:
         ["admin"],
         ["admin", "load"],
         ["admin", "invite"],
+        ["admin", "status"],
+        ["outbox", "retry"],
+        ["db", "backup"],
         ["i18n"],
     ):
         with pytest.raises(SystemExit) as done:
@@ -170,3 +174,20 @@ def test_log_format_json_is_one_object_a_line_with_the_event_and_its_fields() ->
         )
     line = logs._JsonFormatter().format(record)
     assert SECRET_TOKEN not in line and "<token>" in json.loads(line)["exception"]
+
+
+def test_a_metrics_port_in_use_is_one_line_naming_it(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp_path}/w.db",
+            "BOT_TOKEN": SECRET_TOKEN,
+            "METRICS_PORT": str(port),
+        }
+        result = run_cli("run", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()[-1:]
+    assert line.startswith(f"wijkbot: METRICS_PORT: cannot listen on 127.0.0.1:{port}: ")
+    assert "ERROR" not in result.stderr and SECRET_TOKEN not in result.stderr

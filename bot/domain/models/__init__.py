@@ -18,6 +18,7 @@ from bot.domain.models.initiatives import (
     WhenKind,
 )
 from bot.domain.models.messaging import Broadcast, BroadcastStatus, Delivery, DeliveryStatus
+from bot.domain.models.operations import SweepRun
 from bot.domain.models.partners import Commitment, CommitmentStatus
 from bot.domain.models.people import Identity, Invite, Organisation, Person, Role, RoleGrant
 from bot.domain.models.places import Area, Neighbourhood, Theme
@@ -53,6 +54,7 @@ __all__ = [
     "Signup",
     "SignupStatus",
     "Support",
+    "SweepRun",
     "Theme",
     "UpdateStatus",
     "WhenKind",

@@ -1,0 +1,27 @@
+"""What `wijkbot admin status` reads besides the work itself: the sweeps' last runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.domain.models.base import Base
+
+
+class SweepRun(Base):
+    """The last run of one sweep, overwritten by each run: one row per sweep, nothing personal.
+
+    `process` names the leader that ran it (host and process id), which is how an
+    operator sees who leads on SQLite, where there is no lock to look at.
+    """
+
+    __tablename__ = "sweep_runs"
+
+    sweep: Mapped[str] = mapped_column(String(64), primary_key=True)
+    finished_at: Mapped[datetime]
+    seconds: Mapped[float] = mapped_column(Float)
+    added: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(200))  # an exception's type, never its text
+    process: Mapped[str] = mapped_column(String(128))
