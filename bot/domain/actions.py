@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from icalendar import Calendar, Event
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.models import Action, ActionStatus, Person, Signup, SignupStatus
@@ -37,6 +37,7 @@ class Joined(StrEnum):
     CLOSED = "closed"  # cancelled, completed or already begun
 
 
+ACTION_LENGTH = timedelta(hours=2)  # when an activity has no end time
 OFFER_FOR = timedelta(hours=12)  # how long a freed place is held for the one it is offered to
 HOLDING = (SignupStatus.JOINED, SignupStatus.OFFERED)  # a place taken, or held while offered
 
@@ -58,6 +59,18 @@ class Left:
 
 def is_open(action: Action, now: datetime) -> bool:
     return action.status is ActionStatus.OPEN and action.starts_at > now
+
+
+def end_of(action: Action) -> datetime:
+    return action.ends_at or action.starts_at + ACTION_LENGTH
+
+
+def ended_before(moment: datetime) -> ColumnElement[bool]:
+    """SQL: the activity was over before `moment` (`end_of`, for a set of activities)."""
+    return or_(
+        and_(Action.ends_at.is_not(None), Action.ends_at < moment),
+        and_(Action.ends_at.is_(None), Action.starts_at < moment - ACTION_LENGTH),
+    )
 
 
 def offer_ends(now: datetime, starts_at: datetime) -> datetime:

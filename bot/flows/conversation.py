@@ -114,15 +114,23 @@ class Conversation:
             return await self.start(ctx, entry.name)
         return await entry.run(self, ctx)
 
-    async def start(self, ctx: Context, name: str, **data: object) -> Answer:
-        """Begin flow `name`; an interrupting flow keeps the current one to hand it back."""
+    async def start(
+        self, ctx: Context, name: str, *, at: tuple[str, ...] = (), **data: object
+    ) -> Answer:
+        """Begin flow `name`; an interrupting flow keeps the current one to hand it back.
+
+        `at` begins further in: the steps as if walked through, the last one shown (a
+        pushed message's button that opens "post an update" on one initiative), so that
+        Back and `Back(to=...)` lead where they would have.
+        """
         flow = self.flows[name]
         state = ctx.state
         if flow.interrupts and ctx.flow is not None and not ctx.flow.interrupts:
             data[RESUME] = {"flow": state.flow, "step": state.step, "data": state.data}
-        state.flow, state.step, state.data = flow.name, flow.first, {**data, TRAIL: []}
+        *walked, first = at or (flow.first,)
+        state.flow, state.step, state.data = flow.name, first, {**data, TRAIL: walked}
         ctx.flow = flow
-        return await self._enter(ctx, flow.first, edit=False)
+        return await self._enter(ctx, first, edit=False)
 
     async def _enter(
         self, ctx: Context, name: str | None, *, edit: bool, note: Html | None = None

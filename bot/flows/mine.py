@@ -4,6 +4,8 @@ Each list on the overview shows the latest few (and "… and 12 more"), so that
 the overview fits one message and its keyboard whatever a person has done.
 
 overview ──> own initiative ──> post an update: text ─> photo? ─> people reached? ─> sent
+                               (also reached from "how did it go?" after an activity,
+                               bot.flows.report_back: then the update reports on it)
                             └─> withdraw? ─> yes / no
          ──> leave an activity · stop supporting (stays on the overview)
 """
@@ -13,8 +15,8 @@ from __future__ import annotations
 from bot.chat.limits import bounded
 from bot.chat.replies import Reply
 from bot.delivery.audiences import tell_followers
-from bot.domain import actions, initiatives
-from bot.domain.models import Initiative, InitiativeStatus, ProgressUpdate
+from bot.domain import actions, activity_reports, initiatives
+from bot.domain.models import Action, Initiative, InitiativeStatus, ProgressUpdate
 from bot.flows import joining
 from bot.flows.entries import MenuEntry
 from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Retry, Step
@@ -139,6 +141,7 @@ class Own(Step):
         if item is None:
             return Back()
         if action == "update" and item.status is InitiativeStatus.APPROVED:
+            ctx.remember(report=None)  # news of its own, not a report on an activity
             return Next("update_text")
         if action == "withdraw" and item.status in WITHDRAWABLE:
             return Next("withdraw")
@@ -173,9 +176,27 @@ class UpdateText(TextStep):
     )
     limit = UPDATE_LIMIT
 
+    async def show(self, ctx: Context) -> Reply:
+        reporting = await reported_action(ctx)
+        if reporting is None:
+            return await super().show(ctx)
+        question = ctx.t._(
+            "How did {title} go? Tell it in a few words: your supporters and participants "
+            "will hear it. At most {limit} characters.",
+            title=reporting.title,
+            limit=self.limit,
+        )
+        return Reply(Html("📝 " + question))
+
     async def accept(self, ctx: Context, text: str) -> Outcome:
         ctx.remember(update_text=text, update_photo=None)
         return Next("update_photo")
+
+
+async def reported_action(ctx: Context) -> Action | None:
+    """The activity this update reports on (after "how did it go?"), if it is one."""
+    report = ctx.data.get("report")
+    return await ctx.session.get(Action, report) if isinstance(report, int) else None
 
 
 class UpdatePhoto(Step):
@@ -221,15 +242,20 @@ class UpdateNumber(Step):
         item = await own_initiative(ctx)
         if item is None or item.status is not InitiativeStatus.APPROVED:
             return Back()
+        reporting = await reported_action(ctx)
+        if reporting is not None and await activity_reports.report_of(ctx.session, reporting.id):
+            reporting = None  # reported meanwhile (from another chat): plain news then
         update = ProgressUpdate(
             initiative_id=item.id,
             author_id=ctx.person.id,
+            action_id=reporting.id if reporting else None,
             text=ctx.data["update_text"],
             photo_file_id=ctx.data.get("update_photo"),
             numbers={"reached": reached} if reached is not None else {},
             created_at=ctx.now,
         )
         ctx.session.add(update)
+        ctx.remember(report=None)
         item.last_progress_at = ctx.now
         await ctx.session.flush()
         told = await tell_followers(

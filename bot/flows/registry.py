@@ -46,6 +46,7 @@ from bot.flows.onboarding import OnboardingFlow
 from bot.flows.privacy import ForgetFlow
 from bot.flows.profile import LanguageFlow
 from bot.flows.propose import ProposeFlow
+from bot.flows.report_back import REPORTS
 from bot.flows.results import ResultFlow
 from bot.flows.review import ReviewFlow
 from bot.flows.roles import RolesFlow
@@ -75,7 +76,7 @@ FLOWS: tuple[type[Flow], ...] = (
 # Reachable things that answer at once instead of starting a conversation.
 ACTIONS: tuple[Action, ...] = (START, HELP, CANCEL, MY_DATA, PRIVACY, STATISTICS)
 # Answers to the buttons of pushed messages, by topic (see bot.chat.answers).
-PUSHED: tuple[PushedButton, ...] = (STILL_COMING, OFFERS)
+PUSHED: tuple[PushedButton, ...] = (STILL_COMING, OFFERS, REPORTS)
 
 Reachable = Flow | Action
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # what Telegram accepts in setMyCommands

@@ -235,7 +235,9 @@ class Flow:
 class Engine(Protocol):
     """What an action may ask of the conversation engine (`bot.flows.conversation`)."""
 
-    async def start(self, ctx: Context, name: str, **data: object) -> Answer: ...
+    async def start(
+        self, ctx: Context, name: str, *, at: tuple[str, ...] = (), **data: object
+    ) -> Answer: ...
 
     async def open(self, ctx: Context, entry: Flow | Action) -> Answer: ...
 

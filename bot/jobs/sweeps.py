@@ -11,12 +11,12 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import broadcasting, outbox, places
 from bot.delivery.kinds.digest import week_counts
-from bot.domain import goals, waiting_list
+from bot.domain import actions, activity_reports, goals, waiting_list
 from bot.domain.models import (
     Action,
     ActionStatus,
@@ -107,7 +107,6 @@ async def finished_broadcasts(session: AsyncSession, now: datetime) -> int:
 
 DRAFT_LEFT = timedelta(days=2)
 SILENT = timedelta(days=14)
-ACTION_LENGTH = timedelta(hours=2)  # when an activity has no end time
 CELEBRATE_WITHIN = timedelta(days=2)  # an activity that ended longer ago is not celebrated
 
 
@@ -162,10 +161,7 @@ async def finished_actions(session: AsyncSession, now: datetime) -> int:
         .where(
             Signup.status == SignupStatus.JOINED,
             Action.status != ActionStatus.CANCELLED,
-            or_(
-                and_(Action.ends_at.is_not(None), Action.ends_at < now),
-                and_(Action.ends_at.is_(None), Action.starts_at < now - ACTION_LENGTH),
-            ),
+            actions.ended_before(now),
             Action.starts_at > now - CELEBRATE_WITHIN,
             Person.unreachable_at.is_(None),
         )
@@ -252,6 +248,30 @@ async def goal_celebrations(session: AsyncSession, now: datetime) -> int:
     return added
 
 
+async def report_requests(session: AsyncSession, now: datetime) -> int:
+    """ "How did it go?" to the lead of an activity that is over, and a reminder after 3 and
+    after 7 days while there is no report (each once: the period is in the key)."""
+    added = 0
+    subject = literal("action:", String) + cast(Action.id, String)
+    for period, after in activity_reports.ASKS:
+        rows = (
+            select(*outbox.columns(Initiative.owner_id, "report_request", subject, period, now))
+            .select_from(Action)
+            .join(Initiative, Initiative.id == Action.initiative_id)
+            .join(Person, Person.id == Initiative.owner_id)
+            .where(
+                Initiative.status == InitiativeStatus.APPROVED,
+                Action.status != ActionStatus.CANCELLED,
+                actions.ended_before(now - after),
+                ~actions.ended_before(now - after - activity_reports.CATCH_UP),
+                activity_reports.not_reported(),
+                Person.unreachable_at.is_(None),
+            )
+        )
+        added += await outbox.insert_selected(session, rows)
+    return added
+
+
 async def offer_expiry(session: AsyncSession, now: datetime) -> int:
     """Offered places nobody took in time go to the next person waiting.
 
@@ -264,6 +284,7 @@ async def offer_expiry(session: AsyncSession, now: datetime) -> int:
 SWEEPS = {
     "action_reminders": action_reminders,
     "offer_expiry": offer_expiry,
+    "report_requests": report_requests,
     "weekly_digest": weekly_digest,
     "scheduled_broadcasts": scheduled_broadcasts,
     "finished_broadcasts": finished_broadcasts,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.emulator import BotAPIEmulator
+from bot.emulator import BotAPIEmulator, make_png
 from bot.i18n import translator
 from tests.e2e.chat import onboard, person_of, sweep
 from tests.e2e.conftest import RunningBot
@@ -120,3 +120,42 @@ async def test_an_offered_place_declined_then_left_unanswered_goes_down_the_queu
     assert uk._("🙌 The place is yours! {title}, {when}.", title="Planting", when="")[:5] in (
         taken.text
     )
+
+
+async def test_the_lead_tells_how_it_went_and_followers_hear_it(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    assert bot.app is not None
+    ar, tr = translator("ar"), translator("tr")
+    lead_user = emulator.user(7600, first_name="Layla", language_code="ar")
+    fan_user = emulator.user(7601, first_name="Ayşe", language_code="tr")
+    await onboard(lead_user, "ar")
+    await onboard(fan_user, "tr")
+    lead, fan = await person_of(bot, 7600), await person_of(bot, 7601)
+    assert lead is not None and fan is not None
+    garden = await initiative(bot.app, lead, "Garden")
+    starts = bot.clock.now() + timedelta(hours=1)
+    planting = await action(bot.app, starts, title="Planting", initiative_id=garden.id)
+    await join(bot.app, planting.id, fan.id)
+
+    bot.clock.set(starts + timedelta(hours=3))
+    assert await sweep(bot, "report_requests") == 1
+    (request,) = await lead_user.replies(timeout=5)
+    assert "Planting" in request.text and "Garden" in request.text
+    await lead_user.press("📝 " + ar._("Tell how it went"))
+    (question,) = await lead_user.replies()
+    assert "Planting" in question.text
+    await lead_user.send("زرعنا ٣٠٠ بصلة <3")
+    await lead_user.replies()
+    await lead_user.send_photo(make_png(40, 30))
+    await lead_user.replies()
+    await lead_user.send("12")
+    await lead_user.replies()
+
+    (news,) = await fan_user.replies(timeout=5)  # through the outbox and the sender
+    assert tr._("News from “{title}”:", title="Garden") in news.text
+    assert "زرعنا ٣٠٠ بصلة <3" in news.text  # as typed (the HTML was escaped when sent)
+    assert news.kind == "photo"
+
+    bot.clock.set(starts + timedelta(days=3, hours=3))
+    assert await sweep(bot, "report_requests") == 0  # told: no reminder

@@ -14,7 +14,7 @@ from bot.delivery.preferences import Category
 
 def test_every_kind_of_every_group_is_registered_under_its_name() -> None:
     defined = [item for group in GROUPS for item in vars(group).values() if isinstance(item, Kind)]
-    assert len(defined) == len(KINDS) == 19
+    assert len(defined) == len(KINDS) == 20
     assert all(KINDS[item.name] is item for item in defined)
 
 

@@ -291,6 +291,10 @@ async def fill(world: World, texts: Texts) -> None:
         organisation = await session.get(Organisation, world.organisation_id)
         assert action and update and result and broadcast and organisation
         action.title, action.place = texts.action_title, texts.place
+        action.starts_at = world.app.clock.now() + timedelta(days=3)  # (report_asked moves it)
+        first = await session.get(Initiative, world.initiative_ids[0])
+        assert first is not None
+        first.owner_id = world.owner.id
         update.text, update.photo_file_id = texts.update, photo
         update.numbers = {"reached": texts.number}
         result.text, result.photo_file_id, result.number = texts.result, photo, texts.number
@@ -345,6 +349,17 @@ async def reminder(session: AsyncSession, world: World, texts: Texts) -> dict[st
     return {"subject": f"action:{world.action_id}", "period": "24h"}
 
 
+async def report_asked(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
+    """The activity took place yesterday; the person leads its initiative and is asked."""
+    action = await session.get(Action, world.action_id)
+    item = await session.get(Initiative, world.initiative_ids[0])
+    assert action is not None and item is not None
+    action.starts_at = world.app.clock.now() - timedelta(days=1)
+    item.status, item.owner_id = InitiativeStatus.APPROVED, world.person.id
+    period = ["ended", "3d", "7d"][texts.number % 3]
+    return {"subject": f"action:{world.action_id}", "period": period}
+
+
 async def offered(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
     """The person's place, offered to them for six hours (long texts: title and dates)."""
     signup = await session.scalar(select(Signup).where(Signup.action_id == world.action_id))
@@ -374,6 +389,7 @@ SETUPS: dict[str, Setup] = {
     "broadcast_report": simple(subject=lambda w: f"broadcast:{w.broadcast_id}"),
     "action_reminder": reminder,
     "place_offered": offered,
+    "report_request": report_asked,
     "celebration_action_done": simple(subject=lambda w: f"action:{w.action_id}"),
     "weekly_digest": simple(subject=lambda w: f"neighbourhood:{w.neighbourhood_id}"),
     "overdue_summary": simple(subject=lambda w: f"neighbourhood:{w.neighbourhood_id}"),

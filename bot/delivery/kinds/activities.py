@@ -1,8 +1,9 @@
 """Messages about activities: a reminder before it starts, a place offered, a thank-you.
 
 The reminder a day before asks "still coming?" and an offered place "do you want
-it?", each with two buttons (`bot.chat.answers`, answered by
-`bot.flows.still_coming` and `bot.flows.offers`).
+it?", each with two buttons; after the activity its lead is asked "how did it
+go?" (`bot.chat.answers`, answered by `bot.flows.still_coming`,
+`bot.flows.offers` and `bot.flows.report_back`).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from bot.chat.answers import answer_button, stamp_of
 from bot.chat.replies import Reply
 from bot.delivery.kinds.base import RenderContext, kind, subject
 from bot.delivery.preferences import Category
-from bot.domain import actions
+from bot.domain import actions, activity_reports
+from bot.domain.activity_reports import Reportable
 from bot.domain.models import Action, ActionStatus, Delivery, Signup, SignupStatus
 from bot.i18n import Html, Translator
 
 STILL_COMING = "c"  # the topic of the reminder's buttons
 PLACE_OFFERED = "o"  # the topic of an offered place's buttons
+REPORT_BACK = "r"  # the topic of "how did it go?"
 ASKS = "24h"  # the reminder that asks; the one two hours before only reminds
 
 
@@ -115,3 +118,33 @@ async def celebration_action_done(ctx: RenderContext, delivery: Delivery) -> Rep
             )
         )
     )
+
+
+@kind("report_request", Category.TASKS)
+async def report_request(ctx: RenderContext, delivery: Delivery) -> Reply | None:
+    """ "How did it go?" to the lead after an activity; the period says if it is a reminder."""
+    action = await subject(ctx, delivery, Action, "action")
+    if action is None:
+        return None
+    can, item = await activity_reports.reportable(ctx.session, action, ctx.person, ctx.now)
+    if can is not Reportable.YES or item is None:
+        return None  # reported meanwhile, or no longer theirs to tell
+    t = ctx.t
+    if delivery.period == activity_reports.ASKS[0][0]:
+        text = "📝 " + t._(
+            "{title} has taken place. How did it go? Tell the followers of “{initiative}” in "
+            "a few words, with a photo and how many people you reached if you like.",
+            title=action.title,
+            initiative=item.title,
+        )
+    else:
+        text = "⏰ " + t._(
+            "You have not told yet how {title} went. The followers of “{initiative}” would "
+            "like to hear it: a few words are enough.",
+            title=action.title,
+            initiative=item.title,
+        )
+    tell = answer_button(
+        "📝 " + t._("Tell how it went"), REPORT_BACK, action.id, stamp_of(action.starts_at), "tell"
+    )
+    return Reply(Html(text), buttons=((tell,),))

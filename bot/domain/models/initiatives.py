@@ -151,6 +151,10 @@ class ProgressUpdate(Base):
         ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # The activity it reports on, when it answers "how did it go?" after one.
+    action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actions.id", ondelete="SET NULL"), index=True
+    )
     text: Mapped[str] = mapped_column(Text)
     photo_file_id: Mapped[str | None] = mapped_column(String(256))
     numbers: Mapped[dict[str, Any]] = mapped_column(default=dict)
