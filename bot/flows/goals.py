@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from bot.chat.limits import bounded
 from bot.chat.replies import Reply
 from bot.domain import goals
 from bot.domain.goals import NOTE_LIMIT, TARGET_LIMIT, TITLE_LIMIT, Progress, TooManyGoals
@@ -21,14 +20,13 @@ from bot.domain.models import Goal, GoalMeasure
 from bot.domain.roles import Permission
 from bot.flows import menu
 from bot.flows.entries import NOT_ALLOWED, Command, MenuEntry
-from bot.flows.my_buurt import goal_button, goal_lines
+from bot.flows.my_buurt import goal_lines, goals_page
 from bot.flows.steps import Back, Context, Finish, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import parse_number
 from bot.flows.texts import theme_options
-from bot.flows.widgets import ChoiceStep, Option, TextStep, pager
+from bot.flows.widgets import ChoiceStep, Option, TextStep
 from bot.i18n import N_, Html, Translator, escape
 
-PAGE_SIZE = 5
 MEASURE_NAMES = {
     GoalMeasure.PARTICIPANTS: N_("Residents who join activities"),
     GoalMeasure.INITIATIVES: N_("Approved initiatives"),
@@ -84,21 +82,11 @@ class GoalList(Step):
 
     async def show(self, ctx: Context) -> Reply:
         t = ctx.t
-        neighbourhood_id = manages(ctx)[0]
-        found = await goals.progress(ctx.session, neighbourhood_id)
-        pages = max(1, -(-len(found) // PAGE_SIZE))
-        page = min(ctx.data.get("page", 0), pages - 1)
-        ctx.remember(page=page)
-        on_page = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         head = ["🎯 <b>" + t._("Goals") + "</b>"]
-        listed = [f"\n{line}" for line in await goal_lines(ctx, on_page, neighbourhood_id)]
-        text, shown = bounded(t, head, listed) if listed else ([*head, t._("No goals set yet.")], 0)
-        buttons = [(goal_button(ctx, item, "open"),) for item in on_page[:shown]]
-        if pages > 1:
-            buttons.append(pager(ctx, page, pages))
+        text, buttons = await goals_page(ctx, manages(ctx)[0], head, "open")
         buttons.append((ctx.button("➕ " + t._("New goal"), "new"),))
         buttons.append((ctx.button(t._("Done"), "done"),))
-        return Reply(Html("\n".join(text)), buttons=tuple(buttons))
+        return Reply(text, buttons=tuple(buttons))
 
     async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
         if action == "done":

@@ -41,9 +41,29 @@ async def goal_lines(ctx: Context, found: list[Progress], neighbourhood_id: int)
     ]
 
 
-def goal_button(ctx: Context, item: Progress, action: str = "goal") -> Button:
+def goal_button(ctx: Context, item: Progress, action: str) -> Button:
     name = goal_texts.title(item.goal, ctx.person.locale, ctx.settings.default_locale, 40)
     return ctx.button(f"🎯 {short(name)}", action, item.goal.id)
+
+
+async def goals_page(
+    ctx: Context, neighbourhood_id: int, head: list[str], action: str
+) -> tuple[Html, list[tuple[Button, ...]]]:
+    """A page of the neighbourhood's goals under `head`, as many as fit: their lines, a
+    button each that sends `action`, and the pager (the page is kept in the flow's data)."""
+    found = await goals.progress(ctx.session, neighbourhood_id)
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(ctx.data.get("page", 0), pages - 1)
+    ctx.remember(page=page)
+    on_page = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    if not found:
+        head = [*head, ctx.t._("No goals set yet.")]
+    listed = [f"\n{line}" for line in await goal_lines(ctx, on_page, neighbourhood_id)]
+    text, shown = bounded(ctx.t, head, listed)
+    buttons = [(goal_button(ctx, item, action),) for item in on_page[:shown]]
+    if pages > 1:
+        buttons.append(pager(ctx, page, pages))
+    return Html("\n".join(text)), buttons
 
 
 class Home(Step):
@@ -51,26 +71,15 @@ class Home(Step):
 
     async def show(self, ctx: Context) -> Reply:
         t = ctx.t
-        neighbourhood_id = ctx.person.neighbourhood_id
-        assert neighbourhood_id is not None
-        found = await goals.progress(ctx.session, neighbourhood_id)
-        pages = max(1, -(-len(found) // PAGE_SIZE))
-        page = min(ctx.data.get("page", 0), pages - 1)
-        on_page = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        assert ctx.person.neighbourhood_id is not None
         head = [
             "🏠 " + t._("Your buurt: {home}", home=await home_description(ctx)),
             "",
             "🎯 <b>" + t._("Our goals") + "</b>",
         ]
-        listed = await goal_lines(ctx, on_page, neighbourhood_id)
-        if not found:
-            head.append(t._("No goals set yet."))
-        text, shown = bounded(t, head, [f"\n{line}" for line in listed])
-        buttons = [(goal_button(ctx, item),) for item in on_page[:shown]]
-        if pages > 1:
-            buttons.append(pager(ctx, page, pages))
+        text, buttons = await goals_page(ctx, ctx.person.neighbourhood_id, head, "goal")
         buttons.append((ctx.button("📍 " + t._("Change my buurt"), "move"),))
-        return Reply(Html("\n".join(text)), buttons=tuple(buttons))
+        return Reply(text, buttons=tuple(buttons))
 
     async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
         if action == "page" and arg.isdigit():

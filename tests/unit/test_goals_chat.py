@@ -183,3 +183,16 @@ async def test_residents_do_not_reach_the_coordinators_goals(app: App) -> None:
     assert "Sorry, only coordinators of this neighbourhood can do that." in ann.text
     answer = await ann.event(Event.button(f"d:1:open:{await goal_id(app, MEETING_PLACES)}"))
     assert answer.notice == "This button is no longer active."
+
+
+async def test_goals_come_a_page_at_a_time(app: App) -> None:
+    chat = Chat(app, 16, language_code="en")
+    await onboard(chat)
+    await chat.press("My buurt")
+    assert "All commitments of partners on safety kept" not in chat.text  # the sixth goal
+    assert "1/2" in chat.labels
+    await chat.press("▶")
+    assert "All commitments of partners on safety kept" in chat.text
+    assert "▶" not in chat.labels and "◀" in chat.labels
+    await chat.press("All commitments of partners on safety")
+    assert "░░░░░░░░░░ 0% · 0 of 0 · 2027" in chat.text
