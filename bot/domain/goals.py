@@ -273,6 +273,7 @@ async def create(
     )
     session.add(goal)
     await session.flush()
+    await start_where_it_is(session, goal)
     audit.record(
         session,
         now,
@@ -311,6 +312,14 @@ async def count_by_hand(
         before=before,
         value=value,
     )
+
+
+async def start_where_it_is(session: AsyncSession, goal: Goal) -> None:
+    """A new goal celebrates what is done from now on: the thresholds it has passed already
+    (a count by hand it starts with, work done before it was set) are not news."""
+    item = await one(session, goal.id)
+    assert item is not None
+    goal.celebrated = item.reached
 
 
 async def to_celebrate(session: AsyncSession, neighbourhood_id: int) -> list[Progress]:

@@ -229,7 +229,8 @@ async def load(session: AsyncSession, spec: NeighbourhoodSpec, now: datetime) ->
 async def _load_goals(
     session: AsyncSession, neighbourhood: Neighbourhood, spec: NeighbourhoodSpec, now: datetime
 ) -> None:
-    """Goals matched by slug: the file sets what they aim at; a new one starts at `counted`."""
+    """Goals matched by slug: the file sets what they aim at; a new one starts at `counted`,
+    and celebrates only what it passes from then on."""
     themes = {theme.slug: theme.id for theme in neighbourhood.themes}
     existing = {
         goal.slug: goal
@@ -237,6 +238,7 @@ async def _load_goals(
             select(Goal).where(Goal.neighbourhood_id == neighbourhood.id, Goal.slug.is_not(None))
         )
     }
+    new: list[Goal] = []
     for position, goal_spec in enumerate(spec.goals):
         goal = existing.get(goal_spec.slug)
         if goal is None:
@@ -248,6 +250,7 @@ async def _load_goals(
                 created_at=now,
             )
             session.add(goal)
+            new.append(goal)
         goal.theme_id = themes[goal_spec.theme]
         goal.titles = dict(goal_spec.titles)
         goal.measure = goal_spec.measure
@@ -255,6 +258,8 @@ async def _load_goals(
         goal.starts_on, goal.ends_on = goal_spec.period.starts_on, goal_spec.period.ends_on
         goal.position, goal.updated_at = position, now
     await session.flush()
+    for goal in new:
+        await goals.start_where_it_is(session, goal)
 
 
 REFERENCE_TTL = 5.0  # seconds another process's `admin load` may go unseen

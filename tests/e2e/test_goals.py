@@ -47,7 +47,7 @@ async def test_a_resident_sees_goals_and_a_coordinator_counts_one(
     assert "Latest count: Two more: <Zambesidreef> & Tigrisdreef" in plain(saved.text)
     assert "▓▓▓▓▓▓░░░░ 62% · 5 of 8" in saved.text
 
-    # 3 of 8 was past 25 % already; 5 of 8 passes 50 %: the highest is celebrated, once.
+    # The goal started at 3 of 8 (past 25 %, not news); 5 of 8 passes 50 %: celebrated once.
     assert await sweep(bot, "goal_celebrations") == 2  # Layla and Fatima live there
     (celebration,) = await layla.replies(timeout=5)
     expected = ar._(

@@ -11,10 +11,11 @@ from bot.app import App
 from bot.clock import ManualClock
 from bot.delivery.kinds import KINDS, RenderContext
 from bot.domain import goals
-from bot.domain.models import Delivery, Goal, Person, Result
+from bot.domain.models import Delivery, Goal, GoalMeasure, Person, Result
 from bot.i18n import translator
 from bot.jobs.sweeps import goal_celebrations, weekly_digest
-from tests.factories import initiative, resident
+from tests.chat import person_with
+from tests.factories import initiative, person_of, resident
 
 PLACES = "living-together-meeting-places"  # by hand, 3 of 8 in the example
 INITIATIVES = "living-together-initiatives"  # approved initiatives, target 10
@@ -78,13 +79,13 @@ async def test_each_threshold_is_celebrated_once(app: App, clock: ManualClock) -
         person.unreachable_at = clock.now()
     places = f"goal:{(await goal(app, PLACES)).id}"
 
-    assert await sweep(app, goal_celebrations) == 2  # 3 of 8 is past 25 % already
-    assert await sweep(app, goal_celebrations) == 0  # running twice sends nothing twice
-    assert await celebrations(app) == [(ann.id, places, "25"), (layla.id, places, "25")]
+    assert (await goal(app, PLACES)).celebrated == 25  # it started at 3 of 8: not news
+    assert await sweep(app, goal_celebrations) == 0
 
     clock.advance(timedelta(days=3))
     await count(app, 4)  # 50 %
     assert await sweep(app, goal_celebrations) == 2
+    assert await sweep(app, goal_celebrations) == 0  # running twice sends nothing twice
     await count(app, 3)  # falls back ...
     assert await sweep(app, goal_celebrations) == 0
     await count(app, 4)  # ... and rises again: 50 % was celebrated already
@@ -96,9 +97,8 @@ async def test_each_threshold_is_celebrated_once(app: App, clock: ManualClock) -
     assert await sweep(app, goal_celebrations) == 3
     await count(app, 12)
     assert await sweep(app, goal_celebrations) == 0
+    assert {subject for _, subject, _ in await celebrations(app)} == {places}
     assert [(period, person) for person, _, period in await celebrations(app)] == [
-        ("25", ann.id),
-        ("25", layla.id),
         ("50", ann.id),
         ("50", layla.id),
         ("100", ann.id),
@@ -111,7 +111,7 @@ async def test_each_threshold_is_celebrated_once(app: App, clock: ManualClock) -
 
 async def test_a_goal_counted_from_wijkbots_data_is_celebrated_too(app: App) -> None:
     owner = await resident(app, 1)
-    await sweep(app, goal_celebrations)  # the meeting places' 25 %
+    assert await sweep(app, goal_celebrations) == 0
     for title in ("Garden", "Coffee", "Books"):
         await initiative(app, owner, title)  # approved now, in the goal's period: 30 %
     assert await sweep(app, goal_celebrations) == 1
@@ -141,6 +141,7 @@ async def test_a_celebration_in_the_recipients_language(app: App) -> None:
 
 async def test_a_celebration_that_names_no_threshold_says_nothing(app: App) -> None:
     ann = await resident(app, 1)
+    await count(app, 4)
     await sweep(app, goal_celebrations)
     async with app.sessions.begin() as session:
         delivery = await session.scalar(select(Delivery))
@@ -161,7 +162,7 @@ async def test_the_celebration_sweep_does_not_grow_with_residents(app: App) -> N
     for extra in (5, 50):
         for i in range(extra):
             await resident(app, 1000 * extra + i)
-        await count(app, 3 if extra == 5 else 4)  # a new threshold each round
+        await count(app, 4 if extra == 5 else 6)  # a new threshold each round: 50 %, 75 %
         statements: list[str] = []
 
         def note(*args: object, statements: list[str] = statements) -> None:
@@ -199,3 +200,44 @@ async def test_the_weekly_news_says_how_the_goals_are_coming_along(
     # The three closest to their target, without the one reached: 0 % each in March 2026.
     assert reply.text.count("░░░░░░░░░░ %0") == 3
     assert len(found) == 6
+
+
+async def test_a_new_goal_celebrates_only_what_comes_after_it(app: App) -> None:
+    owner = await resident(app, 1)
+    for title in ("Garden", "Coffee", "Books"):
+        await initiative(app, owner, title)  # 30 % of a goal that is not there yet
+    fatima = await coordinator_id(app)
+    async with app.sessions.begin() as session:
+        found = await session.scalar(select(Goal).where(Goal.slug == INITIATIVES))
+        assert found is not None
+        await goals.create(
+            session,
+            fatima,
+            neighbourhood_id=found.neighbourhood_id,
+            theme_id=found.theme_id,
+            title="Ten more",
+            locale="en",
+            measure=GoalMeasure.INITIATIVES,
+            target=10,
+            starts_on=found.starts_on,
+            ends_on=found.ends_on,
+            now=app.clock.now(),
+        )
+    # The example's goal was set before and passed 25 %: Bram and Fatima hear it. The new
+    # goal started at 30 %: nothing.
+    example = f"goal:{(await goal(app, INITIATIVES)).id}"
+    assert await sweep(app, goal_celebrations) == 2
+    assert {(subject, period) for _, subject, period in await celebrations(app)} == {
+        (example, "25")
+    }
+    await initiative(app, owner, "Choir")
+    await initiative(app, owner, "Walks")  # 50 %, for both
+    assert await sweep(app, goal_celebrations) == 4
+    assert [period for _, _, period in await celebrations(app)] == ["25"] * 2 + ["50"] * 4
+
+
+async def coordinator_id(app: App) -> int:
+    await person_with(app, "coordinator", 900)
+    found = await person_of(app, 900)
+    assert found is not None
+    return found.id
