@@ -82,6 +82,8 @@ async def leader_holder(connection: AsyncConnection) -> str | None:
                 " JOIN pg_stat_activity a ON a.pid = l.pid"
                 " WHERE l.locktype = 'advisory' AND l.granted"
                 " AND l.classid = 0 AND l.objid = :key AND l.objsubid = 1"
+                # pg_locks is the whole server's: another database has a leader of its own
+                " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
             ),
             {"key": LEADER_LOCK_KEY},
         )
