@@ -140,6 +140,7 @@ class Sandbox:
             loaded = await neighbourhoods.load(session, spec, now)
             self.neighbourhood_id = loaded.id
             await demo.schedule_welcome(session, loaded.id, now)
+            await demo.plan_activity(session, loaded.id, now)
         self.zone = ZoneInfo(spec.timezone)
 
     async def _until_polling(self) -> None:

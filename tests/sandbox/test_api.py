@@ -18,11 +18,12 @@ from bot.emulator.wire import UploadedFile
 from bot.i18n import LANGUAGE_NAMES, translator
 from bot.jobs.sweeps import SWEEPS
 from bot.sandbox import Sandbox
-from bot.sandbox.demo import WELCOME
+from bot.sandbox.demo import PLANTING, WELCOME
 from bot.sandbox.web import STATIC, make_app
 from tests.sandbox.conftest import START
 
 JAN = 1002
+PIOTR = 1004
 
 
 @pytest.fixture
@@ -214,6 +215,38 @@ async def test_a_jump_runs_the_sweeps_and_the_sender_delivers(
     assert sends[0]["result"].startswith("message #")
     assert inspector["polls"] > 0
     assert all(c["method"] != "getUpdates" for c in inspector["calls"])
+
+
+async def test_the_demo_activity_asks_still_coming_and_offers_the_place(
+    client: TestClient,
+) -> None:
+    """Jan takes the one place of the planting day, Piotr waits; an hour on, Jan is asked
+    "still coming?" and says no, and the place is offered to Piotr."""
+    nl, pl = translator("nl"), translator("pl")
+    for user_id, locale in ((JAN, "nl"), (PIOTR, "pl")):
+        t = translator(locale)
+        await onboard(client, user_id, locale)
+        await press(client, user_id, "📅 " + t._("Activities"))
+        await press(client, user_id, "🙋 " + t._("Join: {title}", title=PLANTING["title"]))
+    jumped = await post(client, "/api/clock", {"jump": "hour"})
+    assert jumped["enqueued"]["action_reminders"] == 1  # Jan holds the place, Piotr waits
+    await press(client, JAN, "❌ " + nl._("No, I cannot come"))
+    await chat_until(
+        client,
+        JAN,
+        lambda c: any(
+            nl._("Thank you for letting us know. Your place is now free for someone else.") in text
+            for text in bot_texts(c)
+        ),
+    )
+    offered = pl._("A place is free for {title}. Do you want it?", title=PLANTING["title"])
+    await chat_until(client, PIOTR, lambda c: any(offered in text for text in bot_texts(c)))
+    await press(client, PIOTR, "✅ " + pl._("Yes, I want it"))
+    await chat_until(
+        client,
+        PIOTR,
+        lambda c: any("🙌" in text and PLANTING["title"] in text for text in bot_texts(c)),
+    )
 
 
 async def test_the_clock_jumps_forward_to_the_weekly_digest(client: TestClient) -> None:
