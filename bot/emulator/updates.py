@@ -3,7 +3,8 @@
 Semantics follow Telegram: update ids only grow; an update stays pending until a getUpdates
 call with a higher `offset` confirms it (or, with a webhook, until the bot's endpoint answers
 2xx); `allowed_updates` is remembered between calls; two concurrent getUpdates calls conflict;
-webhook deliveries are sequential and retried until they succeed.
+webhook deliveries run in parallel across chats (up to `max_connections`), one at a time
+within a chat, each retried with a growing pause until the bot answers 2xx.
 """
 
 from __future__ import annotations
@@ -35,6 +36,15 @@ def update_type(update: dict[str, Any]) -> str:
     return next((key for key in update if key != "update_id"), "")
 
 
+def chat_of(update: dict[str, Any]) -> object:
+    """The chat an update belongs to (a callback query's message's chat, else its sender)."""
+    body = update.get(update_type(update))
+    if not isinstance(body, dict):
+        return None
+    chat = body.get("chat") or (body.get("message") or {}).get("chat") or body.get("from")
+    return chat.get("id") if isinstance(chat, dict) else None
+
+
 @dataclass(eq=False)
 class _Pending:
     update: dict[str, Any]
@@ -44,6 +54,11 @@ class _Pending:
     @property
     def update_id(self) -> int:
         return self.update["update_id"]
+
+    @property
+    def chat(self) -> object:
+        """The queue a webhook delivers this update in: its chat (or its sender)."""
+        return chat_of(self.update)
 
 
 class UpdateQueue:
@@ -127,10 +142,19 @@ class UpdateQueue:
             entry.handed_out = True
         return [entry.update for entry in batch]
 
-    def first(self) -> _Pending | None:
-        """The next update to push to a webhook."""
+    def deliverable(self, busy: set[object], limit: int) -> list[_Pending]:
+        """Up to `limit` updates to push to a webhook now: the first one of each chat that
+        is not `busy` (a chat's later updates wait behind its earlier one)."""
         self._drop_disallowed()
-        return self._pending[0] if self._pending else None
+        ready: list[_Pending] = []
+        seen = set(busy)
+        for entry in self._pending:
+            if len(ready) >= limit:
+                break
+            if entry.chat not in seen:
+                ready.append(entry)
+            seen.add(entry.chat)
+        return ready
 
     def remove(self, entry: _Pending) -> None:
         with contextlib.suppress(ValueError):
@@ -172,7 +196,8 @@ ReplyExecutor = Callable[[str, dict[str, Any]], Awaitable[Any]]
 
 
 class WebhookDeliverer:
-    """Pushes pending updates to the bot's webhook, one at a time, like Telegram."""
+    """Pushes pending updates to the bot's webhook like Telegram's Bot API server: in
+    parallel across chats, in order within a chat, retrying an update that got no 2xx."""
 
     def __init__(
         self,
@@ -234,23 +259,44 @@ class WebhookDeliverer:
         return info
 
     async def _run(self) -> None:
-        failures = 0
+        """Up to `max_connections` POSTs at once, one per chat at a time, as Telegram does:
+        a chat's next update waits until the one before got 2xx (retried meanwhile with a
+        growing pause), while other chats go on."""
+        busy: set[object] = set()  # chats with an update in flight or waiting for its retry
+        tasks: set[asyncio.Task[None]] = set()
         async with aiohttp.ClientSession() as session:
-            while self.url:
-                entry = self.queue.first()
-                if entry is None:
+            try:
+                while self.url:
+                    room = self.max_connections - len(tasks)
+                    for entry in self.queue.deliverable(busy, room):
+                        busy.add(entry.chat)
+                        task = asyncio.create_task(self._deliver(session, entry, busy))
+                        tasks.add(task)
+                        task.add_done_callback(tasks.discard)
                     await self.queue.wait(None)
-                    continue
-                error = await self._post(session, entry)
-                if error is None:
-                    failures = 0
-                    continue
+            finally:
+                for task in tasks:
+                    task.cancel()
+                if tasks:
+                    await asyncio.wait(tasks)
+
+    async def _deliver(
+        self, session: aiohttp.ClientSession, entry: _Pending, busy: set[object]
+    ) -> None:
+        """POST one update until the bot answers 2xx; then its chat's next one may go."""
+        failures = 0
+        try:
+            while (error := await self._post(session, entry)) is not None:
                 failures += 1
                 self.last_error_date = int(time.time())
                 self.last_error_message = error
                 log.info("webhook delivery of update %s failed: %s", entry.update_id, error)
-                delay = min(self.retry_delay * 2 ** (failures - 1), self.max_retry_delay)
-                await asyncio.sleep(delay)
+                await asyncio.sleep(
+                    min(self.retry_delay * 2 ** (failures - 1), self.max_retry_delay)
+                )
+        finally:
+            busy.discard(entry.chat)
+            self.queue.notify()
 
     async def _post(self, session: aiohttp.ClientSession, entry: _Pending) -> str | None:
         """POST one update; returns an error message for getWebhookInfo, or None on success."""

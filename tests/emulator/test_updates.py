@@ -201,7 +201,7 @@ async def test_webhook_delivery_with_secret_and_conflict(
     await wait_until(lambda: len(received) == 4)
     assert [body for _, body in received] == [early, *later]  # in order
     assert {secret for secret, _ in received} == {"s3cr3t_T0ken"}
-    assert max_in_flight == 1  # one at a time, like Telegram
+    assert max_in_flight == 1  # one chat: one at a time, like Telegram
     info = (await api("getWebhookInfo"))["result"]
     assert info["url"] == url and info["pending_update_count"] == 0
 
@@ -234,6 +234,43 @@ async def test_webhook_retries_until_the_bot_answers(
     assert isinstance(info["last_error_date"], int)
     await wait_until(lambda: emu.updates.pending_count == 0)
     assert attempts == [update["update_id"]] * 3
+
+
+async def test_webhook_delivers_chats_in_parallel_and_each_chat_in_order(
+    emu: BotAPIEmulator, api: RawApi, webhook_server: Callable[[Handler], Awaitable[str]]
+) -> None:
+    """Telegram's Bot API server keeps a queue per chat: a chat whose update is refused
+    waits (retried) without holding up the others, and its next update comes only after."""
+    ann, bob = emu.user(1001, "Ann"), emu.user(1002, "Bob")
+    received: list[tuple[int, str]] = []
+    in_flight = max_in_flight = 0
+    refusals = 3  # Ann's first update gets 500 three times
+
+    async def hook(request: web.Request) -> web.Response:
+        nonlocal in_flight, max_in_flight, refusals
+        update = await request.json()
+        chat, text = update["message"]["chat"]["id"], update["message"]["text"]
+        if chat == ann.id and text == "a1" and refusals:
+            refusals -= 1
+            return web.Response(status=500)
+        in_flight += 1
+        max_in_flight = max(max_in_flight, in_flight)
+        await asyncio.sleep(0.05)
+        in_flight -= 1
+        received.append((chat, text))
+        return web.json_response({})
+
+    await api("setWebhook", url=await webhook_server(hook), max_connections=10)
+    for n in (1, 2):
+        await ann.send(f"a{n}")
+        await bob.send(f"b{n}")
+    await wait_until(lambda: len(received) == 4)
+    assert received.index((bob.id, "b2")) < received.index((ann.id, "a1"))  # Bob went on
+    assert [text for chat, text in received if chat == ann.id] == ["a1", "a2"]
+    assert [text for chat, text in received if chat == bob.id] == ["b1", "b2"]
+    assert max_in_flight == 2  # both chats at once, never two of one chat
+    assert refusals == 0
+    await wait_until(lambda: emu.updates.pending_count == 0)
 
 
 async def test_webhook_survives_a_restarting_bot(
