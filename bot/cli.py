@@ -141,6 +141,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     open_invites.set_defaults(handler=_invites)
 
+    site = commands.add_parser("site", help="the public results page").add_subparsers(
+        title="commands", metavar="COMMAND", required=True
+    )
+    build = site.add_parser("build", help="write the static site", description=_site_build.__doc__)
+    build.add_argument("--out", type=Path, required=True, help="the folder to write it to")
+    build.add_argument("--neighbourhood", metavar="SLUG", help="only this neighbourhood")
+    build.set_defaults(handler=_site_build)
+
     i18n = commands.add_parser("i18n", help="translation catalogs").add_subparsers(
         title="commands", metavar="COMMAND", required=True
     )
@@ -339,6 +347,35 @@ async def _load(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     return await _with_database(settings, work, migrate=settings.is_sqlite) or 0
+
+
+async def _site_build(settings: Settings, args: argparse.Namespace) -> int:
+    """Write the public results page (plain HTML and CSS, in every language) to a folder.
+    Photos of results are downloaded through the Bot API when BOT_TOKEN is set."""
+    from bot.clock import SystemClock
+    from bot.site import build, photos
+
+    token = settings.bot_token.get_secret_value() if settings.bot_token else None
+    source = photos.from_bot_api(settings.telegram_api_url, token) if token else photos.no_photos
+
+    async def work(engine: Any) -> int:
+        async with db.make_sessions(engine)() as session:
+            try:
+                files = await build.site(
+                    session, source, SystemClock().now(), slug=args.neighbourhood
+                )
+            except build.UnknownNeighbourhood as exc:
+                raise ConfigError(f"--neighbourhood: no neighbourhood {exc}") from None
+        try:
+            build.write(files, args.out)
+        except OSError as exc:
+            raise ConfigError(f"--out: cannot write {args.out}: {exc}") from None
+        pages = sum(name.endswith(".html") for name in files)
+        note = "" if token else " (no BOT_TOKEN: no photos)"
+        print(f"wrote {pages} pages to {args.out}{note}")
+        return 0
+
+    return await _with_database(settings, work) or 0
 
 
 async def _invite(settings: Settings, args: argparse.Namespace) -> int:

@@ -10,10 +10,8 @@ also saves the README's screenshot.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,39 +21,18 @@ import pytest
 from bot.emulator import make_png
 from bot.i18n import LANGUAGE_NAMES, translator
 from bot.sandbox.demo import WELCOME
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, LocatorAssertions, Page
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = os.environ.get("WIJKBOT_SANDBOX_SCREENSHOT")
 WAIT_MS = 10_000
 
 
-def _missing() -> str | None:
-    if importlib.util.find_spec("playwright") is None:
-        return "Playwright is not installed: pip install -e '.[test]'"
-    if shutil.which(CHROMIUM) is None:
-        return f"Chromium is not at {CHROMIUM}: apt-get install chromium"
-    return None
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    problem = _missing()
-    if problem is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser test cannot run on CI: {problem}")
-        pytest.skip(problem)
+    require_browser()
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=WAIT_MS)

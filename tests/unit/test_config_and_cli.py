@@ -99,6 +99,7 @@ def test_every_command_has_help() -> None:
         ["outbox", "retry"],
         ["db", "backup"],
         ["i18n"],
+        ["site", "build"],
     ):
         with pytest.raises(SystemExit) as done:
             main([*args, "--help"])

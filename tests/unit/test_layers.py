@@ -44,6 +44,7 @@ ALLOWED: dict[str, set[str]] = {
     "flows": {"domain", "chat", "reports", "delivery"},
     "jobs": {"domain", "chat", "reports", "delivery"},
     "handlers": {"domain", "chat", "reports", "delivery", "flows", "jobs"},
+    "site": {"domain", "chat", "reports"},
 }
 INFRASTRUCTURE = {"bot.i18n", "bot.clock", "bot.config", "bot.logs", "bot.metrics"}
 CHAT_MAY_IMPORT = {"bot.i18n"}  # the leaf: not even the settings

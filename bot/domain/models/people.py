@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.domain.models.base import Base, enum_column
@@ -34,6 +34,10 @@ class Person(Base):
     consent_version: Mapped[str | None] = mapped_column(String(16))
     consent_at: Mapped[datetime | None]
     show_full_name: Mapped[bool] = mapped_column(default=False)
+    # The public results page (bot/site) names them, and shows their results' photos,
+    # only when they said yes in the chat.
+    public_name: Mapped[bool] = mapped_column(default=False, server_default=false())
+    public_photos: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Preferences; the delivery engine reads them. Minutes after local midnight.
     quiet_start: Mapped[int] = mapped_column(default=22 * 60)
     quiet_end: Mapped[int] = mapped_column(default=8 * 60)
