@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import distinct, extract, func, select
+from sqlalchemy import case, distinct, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -126,13 +126,19 @@ async def showcase(session: AsyncSession, neighbourhood_id: int, now: datetime) 
     )
 
 
+def _lead_of_result() -> Any:
+    """Whose yes a result's photo needs: its initiative's lead (none once they are
+    forgotten), or the author of a result that belongs to no initiative."""
+    return case((Result.initiative_id.is_(None), Result.author_id), else_=Initiative.owner_id)
+
+
 async def _results(session: AsyncSession, neighbourhood_id: int) -> list[ShownResult]:
     lead = aliased(Person)
     rows = await session.execute(
         select(Result, Initiative.title, Initiative.theme_id, lead.first_name, lead.public_name)
         .add_columns(lead.public_photos)
         .outerjoin(Initiative, Initiative.id == Result.initiative_id)
-        .outerjoin(lead, lead.id == func.coalesce(Initiative.owner_id, Result.author_id))
+        .outerjoin(lead, lead.id == _lead_of_result())
         .where(Result.neighbourhood_id == neighbourhood_id)
         .order_by(Result.published_at.desc(), Result.id.desc())
         .limit(MOST_RESULTS)

@@ -16,7 +16,7 @@ for those who hold the permission):
 
     10 🗂️ 📣   11 🏆 🤝   12 📊 ✉️ 🎯   (coordinators)
     13 🤝 (partners)   14 🔑 (administrators)
-    20 💡   30 🔎 📅   40 👤   50 🔔 🌐   60 🏠 🔒 ❓
+    20 💡   30 🔎 📅   40 👤   50 🔔 🌐 🌍   60 🏠 🔒 ❓
 """
 
 from __future__ import annotations

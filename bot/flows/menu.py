@@ -54,6 +54,10 @@ async def privacy(conversation: Engine, ctx: Context) -> Answer:
     if ctx.person.consent_at is not None:
         when = t.date(ctx.person.consent_at, ctx.settings.zone)
         consent = "\n\n" + t._("You gave your consent on {date}.", date=when)
+    consent += "\n" + t._(
+        "The public results page shows your first name or the photos of your results only "
+        "if you say yes: /public."
+    )
     consent += "\n" + t._("Send /mydata for a copy of your data, or /forget to be erased.")
     return Answer([main(ctx, Html(privacy_statement(t) + consent))])
 

@@ -46,6 +46,7 @@ from bot.flows.onboarding import OnboardingFlow
 from bot.flows.privacy import ForgetFlow
 from bot.flows.profile import LanguageFlow
 from bot.flows.propose import ProposeFlow
+from bot.flows.public import PublicFlow
 from bot.flows.report_back import REPORTS
 from bot.flows.results import ResultFlow
 from bot.flows.review import ReviewFlow
@@ -60,6 +61,7 @@ FLOWS: tuple[type[Flow], ...] = (
     LanguageFlow,
     HomeFlow,
     NotificationsFlow,
+    PublicFlow,
     ProposeFlow,
     BrowseFlow,
     AgendaFlow,

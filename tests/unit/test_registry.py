@@ -341,7 +341,7 @@ async def test_a_new_flow_is_reached_by_its_menu_button_and_its_command(tips_app
     await onboard(chat)
     labels = chat.labels
     assert labels[labels.index("👤 My Wijkbot") + 1] == "💬 Tips"
-    assert [len(row) for row in chat.last.buttons] == [1, 2, 1, 1, 2, 3]  # a row of its own
+    assert [len(row) for row in chat.last.buttons] == [1, 2, 1, 1, 3, 3]  # a row of its own
 
     await chat.press("💬 Tips")
     assert "What is your tip about?" in chat.text
