@@ -232,12 +232,29 @@ async def _start(settings: Settings, *, sender_only: bool) -> int:
                 await servers.enter_async_context(
                     serving(probes, settings.listen_host, settings.metrics_port)
                 )
+            if settings.site_live and not sender_only:  # the results page at /results/
+                await servers.enter_async_context(_live_site(settings, app))
             work = runtime.run_sender(stop) if sender_only else runtime.run(stop)
             await stopping_within(work, stop, settings.shutdown_timeout)
     finally:
         await app.close()
     logs.event(log, "bot.stopped")
     return 0
+
+
+def _photos(settings: Settings) -> Any:
+    """Photos of results through the Bot API the bot uses; none without a token."""
+    from bot.site import photos
+
+    token = settings.bot_token.get_secret_value() if settings.bot_token else None
+    return photos.from_bot_api(settings.telegram_api_url, token) if token else photos.no_photos
+
+
+def _live_site(settings: Settings, app: Any) -> contextlib.AbstractAsyncContextManager[None]:
+    from bot.site import live
+
+    site = live.LiveSite(app.sessions, _photos(settings), app.clock, settings.site_cache_seconds)
+    return live.serving(site, settings.listen_host, settings.site_port)
 
 
 async def stopping_within(
@@ -353,10 +370,9 @@ async def _site_build(settings: Settings, args: argparse.Namespace) -> int:
     """Write the public results page (plain HTML and CSS, in every language) to a folder.
     Photos of results are downloaded through the Bot API when BOT_TOKEN is set."""
     from bot.clock import SystemClock
-    from bot.site import build, photos
+    from bot.site import build
 
-    token = settings.bot_token.get_secret_value() if settings.bot_token else None
-    source = photos.from_bot_api(settings.telegram_api_url, token) if token else photos.no_photos
+    source = _photos(settings)
 
     async def work(engine: Any) -> int:
         async with db.make_sessions(engine)() as session:
@@ -371,7 +387,7 @@ async def _site_build(settings: Settings, args: argparse.Namespace) -> int:
         except OSError as exc:
             raise ConfigError(f"--out: cannot write {args.out}: {exc}") from None
         pages = sum(name.endswith(".html") for name in files)
-        note = "" if token else " (no BOT_TOKEN: no photos)"
+        note = "" if settings.bot_token else " (no BOT_TOKEN: no photos)"
         print(f"wrote {pages} pages to {args.out}{note}")
         return 0
 

@@ -116,6 +116,10 @@ class Settings(BaseSettings):
     delivery_group_per_minute: float = Field(default=20.0, gt=0)
     delivery_concurrency: int = Field(default=1, ge=1, le=64)
     allow_paid_broadcast: bool = False
+    # The public results page served by `wijkbot run` at /results/ (README, "Public results page").
+    site_live: bool = False
+    site_port: int = Field(default=8090, ge=1, le=65535)
+    site_cache_seconds: int = Field(default=300, ge=1, le=86400)
     # Retention, in days (docs/privacy.md): stored updates, sent messages, untouched proposal
     # drafts and conversations, people who never gave consent.
     update_retention_days: int = Field(default=7, ge=1, le=365)

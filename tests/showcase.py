@@ -21,8 +21,7 @@ from bot.domain.models import (
 from bot.emulator import make_png
 from tests.factories import action, initiative, join, organisation, resident
 
-PICTURE = make_png(40, 30)
-TYPED = '<script>alert("x")</script> & more'
+PICTURE = make_png(320, 180, (46, 125, 50))
 
 
 async def photos(file_id: str) -> bytes | None:
@@ -84,7 +83,7 @@ async def neighbourhood_at_work(app: App) -> tuple[Result, Result]:
     )
     await agree(app, bilal, name=True, photos=True)
     garden = await initiative(app, ann, "Vegetable garden", supporters=3)
-    tea = await initiative(app, bilal, TYPED, supporters=1)
+    tea = await initiative(app, bilal, "Tea afternoons", supporters=1)
     held = await action(app, app.clock.now() - timedelta(hours=2), initiative_id=garden.id)
     await join(app, held.id, bilal.id)
     hidden = await publish(app, garden, "Forty kilos of beans", 40, "photo-ann")

@@ -20,12 +20,14 @@ from bot.emulator import SimulatedUser
 from bot.emulator.media import image_size
 from bot.sandbox import views
 from bot.sandbox.world import Sandbox
+from bot.site.live import LiveSite
 
 HOST = "127.0.0.1"
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD = 10 * 1024 * 1024  # Telegram's limit for photos
 MAX_TEXT = 4096
 _LOCAL_NAMES = {"127.0.0.1", "localhost"}
+RESULTS_SECONDS = 3.0  # the results page shows a change this soon
 _HEARTBEAT = 5.0  # the page refreshes at least this often (the sender also works unseen)
 _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -58,7 +60,19 @@ def make_app(sandbox: Sandbox) -> web.Application:
     routes.add_post("/api/clock", _jump)
     routes.add_get("/api/inspector", _inspector)
     routes.add_get("/api/events", _events)
+    results_page(sandbox).add_routes(app)  # /results/: the public page, as SITE_LIVE serves it
     return app
+
+
+def results_page(sandbox: Sandbox) -> LiveSite:
+    """The example neighbourhood's results page, from the sandbox's database, with the photos
+    people sent in the emulator; built again a few seconds after a change."""
+
+    async def photos(file_id: str) -> bytes | None:
+        stored = sandbox.emulator.files.get(file_id)
+        return stored.content if stored else None
+
+    return LiveSite(sandbox.app.sessions, photos, sandbox.clock, ttl=RESULTS_SECONDS)
 
 
 # -- middlewares ----------------------------------------------------------------------------

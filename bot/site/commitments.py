@@ -6,7 +6,7 @@ from html import escape
 
 from bot.domain.showcase import Showcase, ShownCommitment
 from bot.i18n import Translator
-from bot.site.layout import section
+from bot.site.layout import isolated, section
 
 
 def _list(t: Translator, view: Showcase, items: list[ShownCommitment]) -> str:
@@ -22,7 +22,7 @@ def _list(t: Translator, view: Showcase, items: list[ShownCommitment]) -> str:
             about.append(t._("due on {date}", date=t.day(item.due_on)))
         meta = f' <span class="meta">({" · ".join(about)})</span>' if about else ""
         lines.append(
-            f"<li><strong>{escape(item.organisation)}</strong>: {escape(item.what)}{meta}</li>"
+            f"<li><strong>{isolated(item.organisation)}</strong>: {isolated(item.what)}{meta}</li>"
         )
     return f"<ul>{''.join(lines)}</ul>" if lines else f"<p>{t._('None.')}</p>"
 

@@ -13,6 +13,7 @@ from bot.domain.showcase import Showcase
 from bot.i18n import Translator
 from bot.reports.goals import period, title
 from bot.site.layout import section
+from bot.site.style import STEP
 
 
 def part(t: Translator, view: Showcase) -> str:
@@ -26,13 +27,13 @@ def part(t: Translator, view: Showcase) -> str:
         figures = t._(
             "{value} of {target}", value=t.number(item.value), target=t.number(item.target)
         )
-        width = max(0, min(100, item.percent))
+        filled = max(0, min(100, item.percent)) // STEP * STEP
         items.append(
             f'<li class="goal">\n<p class="meta">{emoji}{theme_name}</p>\n'
             f"<h3>{escape(title(item.goal, t.locale, default))}</h3>\n"
-            f'<div class="bar" aria-hidden="true"><span style="width: {width}%"></span></div>\n'
+            f'<div class="bar" aria-hidden="true"><span class="fill-{filled}"></span></div>\n'
             f"<p><strong>{t.percent(item.percent)}</strong> · {figures} · "
-            f"{escape(period(item.goal))}</p>\n</li>"
+            f'<bdi dir="ltr">{escape(period(item.goal))}</bdi></p>\n</li>'
         )
     body = (
         f'<ul class="cards">{"".join(items)}</ul>'

@@ -8,7 +8,7 @@ from html import escape
 from bot.chat.limits import clip
 from bot.domain.showcase import Showcase, ShownInitiative
 from bot.i18n import Translator
-from bot.site.layout import section
+from bot.site.layout import isolated, section
 
 DESCRIPTION = 300  # characters of a description on the page; the rest is in the chat
 
@@ -16,14 +16,14 @@ DESCRIPTION = 300  # characters of a description on the page; the rest is in the
 def _card(t: Translator, item: ShownInitiative) -> str:
     about = [t.n_("{n} supporter", "{n} supporters", item.supporters)]
     if item.area:
-        about.insert(0, escape(item.area))
+        about.insert(0, isolated(item.area))
     if item.completed:
         about.append(t._("completed"))
     if item.by:
-        about.append(t._("by {name}", name=item.by))
+        about.append(t._("by {name}", name=isolated(item.by)))
     return (
-        f"<li>\n<h4>{escape(item.title)}</h4>\n"
-        f"<p>{escape(clip(item.description, DESCRIPTION))}</p>\n"
+        f'<li>\n<h4 dir="auto">{escape(item.title)}</h4>\n'
+        f'<p dir="auto">{escape(clip(item.description, DESCRIPTION))}</p>\n'
         f'<p class="meta">{" · ".join(about)}</p>\n</li>'
     )
 

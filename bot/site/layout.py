@@ -56,6 +56,12 @@ def page(
     )
 
 
+def isolated(text: str) -> Html:
+    """A person's words inside a sentence in any direction: escaped and kept apart by
+    <bdi>, so that Latin text on an Arabic page (and the reverse) keeps its own order."""
+    return Html(f"<bdi>{escape(text)}</bdi>")
+
+
 def section(anchor: str, heading: str, body: str) -> str:
     """A part of the page: `heading` is already escaped (a translation), `body` HTML."""
     return (

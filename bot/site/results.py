@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.showcase import MOST_RESULTS, Showcase
 from bot.i18n import Translator
-from bot.site.layout import section
+from bot.site.layout import isolated, section
 
 
 def part(t: Translator, view: Showcase, photos: Mapping[int, str]) -> str:
@@ -26,11 +26,11 @@ def part(t: Translator, view: Showcase, photos: Mapping[int, str]) -> str:
             number = f'<p class="number">{escape(t.number(result.number))}</p>\n'
         about = [escape(t.date(result.published_at, zone))]
         if result.initiative:
-            about.append(escape(result.initiative))
+            about.append(isolated(result.initiative))
         if result.by:
-            about.append(t._("by {name}", name=result.by))
+            about.append(t._("by {name}", name=isolated(result.by)))
         items.append(
-            f"<li>\n{picture}{number}<p>{escape(result.text)}</p>\n"
+            f'<li>\n{picture}{number}<p dir="auto">{escape(result.text)}</p>\n'
             f'<p class="meta">{" · ".join(about)}</p>\n</li>'
         )
     if not items:

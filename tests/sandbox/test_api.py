@@ -335,3 +335,17 @@ async def test_my_buurt_shows_the_example_neighbourhoods_goals(client: TestClien
     assert "Plekken waar buren elkaar elke week ontmoeten" in home
     assert "▓▓▓░░░░░░░ 37% · 3 van 8 · 2026-2027" in home
     assert "Bewoners doen mee aan gezondheidsactiviteiten" in home
+
+
+async def test_the_results_page_of_the_example_is_one_link_away(client: TestClient) -> None:
+    page = await (await client.get("/")).text()
+    assert 'href="/results/overvecht/nl/index.html"' in page
+    dutch = await client.get("/results/overvecht/nl/index.html")
+    assert dutch.status == 200
+    text = await dutch.text()
+    assert "Resultaten in Overvecht" in text
+    assert "Bewoners doen mee aan gezondheidsactiviteiten" in text  # a goal of the example
+    assert "style=" not in text  # nothing the page's Content-Security-Policy would block
+    arabic = await (await client.get("/results/overvecht/ar/index.html")).text()
+    assert '<html lang="ar" dir="rtl">' in arabic
+    assert (await client.get("/results/style.css")).content_type == "text/css"

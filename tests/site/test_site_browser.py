@@ -85,13 +85,15 @@ async def test_each_language_reads_well_and_passes_axe(
     assert "Tea with 25 neighbours" in await results.first.inner_text()
     photo = page.locator("#results ~ ul img")
     assert await photo.count() == 1
-    assert await photo.evaluate("image => [image.complete, image.naturalWidth]") == [True, 40]
+    assert await photo.evaluate("image => [image.complete, image.naturalWidth]") == [True, 320]
     assert await page.locator("#timeline ~ div tbody tr").count() == 1  # March 2026, the start
 
     assert await severe_violations(page) == []
 
     if SCREENSHOTS and locale in ("nl", "ar"):
-        await page.screenshot(path=str(Path(SCREENSHOTS) / f"results-{locale}.png"))
+        await page.set_viewport_size({"width": 1100, "height": 900})
+        shot = Path(SCREENSHOTS) / f"results-{locale}.png"
+        await page.screenshot(path=str(shot), full_page=True)
 
     other = "en" if locale != "en" else "nl"
     await page.locator(f'nav a[hreflang="{other}"]').click()

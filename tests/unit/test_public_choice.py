@@ -50,13 +50,13 @@ async def test_nothing_is_shown_until_the_lead_says_yes_in_the_chat(app: App) ->
     person = await person_of(app, 41)
     assert person is not None and (person.public_name, person.public_photos) == (True, True)
     page = await page_of(app)
-    assert "by Bilal" in page and page.count("<img") == 1
+    assert "by <bdi>Bilal</bdi>" in page and page.count("<img") == 1
 
     await chat.send("/public")
     await chat.press(PHOTOS)  # taken back: the photo leaves the page, the name stays
     await chat.press("Done")
     page = await page_of(app)
-    assert "by Bilal" in page and "<img" not in page
+    assert "by <bdi>Bilal</bdi>" in page and "<img" not in page
 
 
 async def test_the_choice_is_in_dutch_too_and_a_stale_tap_changes_nothing(app: App) -> None:
