@@ -6,6 +6,8 @@ or bot/handlers imports this module (tests/unit/test_layers.py checks it).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain import db
@@ -29,5 +31,5 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
         engine=engine,
         sessions=sessions,
         conversation=Conversation(settings, clock, flows),
-        intake=Intake(sessions, clock),
+        intake=Intake(sessions, clock, lease=timedelta(seconds=settings.intake_lease)),
     )

@@ -19,6 +19,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API_URL = "https://api.telegram.org"
 READY_BACKLOG = 1000  # updates waiting above which /readyz says "not ready"
+# Seconds a process holds a claimed update without renewing it (renewed every third of it):
+# what a resident waits at most, after a crash, for the step or answer a dead process owed.
+INTAKE_LEASE = 4.0
 
 
 # The language menu keeps the order residents have known since the first release; catalogs added
@@ -111,6 +114,7 @@ class Settings(BaseSettings):
     ready_backlog: int = Field(default=READY_BACKLOG, ge=1)
     shutdown_timeout: float = Field(default=20.0, gt=0, le=600)
     workers: int = Field(default=64, ge=1, le=1024)
+    intake_lease: float = Field(default=INTAKE_LEASE, ge=1, le=300)
     delivery_rate: float = Field(default=30.0, gt=0, le=1000)
     delivery_private_rate: float = Field(default=1.0, gt=0)
     delivery_group_per_minute: float = Field(default=20.0, gt=0)

@@ -18,6 +18,9 @@ transaction only commits when the row is still the one it claimed
 (status processing, same attempt). A process that dies leaves rows whose lease
 runs out within seconds; whoever claims them next processes them, or, when
 only the answer was still owed, sends that answer without processing again.
+A chat's next update is not taken by another process while an earlier one is
+held or its answer is still owed, so answers reach a person in the order
+they wrote, also across processes and crashes.
 
 Flood control: a chat with `per_chat_cap` updates waiting gets further
 updates stored as done without a payload and unprocessed, and one "slow down"
@@ -38,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
 from bot.clock import Clock
+from bot.config import INTAKE_LEASE
 from bot.domain.dialect import insert_ignoring_duplicates
 from bot.domain.models import ReceivedUpdate, UpdateStatus
 from bot.handlers.owed import Owed
@@ -47,7 +51,7 @@ from bot.logs import event
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3  # processing attempts before an update is given up
 MAX_SENDS = 5  # sending attempts before an owed answer is given up
-LEASE = timedelta(seconds=15)
+LEASE = timedelta(seconds=INTAKE_LEASE)
 OWED_EVERY = timedelta(seconds=1)  # how often a claim also looks for answers a dead sender left
 PER_CHAT_CAP = 20
 FLOODED = "flood: not processed"  # the `error` of an update dropped by the flood control
@@ -88,13 +92,16 @@ _CLEAR = (
 )
 _now, _mine = bindparam("now"), bindparam("mine", expanding=True)
 _earlier = UPDATES.alias("earlier")
-_behind_others = (  # an earlier update of the chat is in another process's hands
+# An earlier update of the chat that is not the caller's: still queued (held by another
+# process, pausing, or just being claimed by one: a row locked by another claim is skipped
+# here, not seen as taken), or its answer still owed. The later update waits for it, so a
+# chat's steps run and its answers go out in order, across processes and crashes too.
+_behind_others = (
     select(_earlier.c.id)
     .where(
         _earlier.c.chat_key == UPDATES.c.chat_key,
         _earlier.c.id < UPDATES.c.id,
-        _earlier.c.status.in_(QUEUED),
-        _earlier.c.lease_until >= _now,
+        _earlier.c.status.in_(QUEUED) | _earlier.c.answer.is_not(None),
         _earlier.c.id.not_in(_mine),
     )
     .exists()
@@ -216,8 +223,10 @@ class Intake:
         """Take up to `limit` rows: updates to process (pending, or left by a dead process)
         and answers still owed whose sender is gone. Their lease is `self.lease`. Rows in
         `held` are the caller's already (its heartbeat renews them) and are left alone; an
-        update waits while an earlier one of its chat is in another process's hands (or
-        pausing before a retry), so a chat's updates are processed in order.
+        update waits while an earlier one of its chat is not in `held` and still queued
+        (in another process's hands, pausing before a retry, or claimable: it is taken
+        first, the later one by the next claim) or still owes its answer, so a chat's
+        updates are processed, and answered, in order.
 
         Owed answers are looked for at most every `OWED_EVERY` (they wait out a lease or
         a pause first anyway), and only among rows whose `lease_until` has passed: a
@@ -469,6 +478,9 @@ class Processor:
                 owed = await self._process(row)
             if owed is not None:
                 await self._send(row, owed)
+        # The chat's next update may wait in the database, stored by another process (a
+        # load balancer spreads a chat's updates): claim it now, not at the next idle poll.
+        self.wake()
 
     async def _process(self, row: ReceivedUpdate) -> Owed | None:
         try:

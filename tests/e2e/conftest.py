@@ -167,6 +167,15 @@ async def webhook_bot(
 
 
 @pytest.fixture
+async def seeded(database_url: str, clock: ManualClock) -> AsyncIterator[App]:
+    """The test's own view of the database the bot runs on, with Overvecht loaded."""
+    app = build_app(make_settings(database_url), clock)
+    await load_example(app, "overvecht.yaml")
+    yield app
+    await app.close()
+
+
+@pytest.fixture
 async def bot_api(app: App, emulator: BotAPIEmulator, runtime: str) -> AsyncIterator[BotApi]:
     """The runtime's Bot API client on the emulator, for the sender's transport."""
     app.settings = make_settings(

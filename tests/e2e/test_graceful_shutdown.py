@@ -13,96 +13,22 @@ Telegram is the emulator, slowed down so that there is something in flight.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import signal
-import sys
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App, build_app
-from bot.clock import ManualClock
+from bot.app import App
 from bot.delivery import outbox
 from bot.domain.models import Delivery, DeliveryStatus, ReceivedUpdate, UpdateStatus
 from bot.emulator import BotAPIEmulator
 from bot.i18n import N_
-from tests.conftest import load_example, make_settings
-from tests.e2e.conftest import free_port
+from tests.e2e.processes import Process, until
 from tests.factories import resident
 
-ROOT = Path(__file__).parent.parent.parent
 PAYLOAD = {"msgid": N_("Done: I will now write to you in {language}."), "params": {"language": "X"}}
-
-
-@pytest.fixture
-async def seeded(database_url: str, clock: ManualClock) -> AsyncIterator[App]:
-    """The test's own view of the database the bot runs on, with Overvecht loaded."""
-    app = build_app(make_settings(database_url), clock)
-    await load_example(app, "overvecht.yaml")
-    yield app
-    await app.close()
-
-
-class Process:
-    """`python -m bot run` with its own environment; stderr (the logs) kept."""
-
-    def __init__(self, emulator: BotAPIEmulator, database_url: str, runtime: str, **env: str):
-        self.port = free_port()
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))},
-            "BOT_TOKEN": emulator.token,
-            "TELEGRAM_API_URL": emulator.url,
-            "DATABASE_URL": database_url,
-            "RUNTIME": runtime,
-            "METRICS_PORT": str(self.port),
-            "SHUTDOWN_TIMEOUT": "15",
-            **env,
-        }
-        self.process: asyncio.subprocess.Process | None = None
-        self.logs = ""
-
-    async def start(self) -> None:
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run",
-            env=self.env, cwd=ROOT,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
-        await until(self.ready, within=30)
-
-    async def get(self, path: str) -> tuple[int, str]:
-        async with aiohttp.ClientSession() as http:
-            response = await http.get(f"http://127.0.0.1:{self.port}{path}")
-            return response.status, await response.text()
-
-    async def ready(self) -> bool:
-        assert self.process is not None
-        if self.process.returncode is not None:
-            raise AssertionError(f"exited: {(await self.process.communicate())[1].decode()}")
-        try:
-            return (await self.get("/readyz"))[0] == 200
-        except aiohttp.ClientConnectionError:
-            return False
-
-    async def terminate(self, within: float) -> float:
-        """SIGTERM; the seconds it took to exit (asserting it did within `within`)."""
-        assert self.process is not None
-        started = time.monotonic()
-        self.process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(self.process.communicate(), within)
-        self.logs = stderr.decode()
-        return time.monotonic() - started
-
-    async def kill(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.kill()
-            await self.process.wait()
 
 
 @pytest.fixture
@@ -114,14 +40,6 @@ async def wijkbot(
         yield process
     finally:
         await process.kill()
-
-
-async def until(condition: Callable[[], Awaitable[bool]], within: float = 15.0) -> None:
-    deadline = time.monotonic() + within
-    while not await condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("not reached in time")
-        await asyncio.sleep(0.05)
 
 
 async def notify(app: App, person_ids: list[int]) -> None:

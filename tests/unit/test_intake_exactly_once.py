@@ -7,6 +7,7 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.app import App
@@ -35,7 +36,9 @@ async def until(condition, within: float = 10.0) -> None:  # type: ignore[no-unt
 class Worker:
     """One bot process: a processor whose steps commit through the intake, as the runtime's."""
 
-    def __init__(self, app: App, intake: Intake, *, step: float = 0.0) -> None:
+    def __init__(
+        self, app: App, intake: Intake, *, step: float = 0.0, idle_poll: float = 0.01
+    ) -> None:
         self.app = app
         self.intake = intake
         self.step = step
@@ -44,7 +47,7 @@ class Worker:
         self.committed: list[int] = []
         self.sent: list[Owed] = []
         self.processor = Processor(
-            intake, self.process, self.deliver, workers=8, idle_poll=0.01, renew_every=0.01
+            intake, self.process, self.deliver, workers=8, idle_poll=idle_poll, renew_every=0.01
         )
         self.stop = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
@@ -121,6 +124,23 @@ async def test_the_heartbeat_keeps_the_rows_waiting_behind_a_busy_chat(
     await worker.close()
     assert worker.committed == [1, 2, 3, 4, 5]
     assert {row.attempts for row in await rows(app)} == {1}
+
+
+async def test_a_chat_s_next_update_stored_by_another_process_follows_at_once(
+    app: App, clock: ManualClock
+) -> None:
+    """A load balancer spreads a chat's updates over processes: the one that finishes the
+    earlier update claims the next at once, not after its idle poll."""
+    worker = Worker(app, Intake(app.sessions, clock), idle_poll=60)
+    worker.gate.clear()  # the first update's step is under way
+    await worker.intake.record([message(1, 42)])
+    worker.start()
+    await until(lambda: _all_claimed(app))
+    await Intake(app.sessions, clock).record([message(2, 42)])  # stored by another process
+    worker.gate.set()
+    await until(lambda: _all_done(app), within=5)  # well before the idle poll of 60 s
+    await worker.close()
+    assert worker.committed == [1, 2]
 
 
 async def _all_claimed(app: App) -> bool:
@@ -243,10 +263,11 @@ async def test_one_slow_down_per_burst(app: App) -> None:
     assert [row.update_id for row in flooded if row.answer is not None] == [4]
     assert Owed.from_json(flooded[0].answer or {}).chat_id == 42
     assert next(row for row in stored if row.update_id == 8).error is None  # other chat
-    for row in await intake.claim(10):  # the queue is worked off
-        if row.status is UpdateStatus.PROCESSING:
-            async with app.sessions.begin() as session:
-                await intake.finish(session, row, None)
+    while claimed := await intake.claim(10):  # the queue is worked off, one at a time
+        for row in claimed:
+            if row.status is UpdateStatus.PROCESSING:
+                async with app.sessions.begin() as session:
+                    await intake.finish(session, row, None)
     await intake.record([message(i, 42) for i in range(9, 14)])  # a new burst
     again = [row for row in await rows(app) if row.update_id >= 9]
     assert [row.update_id for row in again if row.answer is not None] == [12]
@@ -274,4 +295,22 @@ async def test_a_chat_s_next_update_waits_while_another_process_holds_an_earlier
     assert [row.update_id for row in await first.claim(10, [r.id for r in held])] == [3]
     clock.advance(timedelta(seconds=16))  # the first process died: its leases ran out
     taken = await second.claim(10, [other_chat.id])
-    assert [row.update_id for row in taken] == [1, 2, 3]
+    assert [row.update_id for row in taken] == [1, 2]  # 3 still waits: 1 is not held yet
+    held = [other_chat.id, *(row.id for row in taken)]
+    assert [row.update_id for row in await second.claim(10, held)] == [3]
+
+
+async def test_an_update_waits_behind_an_earlier_one_another_claim_has_locked(
+    app: App,
+) -> None:
+    """A claim skips rows another process's claim has locked (SKIP LOCKED) and reads them
+    as still pending: pending is enough to wait behind, a lease is not needed."""
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("row locks that others skip are PostgreSQL's (SQLite has one writer)")
+    await app.intake.record([message(1, 42), message(2, 42)])
+    async with app.sessions.begin() as other:  # another process, in the middle of its claim
+        await other.execute(
+            select(ReceivedUpdate.id).where(ReceivedUpdate.update_id == 1).with_for_update()
+        )
+        assert await app.intake.claim(10) == []  # 2 waits for 1, which it cannot take
+    assert [row.update_id for row in await app.intake.claim(10)] == [1]
