@@ -67,7 +67,8 @@ async def test_commands_are_registered_in_every_language(
     for locale in SUPPORTED_LOCALES:
         commands = emulator.commands(language_code=locale)
         names = [c["command"] for c in commands]
-        assert names == ["start", "propose", "language", "help", "cancel", "mydata", "forget"]
+        listed = ["start", "propose", "language", "help", "cancel", "mydata", "public", "forget"]
+        assert names == listed
         assert commands[2]["description"] == translator(locale)._("Change your language")
     default = emulator.commands()
     assert default[2]["description"] == translator("nl")._("Change your language")
