@@ -25,7 +25,7 @@ _TAG = re.compile(r"<[^>]*>")
 
 def utf16_length(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units (a character beyond U+FFFF counts 2)."""
-    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def visible_length(text: str) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection
+from sqlalchemy import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.domain.dialect import tune_sqlite
+from bot.domain.sqlite_inline import connector
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 
@@ -28,10 +29,11 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # begins IMMEDIATE. Several connections would wait for the lock in SQLite's
         # busy handler, which sleeps in growing steps (up to 100 ms) and lets a late
         # one win; the pool's queue hands the one connection over at once, in order.
+        # The statements run inline on the event loop (`sqlite_inline`), not on a thread.
         engine = create_async_engine(
             url,
             echo=echo,
-            connect_args={"timeout": 30},
+            async_creator=connector(make_url(url).database or ":memory:"),
             pool_size=1,
             max_overflow=0,
             pool_timeout=60,
@@ -39,11 +41,12 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         tune_sqlite(engine)
         return engine
     # Named in pg_stat_activity, so an operator sees which host and process holds what
-    # (the leader lock, say: `wijkbot admin status`).
+    # (the leader lock, say: `wijkbot admin status`). No ping before every checkout (a
+    # round trip per transaction, a sixth of a step's CPU): after a restart of PostgreSQL
+    # the first statement on a dead connection fails, which empties the whole pool, and
+    # the intake retries that step.
     named = {"server_settings": {"application_name": ("wijkbot " + process_label())[:63]}}
-    return create_async_engine(
-        url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args=named
-    )
+    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, connect_args=named)
 
 
 def process_label() -> str:

@@ -24,6 +24,7 @@ import time
 import weakref
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -273,20 +274,25 @@ class ReferenceCache:
     def __init__(self, ttl: float = REFERENCE_TTL, clock: Callable[[], float] = time.monotonic):
         self.ttl = ttl
         self.clock = clock
-        self._kept: weakref.WeakKeyDictionary[Engine, dict[Key, tuple[float, list[dict]]]] = (
+        self._kept: weakref.WeakKeyDictionary[Engine, dict[Key, tuple[float, list[Any]]]] = (
             weakref.WeakKeyDictionary()
         )
 
-    async def rows(self, session: AsyncSession, key: Key, kind: type[Row], query: Any) -> list[Row]:
-        """Copies of the rows `query` selects, read when the cache has none fresh."""
+    async def rows(
+        self, session: AsyncSession, key: Key, kind: type[Row], query: Callable[[], Any]
+    ) -> list[Row]:
+        """The rows `query()` selects, as copies that belong to no session, read when the
+        cache has none fresh. The copies are shared until the rows are read again: read
+        them, never change them."""
         kept = self._kept.setdefault(session.get_bind(), {})
         now = self.clock()
         hit = kept.get(key)
         if hit is not None and hit[0] > now:
-            return [kind(**values) for values in hit[1]]
-        found = list(await session.scalars(query))
+            return list(hit[1])
+        found = list(await session.scalars(query()))
         columns = [column.key for column in kind.__table__.columns]
-        kept[key] = (now + self.ttl, [{c: getattr(row, c) for c in columns} for row in found])
+        copies = [kind(**{c: getattr(row, c) for c in columns}) for row in found]
+        kept[key] = (now + self.ttl, copies)
         return found
 
     def clear(self) -> None:
@@ -304,7 +310,7 @@ def forget_reference_data() -> None:
 async def all_neighbourhoods(session: AsyncSession) -> list[Neighbourhood]:
     """Every neighbourhood by name (read-only copies: change one through `load`)."""
     query = select(Neighbourhood).order_by(Neighbourhood.name)
-    return await reference.rows(session, ("all", 0), Neighbourhood, query)
+    return await reference.rows(session, ("all", 0), Neighbourhood, lambda: query)
 
 
 async def by_slug(session: AsyncSession, slug: str) -> Neighbourhood | None:
@@ -324,7 +330,7 @@ def _in_order(part: type[Part], neighbourhood_id: int) -> Any:
 
 async def areas_of(session: AsyncSession, neighbourhood_id: int) -> list[Area]:
     """The neighbourhood's buurten, in the order of its description (read-only copies)."""
-    query = _in_order(Area, neighbourhood_id)
+    query = partial(_in_order, Area, neighbourhood_id)  # built only when the cache has none
     return await reference.rows(session, ("areas", neighbourhood_id), Area, query)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.models import ConversationState, Identity, Person, RoleGrant
@@ -34,6 +34,13 @@ class Recognised:
 
 
 SEEN_EVERY = timedelta(minutes=15)  # last_seen_at is coarse: no write on every message
+_RECOGNISE = (  # built once: every step starts with it
+    select(Person, ConversationState, exists().where(RoleGrant.person_id == Person.id))
+    .join(Identity, Identity.person_id == Person.id)
+    .outerjoin(ConversationState, ConversationState.person_id == Person.id)
+    .where(Identity.messenger == bindparam("messenger"))
+    .where(Identity.external_id == bindparam("external_id"))
+)
 
 
 async def recognise(
@@ -43,16 +50,10 @@ async def recognise(
 
     One query for a known person, and no write unless something changed.
     """
-    has_roles = exists().where(RoleGrant.person_id == Person.id)
-    row = (
-        await session.execute(
-            select(Person, ConversationState, has_roles)
-            .join(Identity, Identity.person_id == Person.id)
-            .outerjoin(ConversationState, ConversationState.person_id == Person.id)
-            .where(Identity.messenger == contact.messenger)
-            .where(Identity.external_id == contact.external_id)
-        )
-    ).first()
+    found = await session.execute(
+        _RECOGNISE, {"messenger": contact.messenger, "external_id": contact.external_id}
+    )
+    row = found.first()
     if row is not None:
         person, state, with_roles = row
         if now - person.last_seen_at > SEEN_EVERY:
@@ -106,9 +107,10 @@ async def set_reachable(
 
 async def count_residents(session: AsyncSession, neighbourhood_id: int) -> int:
     """People who finished onboarding in a neighbourhood."""
-    count = await session.scalar(
-        select(func.count(Person.id)).where(
-            Person.neighbourhood_id == neighbourhood_id, Person.consent_at.is_not(None)
-        )
-    )
+    count = await session.scalar(_RESIDENTS, {"neighbourhood": neighbourhood_id})
     return count or 0
+
+
+_RESIDENTS = select(func.count(Person.id)).where(
+    Person.neighbourhood_id == bindparam("neighbourhood"), Person.consent_at.is_not(None)
+)

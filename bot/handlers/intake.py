@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Update, bindparam, func, null, select, update
+from sqlalchemy import ColumnElement, Insert, Update, bindparam, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
@@ -121,6 +122,25 @@ OWED = _claiming(  # answers owed whose sender is gone (its lease or pause has p
     & (UPDATES.c.lease_until <= _now)
     & UPDATES.c.answer.is_not(None)
     & UPDATES.c.id.not_in(_mine),
+    lease_until=bindparam("until"),
+)
+
+
+def _ours(row: Any, attempt: Any) -> Update:
+    """UPDATE of the row only while it is the one claimed: processing, same attempt."""
+    return update(UPDATES).where(
+        UPDATES.c.id == row,
+        UPDATES.c.status == UpdateStatus.PROCESSING,
+        UPDATES.c.attempts == attempt,
+    )
+
+
+_FINISH = _ours(bindparam("row"), bindparam("attempt")).values(
+    status=UpdateStatus.DONE,
+    processed_at=bindparam("now"),
+    payload=null(),
+    error=None,
+    answer=bindparam("owed", type_=UPDATES.c.answer.type),  # None is SQL NULL
     lease_until=bindparam("until"),
 )
 
@@ -268,36 +288,25 @@ class Intake:
 
     # -- inside the step's own transaction --------------------------------------------------
 
-    async def hold(self, session: AsyncSession, row: ReceivedUpdate) -> bool:
-        """First in the step's transaction: is the row still the one claimed? Locks it."""
-        return await self._still_ours(session, row, lease_until=self.clock.now() + self.lease)
-
     async def finish(self, session: AsyncSession, row: ReceivedUpdate, owed: Owed | None) -> bool:
         """Last in the step's transaction: done, payload gone, answer owed; False (and
-        nothing may be committed) when the row is no longer ours."""
+        nothing may be committed) when the row is no longer ours: its lease ran out and
+        another process claimed it (a new attempt), or finished it. This one check is
+        what makes a step count once; the step does its work before it, unlocked."""
         now = self.clock.now()
-        return await self._still_ours(
-            session,
-            row,
-            status=UpdateStatus.DONE,
-            processed_at=now,
-            payload=null(),
-            error=None,
-            answer=owed.to_json() if owed is not None else null(),
-            lease_until=now + self.lease if owed is not None else None,  # ours to send
-        )
+        values = {
+            "row": row.id,
+            "attempt": row.attempts,
+            "now": now,
+            "owed": owed.to_json() if owed is not None else None,
+            "until": now + self.lease if owed is not None else None,  # ours to send
+        }
+        changed = await session.execute(_FINISH, values)
+        return changed.rowcount == 1  # type: ignore[attr-defined]
 
     @staticmethod
     async def _still_ours(session: AsyncSession, row: ReceivedUpdate, **values: Any) -> bool:
-        changed = await session.execute(
-            update(UPDATES)
-            .where(
-                UPDATES.c.id == row.id,
-                UPDATES.c.status == UpdateStatus.PROCESSING,
-                UPDATES.c.attempts == row.attempts,
-            )
-            .values(**values)
-        )
+        changed = await session.execute(_ours(row.id, row.attempts).values(**values))
         return changed.rowcount == 1  # type: ignore[attr-defined]
 
     # -- after the step ----------------------------------------------------------------------
@@ -363,9 +372,14 @@ async def _insert(session: AsyncSession, rows: list[Json]) -> int:
     ignoring ones stored meanwhile, in one statement."""
     if not rows:  # all of them stored already (an empty executemany would insert one row)
         return 0
-    table = ReceivedUpdate.__table__
-    insert = insert_ignoring_duplicates(table, session.bind.dialect.name, "messenger", "update_id")
-    return len((await session.execute(insert.returning(table.c.id), rows)).all())
+    return len((await session.execute(_inserting(session.bind.dialect.name), rows)).all())
+
+
+@functools.cache
+def _inserting(dialect_name: str) -> Insert:
+    """The INSERT of new updates, built once per database kind."""
+    insert = insert_ignoring_duplicates(UPDATES, dialect_name, "messenger", "update_id")
+    return insert.returning(UPDATES.c.id)
 
 
 def slow_down(turn: Turn) -> Owed:

@@ -82,8 +82,6 @@ class TelegramRuntime:
         incoming = read_update(row.payload or {})
         owed: Owed | None = None
         async with self.app.sessions() as session:
-            if not await self.app.intake.hold(session, row):
-                return None  # done meanwhile, or taken over by another process
             if isinstance(incoming, Turn):
                 answer = await self.app.conversation.handle(
                     session, incoming.contact, incoming.event

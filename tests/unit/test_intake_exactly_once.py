@@ -55,8 +55,6 @@ class Worker:
     async def process(self, row: ReceivedUpdate) -> Owed | None:
         await self.gate.wait()
         async with self.app.sessions() as session:
-            if not await self.intake.hold(session, row):
-                return None
             await asyncio.sleep(self.step)  # a slow step: the chat's other updates wait
             owed = Owed(row.update_id, Answer([Reply(Html(f"answer {row.update_id}"))]))
             if not await self.intake.finish(session, row, owed):
@@ -214,7 +212,6 @@ async def test_done_is_never_overwritten(app: App, clock: ManualClock) -> None:
     async with app.sessions.begin() as session:
         assert await app.intake.finish(session, taken, None)
     async with app.sessions.begin() as session:  # the first process comes back, too late
-        assert not await app.intake.hold(session, row)
         assert not await app.intake.finish(session, row, None)
     assert await app.intake.mark_failed(row, RuntimeError("late")) is False
     (stored,) = await rows(app)

@@ -7,7 +7,6 @@ from typing import Any
 
 from aiogram import Bot, methods
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import Response
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -19,7 +18,13 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import GetUpdates
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    GetUpdates,
+    SendMessage,
+    TelegramMethod,
+)
 from aiogram.types import (
     BotCommand,
     BufferedInputFile,
@@ -31,6 +36,7 @@ from aiogram.types import (
 from bot.chat.replies import File
 from bot.config import Settings
 from bot.delivery.transport import Outcome, Result
+from bot.handlers.aiogram.session import LeanSession
 from bot.handlers.botapi import Buttons
 from bot.i18n import Html
 
@@ -55,7 +61,7 @@ _RESPONSE_TYPES = tuple(
 
 
 def make_bot(settings: Settings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session = LeanSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     return Bot(
         settings.require_token(),
         session=session,
@@ -127,23 +133,31 @@ class AiogramApi:
         self, offset: int | None, wait: int, allowed_updates: Sequence[str]
     ) -> list[dict[str, Any]]:
         request = GetUpdates(offset=offset, timeout=wait, allowed_updates=list(allowed_updates))
-        updates = await self.bot(request, request_timeout=wait + 10)
-        # aiogram parsed Telegram's JSON; unset fields left out gives back what was sent.
-        return [u.model_dump(mode="json", exclude_unset=True, by_alias=True) for u in updates]
+        return await self._call(request, wait + 10)  # Telegram's JSON, as it came
 
     async def answer_callback(self, callback_id: str, text: str | None) -> None:
-        await self.bot.answer_callback_query(callback_id, text=text)
+        await self._call(AnswerCallbackQuery(callback_query_id=callback_id, text=text))
 
     async def edit_text(self, chat_id: int, message_id: int, text: Html, buttons: Buttons) -> None:
-        await self.bot.edit_message_text(
+        edit = EditMessageText(
             text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup(buttons)
         )
+        await self._call(edit)
 
     async def send_text(self, chat_id: int, text: Html, buttons: Buttons, *, paid: bool) -> int:
-        message = await self.bot.send_message(
-            chat_id, text, reply_markup=markup(buttons), allow_paid_broadcast=paid or None
+        send = SendMessage(
+            chat_id=chat_id,
+            text=text,
+            reply_markup=markup(buttons),
+            allow_paid_broadcast=paid or None,
         )
-        return message.message_id
+        message = await self._call(send)
+        return int(message["message_id"])
+
+    async def _call(self, method: TelegramMethod[Any], request_timeout: float | None = None) -> Any:
+        """The calls of every step and message, lean: JSON in, plain JSON out."""
+        assert isinstance(self.bot.session, LeanSession)
+        return await self.bot.session.call(self.bot, method, request_timeout)
 
     async def send_file(
         self,
