@@ -14,6 +14,8 @@ from bot.flows.profile import ChooseArea, ChooseLanguage, ChooseNeighbourhood, h
 from bot.flows.steps import Context, Finish, Flow, Outcome, Step
 from bot.i18n import Html
 
+NEIGHBOURS_COUNTED = 1000  # beyond it, "more than 1,000": counting costs what it counts
+
 
 class Consent(Step):
     name = "consent"
@@ -76,11 +78,23 @@ class OnboardingFlow(Flow):
             "Welcome, {name}! You are all set for {home}.", name=ctx.person.first_name, home=home
         )
         assert ctx.person.neighbourhood_id is not None
-        others = await people.count_residents(ctx.session, ctx.person.neighbourhood_id) - 1
-        if others > 0:
+        others = (
+            await people.count_residents(
+                ctx.session, ctx.person.neighbourhood_id, up_to=NEIGHBOURS_COUNTED + 2
+            )
+            - 1  # themselves
+        )
+        if others > NEIGHBOURS_COUNTED:
+            company = t.n_(
+                "More than {n} neighbour already takes part.",
+                "More than {n} neighbours already take part.",
+                NEIGHBOURS_COUNTED,
+            )
+        else:
             company = t.n_(
                 "{n} neighbour already takes part.", "{n} neighbours already take part.", others
             )
+        if others > 0:
             welcome = Html(f"{welcome}\n{company}")
         return [menu.main(ctx, welcome)]
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.domain import neighbourhoods, people
 from bot.domain.models import Area, AuditEntry, ConversationState
+from bot.flows import onboarding
 from tests.chat import Chat, onboard
 from tests.factories import person_of
 
@@ -154,6 +157,21 @@ async def test_neighbours_are_counted_with_plural_forms(app: App) -> None:
     chat = Chat(app, 14, language_code="en")
     await onboard(chat)
     assert "3 neighbours already take part." in chat.text
+
+
+async def test_a_large_neighbourhood_is_counted_only_up_to_a_bound(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(onboarding, "NEIGHBOURS_COUNTED", 2)
+    for user_id in (21, 22, 23):
+        await onboard(Chat(app, user_id, language_code="en"))
+    chat = Chat(app, 24, language_code="en")
+    await onboard(chat)
+    assert "More than 2 neighbours already take part." in chat.text
+    async with app.sessions() as session:
+        overvecht = (await neighbourhoods.all_neighbourhoods(session))[0]
+        assert await people.count_residents(session, overvecht.id, up_to=3) == 3
+        assert await people.count_residents(session, overvecht.id, up_to=10) == 4
 
 
 async def test_changing_buurt_from_the_menu(app: App) -> None:
