@@ -22,6 +22,9 @@ READY_BACKLOG = 1000  # updates waiting above which /readyz says "not ready"
 # Seconds a process holds a claimed update without renewing it (renewed every third of it):
 # what a resident waits at most, after a crash, for the step or answer a dead process owed.
 INTAKE_LEASE = 4.0
+# Seconds between a standby's tries of the leader lock: how long the scheduler and sender
+# may stand still after their leader died.
+LEADER_RETRY = 2.0
 
 
 # The language menu keeps the order residents have known since the first release; catalogs added
@@ -115,6 +118,7 @@ class Settings(BaseSettings):
     shutdown_timeout: float = Field(default=20.0, gt=0, le=600)
     workers: int = Field(default=64, ge=1, le=1024)
     intake_lease: float = Field(default=INTAKE_LEASE, ge=1, le=300)
+    leader_retry: float = Field(default=LEADER_RETRY, gt=0, le=300)
     delivery_rate: float = Field(default=30.0, gt=0, le=1000)
     delivery_private_rate: float = Field(default=1.0, gt=0)
     delivery_group_per_minute: float = Field(default=20.0, gt=0)

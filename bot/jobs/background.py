@@ -110,7 +110,7 @@ class Background:
         self.sender = sender_for(parts, transport)
         self.sweep_every = sweep_every
         self.backoff = backoff
-        self.leadership = Leadership(parts.engine)
+        self.leadership = Leadership(parts.engine, retry=parts.settings.leader_retry)
         self.health = Health(backlog_limit=parts.settings.ready_backlog)
 
     async def run(self, stop: asyncio.Event) -> None:

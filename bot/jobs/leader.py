@@ -1,7 +1,9 @@
 """One scheduler and sender at a time: the process holding the leader lock.
 
 Other processes wait and take over when the leader dies (its database
-connection, and with it the PostgreSQL advisory lock, goes away).
+connection, and with it the PostgreSQL advisory lock, goes away): each tries
+the lock every `retry` seconds (`LEADER_RETRY`), so the scheduler and the
+sender stand still for about that long (tests/e2e/test_leader_failover.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot import metrics
+from bot.config import LEADER_RETRY
 from bot.domain.dialect import try_leader_lock
 from bot.logs import event
 
@@ -25,7 +28,9 @@ class LeadershipLost(Exception):
 
 
 class Leadership:
-    def __init__(self, engine: AsyncEngine, *, retry: float = 5.0, heartbeat: float = 10.0) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, retry: float = LEADER_RETRY, heartbeat: float = 10.0
+    ) -> None:
         self.engine = engine
         self.retry = retry
         self.heartbeat = heartbeat

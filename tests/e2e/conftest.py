@@ -176,6 +176,15 @@ async def seeded(database_url: str, clock: ManualClock) -> AsyncIterator[App]:
 
 
 @pytest.fixture
+def postgresql(database_url: str) -> str:
+    """Several processes share one database only on PostgreSQL (when it cannot be reached,
+    tests/conftest.py fails the run on CI and skips elsewhere)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several processes need PostgreSQL: set WIJKBOT_TEST_DATABASE_URL")
+    return database_url
+
+
+@pytest.fixture
 async def bot_api(app: App, emulator: BotAPIEmulator, runtime: str) -> AsyncIterator[BotApi]:
     """The runtime's Bot API client on the emulator, for the sender's transport."""
     app.settings = make_settings(

@@ -8,19 +8,26 @@
 Each process gets the emulator as Telegram and its own METRICS_PORT; with
 `webhook=URL` it also serves the webhook on a LISTEN port of its own and sets
 that URL (e.g. a proxy in front of several processes) as its webhook.
+
+    emulator ──webhook──> RoundRobin ──> process A (aiogram) ──┐
+                                     └─> process B (ptb)     ──┴──> one PostgreSQL
+    (`webhook_cluster`; the `postgresql` fixture in conftest.py skips on SQLite)
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import os
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
+from aiohttp import web
 
 from bot.emulator import BotAPIEmulator
 from tests.e2e.conftest import free_port
@@ -124,3 +131,71 @@ class Process:
     async def _exited(self) -> None:
         if self._reading is not None:
             await self._reading
+
+
+class RoundRobin:
+    """A load balancer in front of the processes, as nginx would be with its defaults: a
+    backend that refuses the connection is skipped (nothing was sent to it); one that
+    breaks off after the request was sent makes a 502 (a POST is not sent twice)."""
+
+    def __init__(self) -> None:
+        self.backends: list[str] = []  # HOST:PORT each
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/telegram/hook"
+        self._turn = itertools.count()
+        self._runner: web.AppRunner | None = None
+        self._http: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> RoundRobin:
+        self._http = aiohttp.ClientSession()
+        app = web.Application()
+        app.router.add_post("/telegram/hook", self._forward)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._runner is not None and self._http is not None
+        await self._runner.cleanup()
+        await self._http.close()
+
+    async def _forward(self, request: web.Request) -> web.Response:
+        assert self._http is not None
+        body, headers = (
+            await request.read(),
+            {key: value for key, value in request.headers.items() if key.startswith("X-")},
+        )
+        headers["Content-Type"] = request.content_type
+        first = next(self._turn)
+        for n in range(len(self.backends)):
+            backend = self.backends[(first + n) % len(self.backends)]
+            try:
+                async with self._http.post(
+                    f"http://{backend}/telegram/hook", data=body, headers=headers
+                ) as response:
+                    return web.Response(status=response.status, body=await response.read())
+            except aiohttp.ClientConnectorError:
+                continue  # not connected: nothing was sent, the next backend gets it
+            except aiohttp.ClientError:
+                return web.Response(status=502)
+        return web.Response(status=502)
+
+
+@contextlib.asynccontextmanager
+async def webhook_cluster(
+    emulator: BotAPIEmulator, database_url: str, **env: str
+) -> AsyncIterator[tuple[RoundRobin, list[Process]]]:
+    """A proxy and two webhook processes behind it, A on aiogram and B on
+    python-telegram-bot (not started yet); each is killed at the end if still running."""
+    async with RoundRobin() as proxy:
+        processes = [
+            Process(emulator, database_url, runtime, webhook=proxy.url, **env)
+            for runtime in ("aiogram", "ptb")
+        ]
+        proxy.backends = [process.listen for process in processes]
+        try:
+            yield proxy, processes
+        finally:
+            for process in processes:
+                await process.kill()

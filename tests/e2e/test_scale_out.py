@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import itertools
 import json
 import time
 from collections import Counter
@@ -29,84 +28,24 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.app import App
 from bot.domain.models import Initiative, Person, ReceivedUpdate, UpdateStatus
 from bot.emulator import BotAPIEmulator, SimulatedUser
 from bot.i18n import LANGUAGE_NAMES, translator
-from tests.e2e.conftest import free_port
-from tests.e2e.processes import Process, until
+from tests.e2e.processes import Process, RoundRobin, until, webhook_cluster
 
 RESIDENTS = 100
 STEPS = 10
-AT_ONCE = 30  # residents acting at the same moment (on a small machine: answers in ~1 s)
+AT_ONCE = 25  # residents acting at the same moment (on a small machine: answers in ~1 s)
 WORST_WAIT = 10.0  # seconds a resident may wait for any answer
 KILL_AFTER = RESIDENTS * STEPS // 2  # answers seen before A is killed
 # With the default settings (INTAKE_LEASE 4 s: the worst wait after a crash is about the
 # lease plus a step's time under load).
 SETTINGS = {"LOG_LEVEL": "WARNING"}
 t = translator("en")
-
-
-@pytest.fixture
-def postgresql(database_url: str) -> str:
-    """Several processes share one database only on PostgreSQL (unreachable: see conftest)."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("several processes need PostgreSQL: set WIJKBOT_TEST_DATABASE_URL")
-    return database_url
-
-
-class RoundRobin:
-    """A load balancer in front of the processes, as nginx would be with its defaults: a
-    backend that refuses the connection is skipped (nothing was sent to it); one that
-    breaks off after the request was sent makes a 502 (a POST is not sent twice)."""
-
-    def __init__(self) -> None:
-        self.backends: list[str] = []  # HOST:PORT each
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/telegram/hook"
-        self._turn = itertools.count()
-        self._runner: web.AppRunner | None = None
-        self._http: aiohttp.ClientSession | None = None
-
-    async def __aenter__(self) -> RoundRobin:
-        self._http = aiohttp.ClientSession()
-        app = web.Application()
-        app.router.add_post("/telegram/hook", self._forward)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self._runner is not None and self._http is not None
-        await self._runner.cleanup()
-        await self._http.close()
-
-    async def _forward(self, request: web.Request) -> web.Response:
-        assert self._http is not None
-        body, headers = (
-            await request.read(),
-            {key: value for key, value in request.headers.items() if key.startswith("X-")},
-        )
-        headers["Content-Type"] = request.content_type
-        first = next(self._turn)
-        for n in range(len(self.backends)):
-            backend = self.backends[(first + n) % len(self.backends)]
-            try:
-                async with self._http.post(
-                    f"http://{backend}/telegram/hook", data=body, headers=headers
-                ) as response:
-                    return web.Response(status=response.status, body=await response.read())
-            except aiohttp.ClientConnectorError:
-                continue  # not connected: nothing was sent, the next backend gets it
-            except aiohttp.ClientError:
-                return web.Response(status=502)
-        return web.Response(status=502)
 
 
 def shown(params: dict[str, Any]) -> str:
@@ -225,18 +164,9 @@ async def cluster(
     emulator: BotAPIEmulator, postgresql: str, seeded: App
 ) -> AsyncIterator[tuple[RoundRobin, list[Process]]]:
     """Process A on aiogram and B on python-telegram-bot, behind the proxy, both ready."""
-    async with RoundRobin() as proxy:
-        processes = [
-            Process(emulator, postgresql, runtime, webhook=proxy.url, **SETTINGS)
-            for runtime in ("aiogram", "ptb")
-        ]
-        proxy.backends = [process.listen for process in processes]
-        try:
-            await asyncio.gather(*(process.start() for process in processes))
-            yield proxy, processes
-        finally:
-            for process in processes:
-                await process.kill()
+    async with webhook_cluster(emulator, postgresql, **SETTINGS) as (proxy, processes):
+        await asyncio.gather(*(process.start() for process in processes))
+        yield proxy, processes
 
 
 async def owed_answers(app: App) -> int:
