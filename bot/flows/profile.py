@@ -14,6 +14,7 @@ from bot.domain.models import Area, Neighbourhood
 from bot.flows import menu
 from bot.flows.entries import Command, MenuEntry
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Step
+from bot.flows.text_input import folded
 from bot.i18n import LANGUAGE_NAMES, N_, Html, escape, translator
 
 
@@ -22,12 +23,11 @@ def _rows(buttons: list[Button], width: int = 2) -> tuple[tuple[Button, ...], ..
 
 
 def _matching(text: str, options: dict[str, str]) -> str | None:
-    """The key whose name is `text`, ignoring case and spaces."""
-    wanted = text.casefold().replace(" ", "")
-    for key, name in options.items():
-        if name.casefold().replace(" ", "") == wanted:
-            return key
-    return None
+    """The key whose name is `text` (compared `folded`), or None when no name or more than one
+    name matches: a typed answer that could mean two choices is asked again."""
+    wanted = folded(text)
+    found = {key for key, name in options.items() if wanted and folded(name) == wanted}
+    return found.pop() if len(found) == 1 else None
 
 
 class ChooseLanguage(Step):

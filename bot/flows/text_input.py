@@ -41,6 +41,13 @@ def clean_text(t: Translator, text: str, limit: int) -> tuple[str, Html | None]:
     return value, None
 
 
+def folded(text: str) -> str:
+    """`text` as a name is compared: without case, accents, spaces or punctuation, so that
+    " vechtzoom noord. " and "Vechtzoom-Noord" are the same name, and so are "Cafe" and "Café"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(character for character in decomposed if character.isalnum())
+
+
 def parse_number(t: Translator, text: str, low: int, high: int) -> tuple[int, Html | None]:
     digits = text.strip()
     if not digits.isdigit():

@@ -189,3 +189,49 @@ async def test_menu_buttons_work_from_an_old_menu(app: App) -> None:
     await chat.press("Help")
     await chat.press("Privacy", answers_back=2)
     assert "You gave your consent on" in chat.text
+
+
+async def test_a_typed_buurt_name_is_understood_in_any_language_case_and_accents_forgiven(
+    app: App,
+) -> None:
+    arabic = Chat(app, 17, language_code="ar")
+    await arabic.send("/start")
+    await arabic.press("العربية")
+    await arabic.send("  VECHTZOOM noord. ")  # other case, a space for the dash, a full stop
+    assert "خصوصيتك" in arabic.text  # "Your privacy": the buurt was understood
+    polish = Chat(app, 18, language_code="pl")
+    await polish.send("/start")
+    await polish.press("Polski")
+    await polish.send("Tâagdréef")  # accents a phone keyboard added
+    assert "Twoja prywatność" in polish.text
+    for chat, home in ((arabic, "Vechtzoom-Noord"), (polish, "Taagdreef")):
+        person = await person_of(app, int(chat.contact.external_id))
+        async with app.sessions() as session:
+            area = await session.get(Area, person.area_id) if person else None
+            assert area is not None and area.name == home
+
+
+async def test_an_unknown_or_ambiguous_buurt_name_asks_again_with_the_buttons(app: App) -> None:
+    async with app.sessions.begin() as session:
+        overvecht = (await neighbourhoods.all_neighbourhoods(session))[0]
+        session.add(
+            Area(neighbourhood_id=overvecht.id, slug="vechtzoom-noord-2", name="Vechtzoom Noord")
+        )
+    chat = Chat(app, 19, language_code="pl")
+    await chat.send("/start")
+    await chat.press("Polski")
+    for unclear in ("vechtzoom noord", "Vechtzoom", "..."):  # two buurten; a part; no name
+        await chat.send(unclear)
+        assert "Wybierz swoje osiedle za pomocą przycisków poniżej." in chat.text
+        assert "Taagdreef" in chat.labels
+    await chat.press("Zambesidreef")
+    assert "Twoja prywatność" in chat.text
+
+
+async def test_a_typed_buurt_name_changes_the_buurt_from_the_menu(app: App) -> None:
+    chat = Chat(app, 20, language_code="en")
+    await onboard(chat, area="Taagdreef")
+    await chat.press("My buurt")
+    await chat.press("Change my buurt")
+    await chat.send("tigrisdreef!")
+    assert "Your buurt is now Tigrisdreef, Overvecht." in chat.text
