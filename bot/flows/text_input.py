@@ -15,9 +15,10 @@ import unicodedata
 from datetime import date, datetime, time, tzinfo
 
 from bot.chat.limits import utf16_length
+from bot.flows.typed_dates import Reading, read_day, words
 from bot.i18n import Html, Translator
 
-_DATE = re.compile(r"^\s*(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4})\s*$")
+DATE_TYPED_LIMIT = 100  # characters read of a typed date: no day needs more
 _TIME = re.compile(r"^\s*(.+?)\s+(\d{1,2})[:.](\d{2})\s*$")
 
 
@@ -44,8 +45,7 @@ def clean_text(t: Translator, text: str, limit: int) -> tuple[str, Html | None]:
 def folded(text: str) -> str:
     """`text` as a name is compared: without case, accents, spaces or punctuation, so that
     " vechtzoom noord. " and "Vechtzoom-Noord" are the same name, and so are "Cafe" and "Café"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(character for character in decomposed if character.isalnum())
+    return "".join(character for character in words(text) if character.isalnum())
 
 
 def parse_number(t: Translator, text: str, low: int, high: int) -> tuple[int, Html | None]:
@@ -58,33 +58,33 @@ def parse_number(t: Translator, text: str, low: int, high: int) -> tuple[int, Ht
     return number, None
 
 
-def parse_date(t: Translator, text: str, *, not_before: date) -> tuple[date | None, Html | None]:
-    """A day-month-year date such as 21-3-2026 (also with / . or spaces)."""
-    match = _DATE.match(text)
-    try:
-        value = date(int(match[3]), int(match[2]), int(match[1])) if match else None
-    except ValueError:
-        value = None
-    if value is None:
+def parse_date(
+    t: Translator, text: str, *, today: date, not_before: date
+) -> tuple[Reading | None, Html | None]:
+    """A day as typed in the person's language: 21-3-2026, 9/1, "9 januari", "morgen",
+    "next Saturday" (see `typed_dates`), not before `not_before`."""
+    too_long = len(text) > DATE_TYPED_LIMIT
+    reading = None if too_long else read_day(text, t.locale, today=today, not_before=not_before)
+    if reading is None:
         return None, t._("I cannot read that date. Please type it like 21-3-2026.")
-    if value < not_before:
+    if reading.day < not_before:
         return None, t._("That date has passed. Please choose a later date.")
-    return value, None
+    return reading, None
 
 
 def parse_moment(
     t: Translator, text: str, zone: tzinfo, *, after: datetime
-) -> tuple[datetime | None, Html | None]:
-    """A date and a time of day such as 21-3-2026 19:00 (also 19.00), in `zone`, later than
-    `after`."""
+) -> tuple[datetime | None, bool, Html | None]:
+    """A day (as `parse_date` reads it) and a time of day such as 19:00 (also 19.00), in
+    `zone`, later than `after`; the flag says whether the day was typed in full."""
     match = _TIME.match(text)
     today = after.astimezone(zone).date()
-    day, problem = parse_date(t, match[1], not_before=today) if match else (None, None)
+    day, problem = parse_date(t, match[1], today=today, not_before=today) if match else (None, None)
     if problem:
-        return None, problem
+        return None, False, problem
     if match is None or day is None or int(match[2]) > 23 or int(match[3]) > 59:
-        return None, t._("Please type a date and time like 21-3-2026 19:00.")
-    moment = datetime.combine(day, time(int(match[2]), int(match[3])), tzinfo=zone)
+        return None, False, t._("Please type a date and time like 21-3-2026 19:00.")
+    moment = datetime.combine(day.day, time(int(match[2]), int(match[3])), tzinfo=zone)
     if moment <= after:
-        return None, t._("That time has passed. Please choose a later time.")
-    return moment, None
+        return None, False, t._("That time has passed. Please choose a later time.")
+    return moment, day.exact, None

@@ -178,10 +178,14 @@ async def test_schedule_and_cancel(app: App) -> None:
     await fatima.press("Everyone in the neighbourhood")
     await fatima.press("Send later")
     await fatima.send("yesterday 10:00")
+    assert "That date has passed. Please choose a later date." in fatima.text
+    await fatima.send("whenever 10:00")
     assert "I cannot read that date" in fatima.text
     await fatima.send("6-3-2026 25:00")
     assert "Please type a date and time" in fatima.text
-    await fatima.send("6-3-2026 10:00")
+    await fatima.send("friday 10:00")  # in words: shown back for a yes
+    assert "Friday, March 6, 2026" in fatima.text and "is that right?" in fatima.text
+    await fatima.press("Yes")
     assert "Scheduled for Friday, March 6, 2026" in fatima.text
     async with app.sessions() as session:
         item = await session.scalar(select(Broadcast))

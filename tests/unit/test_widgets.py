@@ -10,7 +10,7 @@ A small flow of its own uses every widget:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from bot.app import App
 from bot.chat.events import Event
 from bot.chat.limits import CALLBACK_DATA_LIMIT
 from bot.chat.replies import Reply
+from bot.clock import ManualClock
 from bot.domain.models import ConversationState, Identity, Person
 from bot.flows.steps import Context, Flow, Next, Outcome, Step
 from bot.flows.widgets import (
@@ -30,7 +31,7 @@ from bot.flows.widgets import (
     ToggleStep,
     rows,
 )
-from bot.i18n import N_
+from bot.i18n import N_, translator
 from tests.chat import Chat, onboard
 
 ROWS = [
@@ -208,6 +209,52 @@ async def test_a_date_is_typed_or_tapped_and_never_in_the_past(chat: Chat) -> No
     assert (today + timedelta(days=1)).isoformat() in chat.text
     await chat.press("tomorrow", answers_back=2)
     assert "This button is no longer active." in chat.answers[-1].notice
+
+
+async def in_widgets(app: App, user_id: int, language: str, locale: str) -> Chat:
+    """Someone onboarded in `language`, at the date question of the widget flow."""
+    app.conversation.flows[WidgetFlow.name] = WidgetFlow()
+    chat = Chat(app, user_id, language_code=locale)
+    await onboard(chat, language)
+    await enter(chat, "day")
+    return chat
+
+
+async def test_a_date_typed_in_polish_words_is_confirmed_in_polish(app: App) -> None:
+    polish = await in_widgets(app, 71, "Polski", "pl")  # the clock: Monday 2 March 2026
+    await polish.send("w przyszłą sobotę")
+    assert polish.text == "sobota, 7 marca 2026: czy to się zgadza?"
+    assert polish.labels == ["✅ Tak", "✏️ Zmień"]
+    await polish.press("Zmień")
+    assert translator("pl")._("On which date does it start?") in polish.text
+    await polish.send("9 stycznia")  # no year: the next 9 January
+    assert polish.text == "sobota, 9 stycznia 2027: czy to się zgadza?"
+    await polish.send("21.3.2026")  # typed again instead of answering: a full date is taken
+    assert "2026-03-21" in polish.text
+    await enter(polish, "day")
+    await polish.send("jutro")
+    await polish.press("Tak")
+    assert "2026-03-03" in polish.text
+
+
+async def test_a_date_typed_in_arabic_is_read_in_the_neighbourhoods_time_zone(
+    app: App, clock: ManualClock
+) -> None:
+    clock.set(datetime(2026, 3, 2, 23, 30, tzinfo=UTC))  # already Tuesday in Amsterdam
+    arabic = await in_widgets(app, 72, "العربية", "ar")
+    await arabic.send("بعد الغد")  # the day after tomorrow
+    assert arabic.text == "الخميس، 5 مارس 2026: هل هذا صحيح؟"
+    await arabic.send("٩/١")
+    assert arabic.text == "السبت، 9 يناير 2027: هل هذا صحيح؟"
+    await arabic.send("أمس")  # yesterday
+    assert translator("ar")._("That date has passed. Please choose a later date.") in arabic.text
+    await arabic.send("اليوم")  # today, confirmed only after midnight
+    clock.advance(timedelta(days=1))
+    await arabic.press("نعم")
+    assert translator("ar")._("That date has passed. Please choose a later date.") in arabic.text
+    await arabic.send("غدا")
+    await arabic.press("نعم")
+    assert "2026-03-05" in arabic.text
 
 
 async def test_text_within_its_limit_and_back_to_the_summary_when_edited(chat: Chat) -> None:
