@@ -162,10 +162,8 @@ class RoundRobin:
 
     async def _forward(self, request: web.Request) -> web.Response:
         assert self._http is not None
-        body, headers = (
-            await request.read(),
-            {key: value for key, value in request.headers.items() if key.startswith("X-")},
-        )
+        body = await request.read()
+        headers = {key: value for key, value in request.headers.items() if key.startswith("X-")}
         headers["Content-Type"] = request.content_type
         first = next(self._turn)
         for n in range(len(self.backends)):
