@@ -11,17 +11,40 @@ each call runs at once on the loop's thread and returns an already-finished coro
 
 What that gives up: while SQLite works, nothing else in the process runs. That is cheap
 because this process holds the only connection (`db.make_engine`), so other database work
-waits for it anyway, and SQLite waits for another process's write lock (`busy_timeout`)
-only while a second process (`wijkbot send`, an `admin` command) writes to the same file.
+waits for it anyway. Waiting for another connection's write lock (a second process, or
+a second engine in this one) must not block the loop, though: the holder may be waiting
+for the loop itself. So SQLite's own busy handler is off (`busy_timeout=0`) and a
+statement that finds the database locked is tried again after an asyncio sleep, up to
+BUSY_TIMEOUT.
 The API is the part of aiosqlite's that SQLAlchemy's `sqlite+aiosqlite` dialect uses,
 which is what `create_async_engine(..., async_creator=...)` expects of a driver.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+BUSY_TIMEOUT = 10.0  # seconds a statement waits for another connection's write lock
+_LOCKED = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+
+
+async def _patiently(call: Callable[[], T]) -> T:
+    """`call()`, tried again while another connection holds the lock, without blocking."""
+    waited, pause = 0.0, 0.001
+    while True:
+        try:
+            return call()
+        except sqlite3.OperationalError as exc:
+            # The primary code (the low byte) of an extended one such as SQLITE_BUSY_RECOVERY.
+            if exc.sqlite_errorcode & 0xFF not in _LOCKED or waited >= BUSY_TIMEOUT:
+                raise
+        await asyncio.sleep(pause)
+        waited += pause
+        pause = min(pause * 2, 0.05)
 
 
 class InlineCursor:
@@ -35,11 +58,12 @@ class InlineCursor:
         self._cursor.close()
 
     async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> InlineCursor:
-        self._cursor.execute(sql, parameters)
+        await _patiently(lambda: self._cursor.execute(sql, parameters))
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> InlineCursor:
-        self._cursor.executemany(sql, parameters)
+        rows = list(parameters)  # tried again whole, so not a one-shot iterator
+        await _patiently(lambda: self._cursor.executemany(sql, rows))
         return self
 
     async def fetchone(self) -> Any:
@@ -91,10 +115,10 @@ class InlineConnection:
         return InlineCursor(self._open.cursor())
 
     async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> InlineCursor:
-        return InlineCursor(self._open.execute(sql, parameters))
+        return await self.cursor().execute(sql, parameters)
 
     async def commit(self) -> None:
-        self._open.commit()
+        await _patiently(self._open.commit)
 
     async def rollback(self) -> None:
         self._open.rollback()

@@ -55,6 +55,7 @@ MAX_SENDS = 5  # sending attempts before an owed answer is given up
 LEASE = timedelta(seconds=INTAKE_LEASE)
 OWED_EVERY = timedelta(seconds=1)  # how often a claim also looks for answers a dead sender left
 PER_CHAT_CAP = 20
+FOLLOW_UP = 0.05  # seconds from a finished update to the claim of its chat's next one
 FLOODED = "flood: not processed"  # the `error` of an update dropped by the flood control
 QUEUED = (UpdateStatus.PENDING, UpdateStatus.PROCESSING)
 Json = dict[str, Any]
@@ -416,6 +417,7 @@ class Processor:
         self.idle_poll = idle_poll
         self.renew_every = renew_every or intake.lease.total_seconds() / 3
         self._wake = asyncio.Event()
+        self._follow_up_due: asyncio.TimerHandle | None = None
         self._slots = asyncio.Semaphore(workers)
         self._last_of_chat: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -424,6 +426,19 @@ class Processor:
 
     def wake(self) -> None:
         self._wake.set()
+
+    def _follow_up(self) -> None:
+        """After an update is done, the chat's next one may wait in the database, stored by
+        another process (a load balancer spreads a chat's updates): claim soon, not at the
+        next idle poll. Updates done close together share one claim (a claim is a
+        transaction, and under load they are done hundreds of times a second)."""
+        if self._follow_up_due is None:
+            loop = asyncio.get_running_loop()
+            self._follow_up_due = loop.call_later(FOLLOW_UP, self._followed_up)
+
+    def _followed_up(self) -> None:
+        self._follow_up_due = None
+        self.wake()
 
     async def run(self, stop: asyncio.Event) -> None:
         heartbeat = asyncio.create_task(self._heartbeat())
@@ -492,9 +507,7 @@ class Processor:
                 owed = await self._process(row)
             if owed is not None:
                 await self._send(row, owed)
-        # The chat's next update may wait in the database, stored by another process (a
-        # load balancer spreads a chat's updates): claim it now, not at the next idle poll.
-        self.wake()
+        self._follow_up()
 
     async def _process(self, row: ReceivedUpdate) -> Owed | None:
         try:
