@@ -153,6 +153,15 @@ async def webhook_bot(
     database_url: str, emulator: BotAPIEmulator, clock: ManualClock, runtime: str
 ) -> AsyncIterator[RunningBot]:
     """Wijkbot in webhook mode: the emulator posts updates to it with the secret."""
+    async with running_webhook_bot(database_url, emulator, clock, runtime) as running:
+        yield running
+
+
+@contextlib.asynccontextmanager
+async def running_webhook_bot(
+    database_url: str, emulator: BotAPIEmulator, clock: ManualClock, runtime: str, **settings: Any
+) -> AsyncIterator[RunningBot]:
+    """`running_bot` in webhook mode on a free port, with further `settings`."""
     port = free_port()
     async with running_bot(
         database_url,
@@ -162,6 +171,7 @@ async def webhook_bot(
         webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
         webhook_secret="s3cret_hook-token",
         listen=f"127.0.0.1:{port}",
+        **settings,
     ) as running:
         yield running
 

@@ -26,7 +26,7 @@ from bot.emulator import BotAPIEmulator
 from bot.i18n import N_
 from bot.jobs.sweeps import SWEEPS
 from tests.e2e.chat import onboard
-from tests.e2e.conftest import RunningBot, free_port, running_bot
+from tests.e2e.conftest import RunningBot, running_webhook_bot
 from tests.factories import resident
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -40,15 +40,11 @@ async def watched_bot(
     database_url: str, emulator: BotAPIEmulator, clock: ManualClock, runtime: str
 ) -> AsyncIterator[RunningBot]:
     """A webhook bot whose chats get a message every 2 s, ready up to 5 updates waiting."""
-    port = free_port()
-    async with running_bot(
+    async with running_webhook_bot(
         database_url,
         emulator,
         clock,
-        runtime=runtime,
-        webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
-        webhook_secret="s3cret_hook-token",
-        listen=f"127.0.0.1:{port}",
+        runtime,
         delivery_private_rate=0.5,
         ready_backlog=READY_BACKLOG,
     ) as running:
