@@ -70,6 +70,21 @@ _BOT_TEXTS = {  # method suffix -> (result field, max length)
     "Name": ("name", 64),
 }
 
+# What an administrator may do (ChatMemberAdministrator), as Telegram lists the rights.
+ADMIN_RIGHTS: dict[str, Any] = {
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+}
+
 Handler = Callable[["BotApiMethods", Params], Awaitable[Any]]
 
 
@@ -120,6 +135,23 @@ class BotApiMethods:
                 raise forbidden("bot was blocked by the user")
             if not user.started:
                 raise forbidden("bot can't initiate conversation with a user")
+        elif chat.bot_status == "kicked":
+            raise forbidden(f"bot was kicked from the {chat.type} chat")
+        elif not chat.bot_inside:
+            raise forbidden(f"bot is not a member of the {chat.type} chat")
+        elif chat.type == "channel" and chat.bot_status != "administrator":
+            raise bad_request("need administrator rights in the channel chat")
+        return chat
+
+    def _group_of_bot(self, p: Params) -> ChatState:
+        """A group, supergroup or channel the bot is in (for leaveChat and the admin list)."""
+        chat = self._chat(p)
+        if chat.type == "private":
+            raise bad_request("chat member status can't be changed in private chats")
+        if chat.bot_status == "kicked":
+            raise forbidden(f"bot was kicked from the {chat.type} chat")
+        if not chat.bot_inside:
+            raise forbidden(f"bot is not a member of the {chat.type} chat")
         return chat
 
     def _throttle(self, chat: ChatState) -> None:
@@ -708,7 +740,7 @@ class BotApiMethods:
         chat = self._chat(p)
         user_id = p.integer("user_id", required=True)
         if user_id == self.emu.bot_id:
-            return {"status": "member", "user": self.emu.bot_user}
+            return self.emu.bot_member(chat.bot_status or "member")
         profile = self.emu.profile(user_id) if user_id is not None else None
         if profile is None:
             raise bad_request("PARTICIPANT_ID_INVALID")
@@ -719,21 +751,32 @@ class BotApiMethods:
                 "status": "administrator",
                 "user": profile.to_api(),
                 "can_be_edited": False,
-                "is_anonymous": False,
-                "can_manage_chat": True,
-                "can_delete_messages": True,
-                "can_manage_video_chats": True,
-                "can_restrict_members": True,
-                "can_promote_members": False,
-                "can_change_info": True,
-                "can_invite_users": True,
-                "can_post_stories": False,
-                "can_edit_stories": False,
-                "can_delete_stories": False,
+                **ADMIN_RIGHTS,
             }
         else:
             status = "member" if user_id in chat.members else "left"
         return {"status": status, "user": profile.to_api()}
+
+    @api_method("getChatAdministrators")
+    async def get_chat_administrators(self, p: Params) -> list[dict[str, Any]]:
+        chat = self._chat(p)
+        if chat.type == "private":
+            raise bad_request("there are no administrators in the private chat")
+        admins = [
+            {"status": "administrator", "user": profile.to_api(), "can_be_edited": False}
+            | ADMIN_RIGHTS
+            for user_id, profile in chat.members.items()
+            if user_id in chat.admins
+        ]
+        if chat.bot_status == "administrator":
+            admins.append(self.emu.bot_member("administrator"))
+        return admins
+
+    @api_method("leaveChat")
+    async def leave_chat(self, p: Params) -> bool:
+        chat = self._group_of_bot(p)
+        self.emu.set_bot_status(chat, "left", None)
+        return True
 
     @api_method("getFile")
     async def get_file(self, p: Params) -> dict[str, Any]:

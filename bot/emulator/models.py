@@ -233,6 +233,9 @@ class ChatState:
         self.user = user
         self.members: dict[int, UserProfile] = {}
         self.admins: set[int] = set()
+        # The bot's own standing in a group or channel: "member", "administrator", "left"
+        # or "kicked" (a private chat has none).
+        self.bot_status: str | None = None if chat_type == "private" else "member"
         self.bot_messages: dict[int, SentMessage] = {}
         self.incoming: dict[int, dict[str, Any]] = {}  # messages from people, by id
         self.events: list[int] = []
@@ -251,6 +254,10 @@ class ChatState:
             return chat
         chat = {"id": self.id, "type": self.type, "title": self.title or ""}
         return chat
+
+    @property
+    def bot_inside(self) -> bool:
+        return self.bot_status in ("member", "administrator")
 
     def next_message_id(self) -> int:
         self._last_message_id += 1

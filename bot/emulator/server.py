@@ -23,7 +23,7 @@ from .errors import ApiError, not_found, unauthorized
 from .faults import Faults
 from .limits import Limits, RateLimiter
 from .media import FileStore
-from .methods import METHODS, BotApiMethods
+from .methods import ADMIN_RIGHTS, METHODS, BotApiMethods
 from .models import ApiCall, CallbackQueryRecord, ChatState, SentMessage, UserProfile
 from .updates import UpdateQueue, WebhookDeliverer
 from .users import SimulatedGroup, SimulatedUser
@@ -207,20 +207,62 @@ class BotAPIEmulator:
         chat_type: str = "group",
         members: tuple[SimulatedUser, ...] = (),
         admins: tuple[SimulatedUser, ...] = (),
+        with_bot: bool = True,
     ) -> SimulatedGroup:
-        """A group (or supergroup) chat the bot is a member of."""
+        """A group, supergroup or channel. With `with_bot` the bot is a member already
+        (as if added before the test); without, a person adds it with `group.add_bot(...)`,
+        which sends the bot the my_chat_member update Telegram sends."""
         existing = self._groups.get(chat_id)
         if existing is None:
             if chat_id in self.chats:
                 raise ValueError(f"chat id {chat_id} is already a private chat")
-            if chat_type not in ("group", "supergroup"):
-                raise ValueError("chat_type must be 'group' or 'supergroup'")
+            if chat_type not in ("group", "supergroup", "channel"):
+                raise ValueError("chat_type must be 'group', 'supergroup' or 'channel'")
             chat = ChatState(chat_id, chat_type, title=title)
+            if not with_bot:
+                chat.bot_status = "left"
+            elif chat_type == "channel":
+                chat.bot_status = "administrator"  # a bot is in a channel only as its admin
             self.chats[chat_id] = chat
             existing = self._groups[chat_id] = SimulatedGroup(self, chat)
         existing.add(*members)
         existing.add(*admins, admin=True)
         return existing
+
+    def channel(
+        self, chat_id: int, title: str = "Buurtnieuws", *, admins: tuple[SimulatedUser, ...] = ()
+    ) -> SimulatedGroup:
+        """A channel without the bot; an admin adds it with `channel.add_bot(by=...)`."""
+        return self.group(chat_id, title, chat_type="channel", admins=admins, with_bot=False)
+
+    def set_bot_status(self, chat: ChatState, status: str, by: UserProfile | None) -> None:
+        """Change the bot's standing in a group or channel and tell the bot, as Telegram
+        does, with a my_chat_member update from whoever changed it (the bot itself when it
+        left)."""
+        old = chat.bot_status or "left"
+        if old == status:
+            return
+        chat.bot_status = status
+        self.updates.push(
+            {
+                "my_chat_member": {
+                    "chat": chat.to_api(),
+                    "from": by.to_api() if by is not None else dict(self.bot_user),
+                    "date": int(time.time()),
+                    "old_chat_member": self.bot_member(old),
+                    "new_chat_member": self.bot_member(status),
+                }
+            }
+        )
+
+    def bot_member(self, status: str) -> dict[str, Any]:
+        """The bot as a ChatMember of the given status."""
+        member: dict[str, Any] = {"user": dict(self.bot_user), "status": status}
+        if status == "kicked":
+            member["until_date"] = 0
+        elif status == "administrator":
+            member.update(ADMIN_RIGHTS, can_be_edited=False, can_post_messages=True)
+        return member
 
     @property
     def people(self) -> list[SimulatedUser]:

@@ -357,7 +357,13 @@ class SimulatedUser(ChatView):
             }
         message.update(content)
         target.incoming[message["message_id"]] = message
-        update = self._emu.updates.push({"message": message})
+        if target.type == "channel":  # posted in the channel's name, not the person's
+            del message["from"]
+            message["sender_chat"] = target.to_api()
+        if target.type != "private" and not target.bot_inside:
+            return {"message": message}  # the bot is not there: Telegram tells it nothing
+        kind = "channel_post" if target.type == "channel" else "message"
+        update = self._emu.updates.push({kind: message})
         await asyncio.sleep(0)  # let a bot running in this event loop pick it up
         return update
 
@@ -372,7 +378,9 @@ class SimulatedUser(ChatView):
 
 
 class SimulatedGroup(ChatView):
-    """A group chat; people post in it with `person.send(..., chat=group)`."""
+    """A group, supergroup or channel; people post in it with `person.send(..., chat=group)`
+    (in a channel the post comes in the channel's name, as a channel_post update). Nothing
+    said here reaches the bot while it is not in the chat."""
 
     def __repr__(self) -> str:
         return f"SimulatedGroup({self.id}, {self.title!r})"
@@ -385,8 +393,47 @@ class SimulatedGroup(ChatView):
     def title(self) -> str:
         return self.chat.title or ""
 
+    @property
+    def type(self) -> str:
+        return self.chat.type
+
+    @property
+    def bot_status(self) -> str | None:
+        """The bot's standing here: member, administrator, left or kicked."""
+        return self.chat.bot_status
+
     def add(self, *people: SimulatedUser, admin: bool = False) -> None:
         for person in people:
             self.chat.members[person.id] = person.profile
             if admin:
                 self.chat.admins.add(person.id)
+
+    def _by_admin(self, person: SimulatedUser) -> None:
+        if person.id not in self.chat.admins:
+            raise PermissionError(f"{person} is not an administrator of {self}")
+
+    async def add_bot(self, by: SimulatedUser, *, admin: bool = True) -> dict[str, Any]:
+        """`by` adds the bot (as an administrator unless `admin=False`; a channel takes
+        bots only as administrators): the bot gets a my_chat_member update from `by`."""
+        if self.chat.type == "channel" and not admin:
+            raise ValueError("a bot can only be added to a channel as an administrator")
+        if admin:
+            self._by_admin(by)
+        self.chat.members.setdefault(by.id, by.profile)
+        return await self._bot_becomes("administrator" if admin else "member", by)
+
+    async def promote_bot(self, by: SimulatedUser) -> dict[str, Any]:
+        self._by_admin(by)
+        return await self._bot_becomes("administrator", by)
+
+    async def remove_bot(self, by: SimulatedUser, *, ban: bool = True) -> dict[str, Any]:
+        """`by` removes the bot (kicked; `ban=False`: removed without a ban, "left")."""
+        self._by_admin(by)
+        return await self._bot_becomes("kicked" if ban else "left", by)
+
+    async def _bot_becomes(self, status: str, by: SimulatedUser) -> dict[str, Any]:
+        before = len(self._emu.updates.pending())
+        self._emu.set_bot_status(self.chat, status, by.profile)
+        pending = self._emu.updates.pending()
+        await asyncio.sleep(0)
+        return pending[-1] if len(pending) > before else {}
