@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.chat.menu import menu_button
-from bot.chat.replies import Reply
+from bot.chat.replies import File, Reply
 from bot.delivery.kinds.base import RenderContext, kind, subject_id
 from bot.delivery.preferences import Category
 from bot.domain import goals
@@ -11,6 +11,7 @@ from bot.domain.goals import Progress
 from bot.domain.models import Delivery, Neighbourhood, Theme
 from bot.i18n import Html
 from bot.reports import goals as goal_texts
+from bot.reports.card import GoalCard, goal_card
 
 
 async def goal_progress(ctx: RenderContext, goal_id: int) -> Progress | None:
@@ -24,7 +25,7 @@ async def goal_progress(ctx: RenderContext, goal_id: int) -> Progress | None:
 
 @kind("celebration_goal", Category.CELEBRATIONS)
 async def celebration_goal(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    """The period names the threshold passed; the bar shows the goal as it is now."""
+    """The period names the threshold passed; the bar and the card show the goal as it is now."""
     item = await goal_progress(ctx, subject_id(delivery, "goal") or 0)
     if item is None or not delivery.period.isdigit():
         return None
@@ -43,7 +44,15 @@ async def celebration_goal(ctx: RenderContext, delivery: Delivery) -> Reply | No
             percent=t.percent(threshold),
         )
     described = goal_texts.lines(t, item, theme, neighbourhood.default_locale)
+    card = GoalCard(
+        neighbourhood.name,
+        goal_texts.title(item.goal, t.locale, neighbourhood.default_locale),
+        item.value,
+        item.target,
+        goal_texts.period(item.goal),
+    )
     return Reply(
         Html(f"🎉 {head}\n\n{described}"),
         buttons=((menu_button("🏠 " + t._("My buurt"), "home"),),),
+        picture=File("goal.png", data=goal_card(card, t), mime="image/png"),
     )

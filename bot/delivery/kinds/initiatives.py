@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from bot.chat.limits import CAPTION_LIMIT, fit
 from bot.chat.menu import menu_button
-from bot.chat.replies import Reply
+from bot.chat.replies import File, Reply
 from bot.delivery.kinds.base import RenderContext, kind, subject, subject_id, with_photo
 from bot.delivery.preferences import Category
 from bot.domain.models import (
     Delivery,
     Initiative,
     InitiativeStatus,
+    Neighbourhood,
     Organisation,
     Person,
     ProgressUpdate,
     Result,
 )
 from bot.i18n import Html
+from bot.reports.card import ResultCard, result_card
 
 
 async def initiative_still(
@@ -159,7 +162,19 @@ async def celebration_result(ctx: RenderContext, delivery: Delivery) -> Reply | 
             lines.append("<b>" + t.number(result.number) + "</b>")
         return Html("\n".join(lines))
 
-    return with_photo(frame, result.text, result.photo_file_id, "result.jpg")
+    if result.photo_file_id:
+        return with_photo(frame, result.text, result.photo_file_id, "result.jpg")
+    # No photo: the result's own card, its words in the reader's language.
+    neighbourhood = await ctx.get(Neighbourhood, result.neighbourhood_id)
+    card = ResultCard(
+        neighbourhood.name if neighbourhood else "",
+        result.published_at.astimezone(ctx.zone).date(),
+        result.text,
+        result.number,
+        item.title if item else None,
+    )
+    picture = File("result.png", data=result_card(card, t), mime="image/png")
+    return Reply(fit(frame, result.text, CAPTION_LIMIT), picture=picture)
 
 
 @kind("help_offered", Category.SERVICE)
