@@ -149,6 +149,15 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--neighbourhood", metavar="SLUG", help="only this neighbourhood")
     build.set_defaults(handler=_site_build)
 
+    report = commands.add_parser(
+        "report", help="a quarter's report for the council", description=_report.__doc__
+    )
+    report.add_argument("--quarter", required=True, help="the quarter, e.g. 2027Q1")
+    report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    report.add_argument("--neighbourhood", metavar="SLUG", help="needed when there are several")
+    report.add_argument("--language", default=None, help="nl, en, tr, ar, pl or uk")
+    report.set_defaults(handler=_report)
+
     i18n = commands.add_parser("i18n", help="translation catalogs").add_subparsers(
         title="commands", metavar="COMMAND", required=True
     )
@@ -389,6 +398,51 @@ async def _site_build(settings: Settings, args: argparse.Namespace) -> int:
         pages = sum(name.endswith(".html") for name in files)
         note = "" if settings.bot_token else " (no BOT_TOKEN: no photos)"
         print(f"wrote {pages} pages to {args.out}{note}")
+        return 0
+
+    return await _with_database(settings, work) or 0
+
+
+async def _report(settings: Settings, args: argparse.Namespace) -> int:
+    """Write a quarter's report as one HTML page (charts included, printable to PDF): the
+    goals, the results published, participation per month and the partners' commitments.
+    People are counted, never named."""
+    from bot.clock import SystemClock
+    from bot.config import SUPPORTED_LOCALES
+    from bot.i18n import translator
+    from bot.reports import quarter, quarter_page
+
+    try:
+        chosen = quarter.Quarter.parse(args.quarter)
+    except quarter.BadQuarter as exc:
+        raise ConfigError(f"--quarter: {exc}") from None
+    if args.out.suffix.lower() not in (".html", ".htm"):
+        raise ConfigError(f"--out: {args.out} should end in .html (print it to PDF if needed)")
+    if args.language is not None and args.language not in SUPPORTED_LOCALES:
+        raise ConfigError(f"--language: choose one of {', '.join(SUPPORTED_LOCALES)}")
+
+    async def work(engine: Any) -> int:
+        async with db.make_sessions(engine)() as session:
+            found = await neighbourhoods.all_neighbourhoods(session)
+            if args.neighbourhood is not None:
+                found = [item for item in found if item.slug == args.neighbourhood]
+                if not found:
+                    raise ConfigError(f"--neighbourhood: no neighbourhood {args.neighbourhood!r}")
+            elif len(found) != 1:
+                slugs = ", ".join(item.slug for item in found) or "none loaded yet"
+                raise ConfigError(f"--neighbourhood: choose one of: {slugs}")
+            neighbourhood = found[0]
+            try:
+                figures = await quarter.gather(session, neighbourhood, chosen, SystemClock().now())
+            except quarter.BadQuarter as exc:
+                raise ConfigError(f"--quarter: {exc}") from None
+            t = translator(args.language or neighbourhood.default_locale)
+            text = quarter_page.page(figures, t)
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"--out: cannot write {args.out}: {exc}") from None
+        print(f"wrote the report for {neighbourhood.slug} {chosen} to {args.out}")
         return 0
 
     return await _with_database(settings, work) or 0

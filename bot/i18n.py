@@ -23,7 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_datetime_format
+from babel.dates import format_date, format_time, get_datetime_format, get_day_names
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
@@ -128,6 +128,10 @@ class Translator:
         time = format_time(local.time(), "short", locale=self._babel_locale)
         pattern = get_datetime_format("long", locale=self._babel_locale).replace("'", "")
         return pattern.format(time, day)
+
+    def weekday(self, index: int) -> str:
+        """A weekday's name in the locale (0 is Monday), e.g. "maandag", "Pazartesi"."""
+        return str(get_day_names("wide", locale=self._babel_locale)[index])
 
     def day(self, value: date) -> str:
         """A calendar date, e.g. "zaterdag 21 maart 2026"."""

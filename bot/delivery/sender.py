@@ -1,6 +1,7 @@
 """The sender: takes due rows from the outbox and sends them within Telegram's limits.
 
     claim (pending, due) ──> skip: opted out / unreachable / over nudge cap
+                         ──> skipped: the kind says its subject was dealt with meanwhile
                          ──> defer: quiet hours, chat still cooling down
                          ──> render in the person's language *now* ──> transport
     outcome: sent · 429 (pause, same row again) · 403 (person unreachable)
@@ -220,6 +221,15 @@ class Sender:
         if person.unreachable_at is not None:
             await self._finish(item, DeliveryStatus.UNREACHABLE, error="blocked the bot")
             return
+        if kind.handled is not None:
+            async with self.sessions() as session:
+                context = RenderContext(
+                    session, person, translator(person.locale), item.zone, now, memo
+                )
+                reason = await kind.handled(context, delivery)
+            if reason is not None:
+                await self._finish(item, DeliveryStatus.SKIPPED, error=reason)
+                return
         if not delivery.urgent and kind.category is not Category.SERVICE:
             if kind.category.value in person.opt_outs:
                 await self._finish(item, DeliveryStatus.CANCELLED, error="opted out")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import audit
 from bot.domain.models import (
+    AuditEntry,
     Initiative,
     InitiativePartner,
     InitiativeStatus,
@@ -72,6 +73,50 @@ def _decide(
 
 def approve(session: AsyncSession, item: Initiative, reviewer: Person, now: datetime) -> None:
     _decide(session, item, reviewer, InitiativeStatus.APPROVED, now)
+
+
+async def approve_waiting(
+    session: AsyncSession, item: Initiative, reviewer: Person, now: datetime
+) -> bool:
+    """Approve `item` only if it still waits as it was submitted: one conditional UPDATE, so
+    of two coordinators pressing at once exactly one approves. False changes nothing."""
+    result = await session.execute(
+        update(Initiative)
+        .where(
+            Initiative.id == item.id,
+            Initiative.status == InitiativeStatus.SUBMITTED,
+            Initiative.submitted_at == item.submitted_at,
+        )
+        .values(status=InitiativeStatus.APPROVED, review_note=None, decided_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        await session.refresh(item)
+        return False
+    await session.refresh(item)
+    audit.record(
+        session,
+        now,
+        f"initiative.{InitiativeStatus.APPROVED.value}",
+        actor_id=reviewer.id,
+        neighbourhood_id=item.neighbourhood_id,
+        subject=("initiative", item.id),
+    )
+    return True
+
+
+async def decided_by(session: AsyncSession, item: Initiative) -> int | None:
+    """Who took the last decision on `item` (from the audit log); None when unknown or erased."""
+    return await session.scalar(
+        select(AuditEntry.actor_id)
+        .where(
+            AuditEntry.subject_type == "initiative",
+            AuditEntry.subject_id == item.id,
+            AuditEntry.action == f"initiative.{item.status.value}",
+        )
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(1)
+    )
 
 
 def reject(

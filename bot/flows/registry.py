@@ -50,6 +50,7 @@ from bot.flows.public import PublicFlow
 from bot.flows.report_back import REPORTS
 from bot.flows.results import ResultFlow
 from bot.flows.review import ReviewFlow
+from bot.flows.review_requests import REVIEW_REQUESTS
 from bot.flows.roles import RolesFlow
 from bot.flows.statistics import STATISTICS
 from bot.flows.steps import Action, Context, Flow, FlowError, PushedButton, Step
@@ -78,7 +79,7 @@ FLOWS: tuple[type[Flow], ...] = (
 # Reachable things that answer at once instead of starting a conversation.
 ACTIONS: tuple[Action, ...] = (START, HELP, CANCEL, MY_DATA, PRIVACY, STATISTICS)
 # Answers to the buttons of pushed messages, by topic (see bot.chat.answers).
-PUSHED: tuple[PushedButton, ...] = (STILL_COMING, OFFERS, REPORTS)
+PUSHED: tuple[PushedButton, ...] = (STILL_COMING, OFFERS, REPORTS, REVIEW_REQUESTS)
 
 Reachable = Flow | Action
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # what Telegram accepts in setMyCommands

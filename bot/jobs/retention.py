@@ -48,6 +48,7 @@ FINISHED = (
     DeliveryStatus.FAILED,
     DeliveryStatus.UNREACHABLE,
     DeliveryStatus.CANCELLED,
+    DeliveryStatus.SKIPPED,
 )
 # Nudges whose key stays meaningful as long as their initiative exists (see the docstring).
 REPEATABLE = ("nudge_draft", "nudge_silent")

@@ -7,7 +7,7 @@ twice: the outbox key (person, kind, subject, period) sees to that.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import broadcasting, outbox, places
 from bot.delivery.kinds.digest import week_counts
-from bot.domain import actions, activity_reports, goals, waiting_list
+from bot.delivery.kinds.proposals import SUMMARY_WINDOW
+from bot.domain import actions, activity_reports, goals, roles, waiting_list
 from bot.domain.models import (
     Action,
     ActionStatus,
@@ -37,7 +38,6 @@ from bot.domain.models import (
 from bot.domain.weeks import week_of
 
 REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
-DIGEST_DAY, DIGEST_TIME = 0, time(9, 0)  # Monday morning, local time
 
 
 async def action_reminders(session: AsyncSession, now: datetime) -> int:
@@ -64,15 +64,15 @@ async def action_reminders(session: AsyncSession, now: datetime) -> int:
 
 
 async def weekly_digest(session: AsyncSession, now: datetime) -> int:
-    """On Monday from 09:00 local time: the week's news to every resident, if there is news."""
+    """The week's news to every resident, if there is news: on the weekday and from the hour
+    each chose (Monday 09:00 unless they changed it), local time; once a week."""
     added = 0
     for neighbourhood in await session.scalars(select(Neighbourhood)):
         zone = ZoneInfo(neighbourhood.timezone)
         local = now.astimezone(zone)
-        if local.weekday() != DIGEST_DAY or local.time() < DIGEST_TIME:
-            continue
         if not any((await week_counts(session, neighbourhood.id, now)).values()):
             continue  # nothing to celebrate: no message
+        added += await chat_posts.wins_of_week(session, neighbourhood, now)
         subject = literal(f"neighbourhood:{neighbourhood.id}", String)
         rows = select(
             *outbox.columns(Person.id, "weekly_digest", subject, week_of(now, zone), now)
@@ -81,6 +81,40 @@ async def weekly_digest(session: AsyncSession, now: datetime) -> int:
                 Person.neighbourhood_id == neighbourhood.id,
                 Person.consent_at.is_not(None),
                 Person.unreachable_at.is_(None),
+                Person.digest_day == local.weekday(),
+                Person.digest_hour <= local.hour,
+            )
+        )
+        added += await outbox.insert_selected(session, rows)
+    return added
+
+
+async def proposals_summaries(session: AsyncSession, now: datetime) -> int:
+    """Coordinators who chose one summary a day get it from their hour, in their own
+    neighbourhood's time zone: the day's new proposals that still wait, once a day."""
+    added = 0
+    for home in await session.scalars(select(Neighbourhood)):
+        local = now.astimezone(ZoneInfo(home.timezone))
+        waiting = (
+            select(Initiative.id)
+            .where(
+                Initiative.neighbourhood_id == RoleGrant.neighbourhood_id,
+                Initiative.status == InitiativeStatus.SUBMITTED,
+                Initiative.submitted_at > now - SUMMARY_WINDOW,
+            )
+            .exists()
+        )
+        subject = literal("neighbourhood:", String) + cast(RoleGrant.neighbourhood_id, String)
+        period = local.date().isoformat()
+        rows = (
+            select(*outbox.columns(RoleGrant.person_id, "proposals_summary", subject, period, now))
+            .join(Person, Person.id == RoleGrant.person_id)
+            .where(
+                RoleGrant.role.in_(list(roles.REVIEWERS)),
+                Person.neighbourhood_id == home.id,
+                Person.proposals_summary_hour <= local.hour,
+                Person.unreachable_at.is_(None),
+                waiting,
             )
         )
         added += await outbox.insert_selected(session, rows)
@@ -286,6 +320,7 @@ SWEEPS = {
     "offer_expiry": offer_expiry,
     "report_requests": report_requests,
     "weekly_digest": weekly_digest,
+    "proposals_summaries": proposals_summaries,
     "scheduled_broadcasts": scheduled_broadcasts,
     "finished_broadcasts": finished_broadcasts,
     "draft_nudges": draft_nudges,

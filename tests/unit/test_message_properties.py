@@ -378,6 +378,17 @@ async def goal_passed(session: AsyncSession, world: World, texts: Texts) -> dict
     return {"subject": f"goal:{goal.id}", "period": str(goals.THRESHOLDS[texts.number % 4])}
 
 
+async def new_proposals(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
+    """Every initiative sent for review in the hour before the daily summary."""
+    now = world.app.clock.now()
+    for initiative_id in world.initiative_ids:
+        item = await session.get(Initiative, initiative_id)
+        assert item is not None
+        item.status, item.submitted_at = InitiativeStatus.SUBMITTED, now - timedelta(hours=1)
+        item.owner_id = world.owner.id
+    return {"subject": f"neighbourhood:{world.neighbourhood_id}", "created_at": now}
+
+
 SETUPS: dict[str, Setup] = {
     "notice": simple(
         payload={
@@ -394,6 +405,7 @@ SETUPS: dict[str, Setup] = {
     "weekly_digest": simple(subject=lambda w: f"neighbourhood:{w.neighbourhood_id}"),
     "overdue_summary": simple(subject=lambda w: f"neighbourhood:{w.neighbourhood_id}"),
     "review_request": with_status(InitiativeStatus.SUBMITTED),
+    "proposals_summary": new_proposals,
     "nudge_draft": with_status(InitiativeStatus.DRAFT),
     "nudge_silent": with_status(InitiativeStatus.APPROVED),
     "celebration_milestone": with_status(InitiativeStatus.APPROVED, "1000"),

@@ -8,7 +8,8 @@ A renderer fits what people typed into Telegram's limits itself (`fit`,
 `bounded`: see bot.chat.limits), whatever the data; should one still fail, the
 sender marks that one row failed and goes on.
 
-    kinds (KINDS) ──> notices · activities · initiatives · commitments · goals · digest ──> base
+    kinds (KINDS) ──> notices · activities · initiatives · proposals · commitments · goals
+                      · digest ──> base
 
 Imports go one way: the group modules know only `base`, and this registry
 knows the groups. A new kind is a function with `@kind(name, category)` in the
@@ -20,10 +21,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from types import ModuleType
 
-from bot.delivery.kinds import activities, commitments, digest, goals, initiatives, notices
+from bot.delivery.kinds import (
+    activities,
+    commitments,
+    digest,
+    goals,
+    initiatives,
+    notices,
+    proposals,
+)
 from bot.delivery.kinds.base import Kind, RenderContext, Renderer
 
-GROUPS = (notices, activities, initiatives, commitments, goals, digest)
+GROUPS = (notices, activities, initiatives, proposals, commitments, goals, digest)
 
 
 def registry(groups: Iterable[ModuleType]) -> dict[str, Kind]:
@@ -32,6 +41,8 @@ def registry(groups: Iterable[ModuleType]) -> dict[str, Kind]:
     for group in groups:
         for item in vars(group).values():
             if isinstance(item, Kind):
+                if kinds.get(item.name) is item:
+                    continue  # the same kind, imported by another group to reuse it
                 if item.name in kinds:
                     raise ValueError(f"two kinds of message are named {item.name!r}")
                 kinds[item.name] = item

@@ -1,8 +1,12 @@
-"""What every kind of pushed message is made of: a name, a category, a renderer.
+"""What every kind of pushed message is made of: a name, a category, a renderer, and maybe
+a check that its subject still needs saying.
 
 A renderer turns an outbox row into a reply when the row is sent, reading fresh
-data. The group modules beside this one define the kinds with `kind`; the
-package's `KINDS` collects them.
+data. A kind about something that can be dealt with before the message goes out
+(a proposal another coordinator approved meanwhile, or one withdrawn) declares
+`handled`: when the sender's turn comes for such a row, it is marked skipped with
+the reason `handled` gives, and not sent. The group modules beside this one
+define the kinds with `kind`; the package's `KINDS` collects them.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ class RenderContext:
 
 
 Renderer = Callable[[RenderContext, Delivery], Awaitable[Reply | None]]
+# Why a message's subject needs no message any more ("proposal approved"), or None.
+Handled = Callable[[RenderContext, Delivery], Awaitable[str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +56,20 @@ class Kind:
     name: str
     category: Category
     render: Renderer
+    handled: Handled | None = None
 
 
-def kind(name: str, category: Category) -> Callable[[Renderer], Kind]:
-    """Make a renderer a kind of message; its module's kinds join `KINDS` with the module."""
+def kind(
+    name: str, category: Category, *, handled: Handled | None = None
+) -> Callable[[Renderer], Kind]:
+    """Make a renderer a kind of message; its module's kinds join `KINDS` with the module.
+
+    `handled` is asked first when the row's turn comes: a reason it returns marks the
+    row skipped (not sent), whatever the person's quiet hours.
+    """
 
     def make(render: Renderer) -> Kind:
-        return Kind(name, category, render)
+        return Kind(name, category, render, handled)
 
     return make
 

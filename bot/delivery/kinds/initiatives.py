@@ -1,4 +1,5 @@
-"""Messages about initiatives: requests to review, nudges, news, decisions and celebrations."""
+"""Messages about initiatives: nudges, news, decisions and celebrations (requests to review
+are in `proposals`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from bot.domain.models import (
     InitiativeStatus,
     Neighbourhood,
     Organisation,
-    Person,
     ProgressUpdate,
     Result,
 )
@@ -27,21 +27,6 @@ async def initiative_still(
     """The message's initiative if it is still `status`; otherwise there is nothing to say."""
     item = await subject(ctx, delivery, Initiative, "initiative")
     return item if item is not None and item.status is status else None
-
-
-@kind("review_request", Category.TASKS)
-async def review_request(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    item = await initiative_still(ctx, delivery, InitiativeStatus.SUBMITTED)
-    if item is None:
-        return None  # already reviewed or withdrawn
-    owner = await ctx.session.get(Person, item.owner_id) if item.owner_id else None
-    return Reply(
-        ctx.t._(
-            "📝 New proposal to review: “{title}” by {name}.",
-            title=item.title,
-            name=owner.first_name if owner else "?",
-        )
-    )
 
 
 @kind("nudge_draft", Category.NUDGES)

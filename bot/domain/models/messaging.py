@@ -48,6 +48,7 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
     UNREACHABLE = "unreachable"
     CANCELLED = "cancelled"
+    SKIPPED = "skipped"  # its subject was dealt with before its turn came (the reason is kept)
 
 
 class Delivery(Base):

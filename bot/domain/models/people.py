@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.domain.models.base import Base, enum_column
@@ -43,6 +43,11 @@ class Person(Base):
     quiet_end: Mapped[int] = mapped_column(default=8 * 60)
     opt_outs: Mapped[list[Any]] = mapped_column(default=list)
     nudges_per_week: Mapped[int] = mapped_column(default=3)
+    # The weekly news comes on this weekday (0 is Monday) from this hour, local time.
+    digest_day: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    digest_hour: Mapped[int] = mapped_column(default=9, server_default=text("9"))
+    # A coordinator's new proposals: one message each (None), or one summary a day at this hour.
+    proposals_summary_hour: Mapped[int | None]
     unreachable_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
