@@ -38,6 +38,8 @@ from bot.domain.models import (
 from bot.domain.weeks import week_of
 
 REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
+# Monday 09:00 local time: the weekly news of whoever did not choose another day and hour.
+DIGEST_DAY, DIGEST_HOUR = 0, 9
 
 
 async def action_reminders(session: AsyncSession, now: datetime) -> int:
@@ -72,7 +74,6 @@ async def weekly_digest(session: AsyncSession, now: datetime) -> int:
         local = now.astimezone(zone)
         if not any((await week_counts(session, neighbourhood.id, now)).values()):
             continue  # nothing to celebrate: no message
-        added += await chat_posts.wins_of_week(session, neighbourhood, now)
         subject = literal(f"neighbourhood:{neighbourhood.id}", String)
         rows = select(
             *outbox.columns(Person.id, "weekly_digest", subject, week_of(now, zone), now)
