@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import gettext
 import io
+import os
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -219,3 +221,17 @@ async def test_a_goal_is_celebrated_with_its_card(app: App) -> None:
     expected = GoalCard("Overvecht", goal.title_in("tr"), 6, 8, goal_texts.period(goal))
     assert reply.picture.data == goal_card(expected, translator("tr"))
     assert reply.buttons  # the way home stays under the picture
+
+
+def test_the_readme_picture_of_the_cards(tmp_path: Path) -> None:
+    """The three cards in Dutch above the same in Arabic, a third of their size; saved to
+    `WIJKBOT_CARD_SCREENSHOTS` (the README's docs/cards.png) when that is set."""
+    side = card.SIZE // 3
+    sheet = Image.new("RGB", (3 * side, 2 * side), "#FFFFFF")
+    for row, locale in enumerate(("nl", "ar")):
+        for column, data in enumerate(cards(locale).values()):
+            with Image.open(io.BytesIO(data)) as image:
+                sheet.paste(image.resize((side, side), Image.LANCZOS), (column * side, row * side))
+    folder = Path(os.environ.get("WIJKBOT_CARD_SCREENSHOTS") or tmp_path)
+    sheet.save(folder / "cards.png", optimize=True)
+    assert (folder / "cards.png").stat().st_size > 10_000
