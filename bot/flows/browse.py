@@ -139,8 +139,8 @@ class InitiativeDetail(Step):
         if owner is not None and may_see_name(ctx, owner, item):
             lines.append(t._("Led by {name}", name=owner.first_name))
         lines.append(t.n_("{n} supporter", "{n} supporters", item.supporter_count))
+        seen = await joining.attendance_for(ctx, upcoming, lead=item.owner_id == ctx.person.id)
         if upcoming:
-            seen = await joining.attendance_for(ctx, upcoming, lead=item.owner_id == ctx.person.id)
             lines.append("\n<b>" + t._("Coming activities") + "</b>")
             lines += [
                 await joining.describe_action(
@@ -159,7 +159,9 @@ class InitiativeDetail(Step):
         ):
             offers = [(ctx.button("🤝 " + t._("Offer help from our organisation"), "offer"),)]
         buttons = [(support,), *offers] + [
-            joining.action_buttons(ctx, action, signups.get(action.id)) for action in upcoming
+            joining.action_buttons(ctx, action, signups.get(action.id))
+            + joining.check_in_buttons(ctx, action, seen)
+            for action in upcoming
         ]
         return Reply(Html("\n".join(lines)), buttons=tuple(buttons))
 
@@ -214,7 +216,9 @@ class Agenda(Step):
         if not upcoming:
             lines.append(t._("No activities planned yet."))
         buttons = tuple(
-            joining.action_buttons(ctx, action, signups.get(action.id)) for action in upcoming
+            joining.action_buttons(ctx, action, signups.get(action.id))
+            + joining.check_in_buttons(ctx, action, seen)
+            for action in upcoming
         )
         return Reply(Html("\n".join(lines)), buttons=buttons)
 

@@ -8,8 +8,9 @@ starts it, an action's command runs it.
 from __future__ import annotations
 
 from bot.chat.replies import Answer, Reply
-from bot.domain import invites, roles
+from bot.domain import check_in, invites, roles
 from bot.domain.errors import InviteProblem, InviteRefused
+from bot.flows import check_in as checking_in
 from bot.flows import menu, privacy
 from bot.flows.entries import Command, MenuEntry
 from bot.flows.steps import Action, Context, Engine
@@ -51,12 +52,19 @@ async def carry_on(conversation: Engine, ctx: Context, hint: Html) -> Answer:
 
 async def start(conversation: Engine, ctx: Context) -> Answer:
     replies: list[Reply] = []
-    if ctx.event.args:
-        replies.append(await _redeem(ctx, ctx.event.args))
+    payload = ctx.event.args
+    scanning = bool(payload) and check_in.looks_like_check_in(payload)
+    if payload and not scanning:
+        replies.append(await _redeem(ctx, payload))
     if ctx.person.onboarded:
         conversation.clear(ctx)
+        if scanning:
+            replies.append(await checking_in.scanned(ctx, payload))
         intro = ctx.t._("Welcome back, {name}!", name=ctx.person.first_name)
         return Answer([*replies, menu.main(ctx, intro)])
+    if scanning:  # checked in once onboarding is done (bot.flows.onboarding)
+        answer = await conversation.start(ctx, "onboarding", check_in=payload)
+        return Answer([Reply(ctx.t._(checking_in.AFTER_ONBOARDING)), *answer.replies])
     answer = await conversation.start(ctx, "onboarding")
     return Answer([*replies, *answer.replies])
 

@@ -6,7 +6,7 @@ from the offer's own message.
 
 The activity's lead (its initiative's owner) and the neighbourhood's coordinators also
 see who is coming: signed up, confirmed ("still coming?" answered yes), not answered
-yet, waiting.
+yet, waiting; and they get the activity's check-in QR code (`bot.flows.check_in`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.domain.actions import Joined
 from bot.domain.attendance import Attendance
 from bot.domain.models import Action, Signup, SignupStatus
 from bot.domain.roles import Permission
+from bot.flows import check_in
 from bot.flows.steps import Context, Refresh
 from bot.i18n import Html, escape
 
@@ -84,16 +85,27 @@ def action_buttons(ctx: Context, action: Action, signup: Signup | None) -> tuple
     return tuple(buttons)
 
 
+def check_in_buttons(
+    ctx: Context, action: Action, seen: dict[int, Attendance]
+) -> tuple[Button, ...]:
+    """📷 for those who see who is coming (the lead, the coordinators): the check-in code."""
+    if action.id not in seen:
+        return ()
+    return (ctx.button("📷 " + ctx.t._("Check-in QR"), "qr", action.id),)
+
+
 async def _action(ctx: Context, arg: str) -> Action | None:
     return await ctx.session.get(Action, int(arg)) if arg.isdigit() else None
 
 
 async def press(ctx: Context, action: str, arg: str) -> Refresh | None:
     """Handle a join/leave/take/calendar button; None when it is not one of those."""
-    if action not in ("join", "leave", "take", "ics"):
+    if action not in ("join", "leave", "take", "ics", "qr"):
         return None
     t = ctx.t
     item = await _action(ctx, arg)
+    if action == "qr" and item is not None:  # a coordinator's may be another neighbourhood
+        return Refresh(extra=(await check_in.code(ctx, item),))
     if item is None or item.neighbourhood_id != ctx.person.neighbourhood_id:
         return Refresh(note=t._("This activity no longer exists."))
     if action == "join":

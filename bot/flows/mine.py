@@ -7,6 +7,7 @@ overview ──> own initiative ──> post an update: text ─> photo? ─> pe
                                (also reached from "how did it go?" after an activity,
                                bot.flows.report_back: then the update reports on it)
                             └─> withdraw? ─> yes / no
+                            └─> 📷 an activity's check-in QR code (bot.flows.check_in)
          ──> leave an activity · stop supporting (stays on the overview)
 """
 
@@ -17,7 +18,7 @@ from bot.chat.replies import Reply
 from bot.delivery.audiences import tell_followers
 from bot.domain import actions, activity_reports, initiatives
 from bot.domain.models import Action, Initiative, InitiativeStatus, ProgressUpdate
-from bot.flows import joining
+from bot.flows import check_in, joining
 from bot.flows.entries import MenuEntry
 from bot.flows.steps import Back, Context, Flow, Next, Outcome, Refresh, Retry, Step
 from bot.flows.text_input import parse_number
@@ -132,6 +133,16 @@ class Own(Step):
         buttons = []
         if item.status is InitiativeStatus.APPROVED:
             buttons.append((ctx.button("📣 " + t._("Post an update"), "update"),))
+        buttons += [
+            (
+                ctx.button(
+                    "📷 " + t._("Check-in QR: {title}", title=short(action.title, 24)),
+                    "qr",
+                    action.id,
+                ),
+            )
+            for action in coming
+        ]
         if item.status in WITHDRAWABLE:
             buttons.append((ctx.button(t._("Withdraw"), "withdraw"),))
         return Reply(Html("\n".join(lines)), buttons=tuple(buttons))
@@ -145,6 +156,10 @@ class Own(Step):
             return Next("update_text")
         if action == "withdraw" and item.status in WITHDRAWABLE:
             return Next("withdraw")
+        if action == "qr" and arg.isdigit():
+            coming = await ctx.session.get(Action, int(arg))
+            if coming is not None and coming.initiative_id == item.id:
+                return Refresh(extra=(await check_in.code(ctx, coming),))
         return Refresh(note=ctx.t._("That is not possible any more."))
 
 

@@ -1,15 +1,16 @@
 """First contact: language, neighbourhood, buurt and consent, then the main menu.
 
 language ──> neighbourhood ──> area ──> consent ──> main menu
-             (skipped when there is one,   │
-              or an invite named it)       └─ "no" ──> nothing kept
+             (skipped when there is one,   │            (checked in first when it began
+              or an invite named it)       │             with a check-in code)
+                                           └─ "no" ──> nothing kept
 """
 
 from __future__ import annotations
 
 from bot.chat.replies import Reply
 from bot.domain import audit, people, privacy
-from bot.flows import menu
+from bot.flows import check_in, menu
 from bot.flows.profile import ChooseArea, ChooseLanguage, ChooseNeighbourhood, home_description
 from bot.flows.steps import Context, Finish, Flow, Outcome, Step
 from bot.i18n import Html
@@ -96,7 +97,9 @@ class OnboardingFlow(Flow):
             )
         if others > 0:
             welcome = Html(f"{welcome}\n{company}")
-        return [menu.main(ctx, welcome)]
+        scanned = ctx.data.get("check_in")  # onboarding began with a check-in code
+        checked_in = [await check_in.scanned(ctx, scanned)] if isinstance(scanned, str) else []
+        return [*checked_in, menu.main(ctx, welcome)]
 
     async def cancelled(self, ctx: Context) -> list[Reply]:
         return []

@@ -135,6 +135,7 @@ class TelegramRuntime:
         """Receive (by webhook when WEBHOOK_URL is set, else polling) and process until `stop`."""
         try:
             username = await self.api.start()
+            self.app.conversation.bot_username = username  # for t.me links (invites, check-in)
             event(
                 log,
                 "bot.started",

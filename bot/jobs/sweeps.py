@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.delivery import broadcasting, outbox, places
 from bot.delivery.kinds.digest import week_counts
@@ -187,14 +188,20 @@ async def _with_period(session: AsyncSession, rows: Select[Any], period: ColumnE
 
 
 async def finished_actions(session: AsyncSession, now: datetime) -> int:
-    """🎉 to the people who joined an activity that has just taken place."""
+    """🎉 to the people who joined an activity that has just taken place; when check-in was
+    used there (someone checked in), to those who came."""
     subject = literal("action:", String) + cast(Action.id, String)
+    came = aliased(Signup)
+    check_in_used = (
+        select(came.id).where(came.action_id == Action.id, came.checked_in_at.is_not(None)).exists()
+    )
     rows = (
         select(*outbox.columns(Signup.person_id, "celebration_action_done", subject, "", now))
         .join(Action, Action.id == Signup.action_id)
         .join(Person, Person.id == Signup.person_id)
         .where(
             Signup.status == SignupStatus.JOINED,
+            or_(Signup.checked_in_at.is_not(None), ~check_in_used),
             Action.status != ActionStatus.CANCELLED,
             actions.ended_before(now),
             Action.starts_at > now - CELEBRATE_WITHIN,

@@ -61,6 +61,8 @@ ACTION_COLUMNS = (
     N_("Capacity"),
     N_("Joined"),
     N_("Waiting list"),
+    N_("Came"),
+    N_("Did not come"),
 )
 PARTICIPATION_COLUMNS = (
     N_("Week"),
@@ -158,7 +160,8 @@ async def initiative_rows(
 
 
 async def action_rows(session: AsyncSession, neighbourhood_id: int, zone: ZoneInfo) -> list[Row]:
-    """Every activity that was not cancelled, with how many joined and wait; oldest first."""
+    """Every activity that was not cancelled, with how many joined and wait, and when check-in
+    was used there, how many of those who joined came; oldest first."""
     found = await session.execute(
         select(
             Action.id,
@@ -169,6 +172,7 @@ async def action_rows(session: AsyncSession, neighbourhood_id: int, zone: ZoneIn
             Action.capacity,
             func.count(case((Signup.status == SignupStatus.JOINED, Signup.id))),
             func.count(case((Signup.status == SignupStatus.WAITLISTED, Signup.id))),
+            func.count(case((Signup.status == SignupStatus.JOINED, Signup.checked_in_at))),
         )
         .outerjoin(Signup, Signup.action_id == Action.id)
         .where(Action.neighbourhood_id == neighbourhood_id, Action.status != ActionStatus.CANCELLED)
@@ -182,9 +186,12 @@ async def action_rows(session: AsyncSession, neighbourhood_id: int, zone: ZoneIn
             title,
             place,
             starts.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            *rest,
+            capacity,
+            joined,
+            waiting,
+            *((came, joined - came) if came else (None, None)),  # empty: no check-in used
         )
-        for id_, initiative_id, title, place, starts, *rest in found
+        for id_, initiative_id, title, place, starts, capacity, joined, waiting, came in found
     ]
 
 

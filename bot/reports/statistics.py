@@ -36,6 +36,7 @@ from bot.domain.weeks import week_of
 
 WEEKS = 12  # about a quarter: long enough to show a trend, short enough to read on a phone
 BROADCASTS = 8
+TURNOUT = 8  # the latest activities with check-in, as lines under the charts
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +73,24 @@ class BroadcastReach:
 
 
 @dataclass(frozen=True, slots=True)
+class Turnout:
+    """An activity that used check-in: of those signed up, who came and who did not."""
+
+    action_id: int
+    title: str
+    starts_at: datetime
+    came: int
+    did_not_come: int
+
+
+@dataclass(frozen=True, slots=True)
 class Overview:
     """Everything the statistics charts show, gathered in one call."""
 
     initiatives: list[ThemeTally]
     weeks: list[WeekTally]
     broadcasts: list[BroadcastReach]
+    turnout: list[Turnout]
 
 
 async def overview(
@@ -87,7 +100,38 @@ async def overview(
         initiatives=await initiatives_by_theme(session, neighbourhood_id),
         weeks=await participation(session, neighbourhood_id, now, weeks),
         broadcasts=await broadcast_reach(session, neighbourhood_id),
+        turnout=await turnout(session, neighbourhood_id),
     )
+
+
+async def turnout(
+    session: AsyncSession, neighbourhood_id: int, limit: int | None = TURNOUT
+) -> list[Turnout]:
+    """The last `limit` activities (None: all) where someone checked in, latest first.
+
+    "Did not come" are those signed up who did not check in: the no-shows, once check-in
+    has closed. Activities without check-in are left out: nothing says who came to them.
+    """
+    came = func.count(Signup.checked_in_at)
+    query = (
+        select(Action.id, Action.title, Action.starts_at, func.count(Signup.id), came)
+        .join(Signup, Signup.action_id == Action.id)
+        .where(
+            Action.neighbourhood_id == neighbourhood_id,
+            Action.status != ActionStatus.CANCELLED,
+            Signup.status == SignupStatus.JOINED,
+        )
+        .group_by(Action.id, Action.title, Action.starts_at)
+        .having(came > 0)
+        .order_by(Action.starts_at.desc(), Action.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = await session.execute(query)
+    return [
+        Turnout(action_id, title, starts_at, checked_in, joined - checked_in)
+        for action_id, title, starts_at, joined, checked_in in rows
+    ]
 
 
 async def initiatives_by_theme(session: AsyncSession, neighbourhood_id: int) -> list[ThemeTally]:

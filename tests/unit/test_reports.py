@@ -392,6 +392,8 @@ async def test_csv_export_holds_counts_and_no_personal_data(app: App, story: Sto
             "Capacity",
             "Joined",
             "Waiting list",
+            "Came",
+            "Did not come",
         ],
         [
             str(story.cleanup_id),
@@ -402,6 +404,8 @@ async def test_csv_export_holds_counts_and_no_personal_data(app: App, story: Sto
             "2",
             "2",
             "1",
+            "",  # no check-in used: nothing known of who came
+            "",
         ],
         [
             str(story.coffee_id),
@@ -412,6 +416,8 @@ async def test_csv_export_holds_counts_and_no_personal_data(app: App, story: Sto
             "",
             "3",
             "0",
+            "",
+            "",
         ],
     ]
 

@@ -102,22 +102,28 @@ async def celebration_action_done(ctx: RenderContext, delivery: Delivery) -> Rep
     action = await subject(ctx, delivery, Action, "action")
     if action is None:
         return None
-    joined = await ctx.session.scalar(
-        select(func.count(Signup.id)).where(
-            Signup.action_id == action.id, Signup.status == SignupStatus.JOINED
-        )
-    )
-    return Reply(
-        Html(
-            "🎉 "
-            + ctx.t.n_(
-                "{title} has taken place. Thank you, {n} neighbour joined!",
-                "{title} has taken place. Thank you, {n} neighbours joined!",
-                joined or 0,
-                title=action.title,
+    joined, came = (
+        await ctx.session.execute(
+            select(func.count(Signup.id), func.count(Signup.checked_in_at)).where(
+                Signup.action_id == action.id, Signup.status == SignupStatus.JOINED
             )
         )
-    )
+    ).one()
+    if came:  # check-in was used: those who came
+        thanks = ctx.t.n_(
+            "{title} has taken place. Thank you for coming! {n} neighbour came.",
+            "{title} has taken place. Thank you for coming! {n} neighbours came.",
+            came,
+            title=action.title,
+        )
+    else:
+        thanks = ctx.t.n_(
+            "{title} has taken place. Thank you, {n} neighbour joined!",
+            "{title} has taken place. Thank you, {n} neighbours joined!",
+            joined,
+            title=action.title,
+        )
+    return Reply(Html("🎉 " + thanks))
 
 
 @kind("report_request", Category.TASKS)

@@ -141,6 +141,7 @@ class Signup(Base):
     promoted_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]  # said "yes, I am coming" to the 24-hour reminder
     offer_ends_at: Mapped[datetime | None]  # while OFFERED: until when the place is held
+    checked_in_at: Mapped[datetime | None]  # scanned the activity's check-in code on the day
 
 
 class ProgressUpdate(Base):
