@@ -1,12 +1,13 @@
 """The neighbourhood's goals through the real runtimes: a resident reads them in 🏠 My buurt, a
-coordinator counts one by hand, the neighbourhood celebrates the 50 % it passed, and the
-resident sees the new count."""
+coordinator counts one by hand, the neighbourhood celebrates the 50 % it passed (with the
+goal's card), and the resident sees the new count."""
 
 from __future__ import annotations
 
 from bot.domain.models import Role
 from bot.emulator import BotAPIEmulator
 from bot.i18n import translator
+from bot.reports.card import GoalCard, goal_card
 from tests.e2e.chat import invited, onboard, plain, sweep
 from tests.e2e.conftest import RunningBot
 
@@ -56,6 +57,10 @@ async def test_a_resident_sees_goals_and_a_coordinator_counts_one(
         neighbourhood="Overvecht",
     )
     assert expected in celebration.text and PLACES_AR in celebration.text
+    # The words are the photo's caption; the photo is the goal's card in Arabic.
+    assert celebration.kind == "photo" and celebration.photo is not None
+    card = GoalCard("Overvecht", PLACES_AR, 5, 8, "2026-2027")
+    assert celebration.photo == goal_card(card, ar)
     assert await sweep(bot, "goal_celebrations") == 0
     await layla.assert_no_reply(within=1.5)
 
