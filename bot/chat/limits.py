@@ -23,6 +23,12 @@ NOTE_ROOM = 600  # a step's screen leaves room for a note shown above it ("Saved
 _TAG = re.compile(r"<[^>]*>")
 
 
+def plain_text(text: str) -> str:
+    """HTML text as a person reads it, for places Telegram shows without parsing (a button
+    press's pop-up): tags dropped, entities read."""
+    return html.unescape(_TAG.sub("", text))
+
+
 def utf16_length(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units (a character beyond U+FFFF counts 2)."""
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
@@ -30,7 +36,7 @@ def utf16_length(text: str) -> int:
 
 def visible_length(text: str) -> int:
     """Length of HTML text as Telegram counts it: after parsing, in UTF-16 code units."""
-    return utf16_length(html.unescape(_TAG.sub("", text)))
+    return utf16_length(plain_text(text))
 
 
 def clip(text: str, limit: int) -> str:
