@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import network
 from bot.domain.models import ConversationState, Identity, Person, RoleGrant
 
 PRIVACY_VERSION = "2026-1"
@@ -57,6 +58,8 @@ async def recognise(
     if row is not None:
         person, state, with_roles = row
         if now - person.last_seen_at > SEEN_EVERY:
+            if now - person.last_seen_at >= network.SILENT_AFTER:
+                await network.came_back(session, person, now)
             person.last_seen_at = now
         if person.unreachable_at is not None:
             person.unreachable_at = None  # they wrote to us, so they have unblocked the bot

@@ -25,7 +25,8 @@ neighbourhood's work:
                                message with their name) loses the mention
     messages to others      -> about them ("person:<id>") deleted; mentions scrubbed
     person, identities,
-    state, own messages     -> deleted (cascading foreign keys)
+    state, own messages,
+    silence dates           -> deleted (cascading foreign keys)
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from bot.domain.models import (
     RoleGrant,
     Signup,
     SignupStatus,
+    Silence,
     Support,
     UpdateStatus,
 )
@@ -83,6 +85,7 @@ REFERENCES: dict[tuple[type[Any], str], str] = {
     (Invite, "created_by_id"): "invites_created",
     (Invite, "used_by_id"): "invites_used",
     (AuditEntry, "actor_id"): "audit",
+    (Silence, "person_id"): "silence",
 }
 # Texts of the neighbourhood's work, by the column naming their author: kept, unsigned.
 AUTHORED: dict[type[Any], tuple[str, tuple[str, ...]]] = {

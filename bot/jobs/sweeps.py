@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from bot.delivery import broadcasting, outbox, places
 from bot.delivery.kinds.digest import week_counts
 from bot.delivery.kinds.proposals import SUMMARY_WINDOW
-from bot.domain import actions, activity_reports, goals, roles, waiting_list
+from bot.domain import actions, activity_reports, goals, network, roles, waiting_list
 from bot.domain.models import (
     Action,
     ActionStatus,
@@ -323,6 +323,48 @@ async def offer_expiry(session: AsyncSession, now: datetime) -> int:
     return await places.offer(session, await waiting_list.expire(session, now), now)
 
 
+REPORT_HOUR = 9  # the monthly report: the first of the month, from 09:00 local time
+REPORT_CATCH_UP = 3  # days: a report the scheduler missed (it was down) still goes out
+
+
+async def network_report(session: AsyncSession, now: datetime) -> int:
+    """On the first of the month: last month's state of the network to every coordinator of
+    the neighbourhood, once (the month is the period); its numbers are kept as counted."""
+    added = 0
+    for neighbourhood in await session.scalars(select(Neighbourhood)):
+        zone = ZoneInfo(neighbourhood.timezone)
+        local = now.astimezone(zone)
+        if local.day > REPORT_CATCH_UP or (local.day == 1 and local.hour < REPORT_HOUR):
+            continue
+        month = network.Month.before(now, zone)
+        await network.record(session, neighbourhood.id, month, now)
+        subject = literal(f"neighbourhood:{neighbourhood.id}", String)
+        rows = (
+            select(*outbox.columns(RoleGrant.person_id, "network_report", subject, month.key, now))
+            .join(Person, Person.id == RoleGrant.person_id)
+            .where(
+                RoleGrant.neighbourhood_id == neighbourhood.id,
+                RoleGrant.role.in_([Role.COORDINATOR, Role.ADMIN]),
+                Person.unreachable_at.is_(None),
+            )
+        )  # a coordinator who is an admin too: one key, so one message
+        added += await outbox.insert_selected(session, rows)
+    return added
+
+
+async def silence_invitations(session: AsyncSession, now: datetime) -> int:
+    """One friendly invitation to a resident silent for 60 days, when something in their buurt
+    or on a theme they follow is coming up; once per silence (remembered, see domain.network)."""
+    found = await network.to_invite(session, now)
+    messages = [
+        outbox.Message(person_id, "silence_invitation", "network", seen.isoformat())
+        for person_id, seen in found
+    ]
+    added = await outbox.enqueue(session, messages, now=now)
+    await network.mark_invited(session, [person_id for person_id, _ in found], now)
+    return added
+
+
 SWEEPS = {
     "action_reminders": action_reminders,
     "offer_expiry": offer_expiry,
@@ -336,4 +378,6 @@ SWEEPS = {
     "finished_actions": finished_actions,
     "commitment_reminders": commitment_reminders,
     "goal_celebrations": goal_celebrations,
+    "network_report": network_report,
+    "silence_invitations": silence_invitations,
 }

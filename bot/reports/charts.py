@@ -17,12 +17,13 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, format_time
 
-from bot.domain.models import InitiativeStatus
+from bot.domain.models import InitiativeStatus, NetworkMonth
 from bot.i18n import N_, Translator
 from bot.reports.labels import status_name, theme_name
 from bot.reports.statistics import BroadcastReach, ThemeTally, WeekTally
@@ -63,6 +64,13 @@ REACH: tuple[tuple[str, Callable[[BroadcastReach], int], str], ...] = (
     (N_("Waiting"), lambda item: item.report.waiting, GREY),
     (N_("Could not be reached"), lambda item: item.report.unreachable, ORANGE),
     (N_("Failed"), lambda item: item.report.failed, VERMILION),
+)
+
+NETWORK: tuple[tuple[str, str, str], ...] = (
+    (N_("Active residents"), "active", GREEN),
+    (N_("New residents"), "joined", BLUE),
+    (N_("Came back after a silence"), "came_back", ORANGE),
+    (N_("Silent for 60 days"), "silent", GREY),
 )
 
 Segment = tuple[str, list[int], str]  # legend label, one value per bar, colour
@@ -130,6 +138,32 @@ def reach_chart(reach: Sequence[BroadcastReach], t: Translator, zone: ZoneInfo) 
     ]
     _stack(axes, segments, labels, t, horizontal=False)
     axes.set_ylabel(t._("Recipients"), fontsize=LABEL_SIZE)
+    return _png(figure)
+
+
+def network_chart(months: Sequence[NetworkMonth], t: Translator) -> bytes:
+    """Four bars a month (active, new, came back, silent), oldest month left: numbers only."""
+    from matplotlib.ticker import MaxNLocator
+
+    figure, axes = _figure(t._("Residents month by month"))
+    width = 0.2
+    highest = 1
+    for index, (label, field, colour) in enumerate(NETWORK):
+        values = [getattr(month, field) for month in months]
+        highest = max([highest, *values])
+        positions = [m + (index - 1.5) * width for m in range(len(months))]
+        bars = axes.bar(positions, values, width, color=colour, label=t._(label))
+        axes.bar_label(bars, [t.number(v) for v in values], fontsize=TICK_SIZE - 2, padding=2)
+    labels = [
+        format_skeleton("MMMyy", date(int(m.month[:4]), int(m.month[5:]), 1), locale=t.locale)
+        for m in months
+    ]
+    axes.set_xticks(range(len(months)), labels)
+    axes.set_ylim(0, highest * 1.15)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.grid(axis="y", alpha=0.3)
+    axes.set_ylabel(t._("Residents"), fontsize=LABEL_SIZE)
+    _legend(axes)
     return _png(figure)
 
 

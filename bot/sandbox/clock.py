@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
 
-MONDAY, MORNING = 0, 9  # when the weekly digest goes out (see bot.jobs.sweeps)
+MONDAY, MORNING = 0, 9  # the weekly digest's and the monthly report's hour (bot.jobs.sweeps)
 
 
 class RunningClock(ManualClock):
@@ -71,9 +71,18 @@ def next_monday_morning(now: datetime, zone: ZoneInfo) -> datetime:
     return target.astimezone(UTC)
 
 
+def first_of_next_month(now: datetime, zone: ZoneInfo) -> datetime:
+    """09:00 in `zone` on the first of the month after `now`'s: the monthly report's moment."""
+    local = now.astimezone(zone)
+    year, month = divmod(local.year * 12 + local.month, 12)  # the next month, 0-based
+    target = datetime(year, month + 1, 1, MORNING, tzinfo=zone)
+    return target.astimezone(UTC)
+
+
 # The clock panel's buttons: name -> (label, where to jump from `now` in a zone).
 JUMPS: dict[str, tuple[str, Callable[[datetime, ZoneInfo], datetime]]] = {
     "hour": ("+1 hour", lambda now, _: now + timedelta(hours=1)),
     "day": ("+1 day", lambda now, _: now + timedelta(days=1)),
     "monday": ("Next Monday 09:00", next_monday_morning),
+    "month": ("1st of next month 09:00", first_of_next_month),
 }

@@ -23,6 +23,7 @@ from bot.sandbox.web import STATIC, make_app
 from tests.sandbox.conftest import START
 
 JAN = 1002
+SANNE = 2001  # the coordinator
 PIOTR = 1004
 
 
@@ -252,12 +253,37 @@ async def test_the_demo_activity_asks_still_coming_and_offers_the_place(
 async def test_the_clock_jumps_forward_to_the_weekly_digest(client: TestClient) -> None:
     clock = await (await client.get("/api/clock")).json()
     assert (clock["local"], clock["zone"]) == ("Mon 02 Mar 2026 10:00", "Europe/Amsterdam")
-    assert [j["name"] for j in clock["jumps"]] == ["hour", "day", "monday"]
+    assert [j["name"] for j in clock["jumps"]] == ["hour", "day", "monday", "month"]
     assert (await post(client, "/api/clock", {"jump": "day"}))["local"].startswith("Tue 03 Mar")
     monday = await post(client, "/api/clock", {"jump": "monday"})
     assert monday["local"] == "Mon 09 Mar 2026 09:00"
     assert set(monday["enqueued"]) == set(SWEEPS)  # every sweep ran at once
     assert "error" in await post(client, "/api/clock", {"jump": "back"}, 400)
+
+
+async def test_on_the_first_of_the_month_the_coordinator_gets_the_state_of_the_network(
+    client: TestClient,
+) -> None:
+    nl = translator("nl")
+    await post(client, f"/api/chats/{SANNE}/open", {})  # her invite link
+    await press(client, SANNE, LANGUAGE_NAMES["nl"])
+    await press(client, SANNE, "Taagdreef")
+    await press(client, SANNE, "✅ " + nl._("I agree"))
+    await chat_until(client, SANNE, lambda c: any("Taagdreef" in t for t in bot_texts(c)[-1:]))
+    month = await post(client, "/api/clock", {"jump": "month"})
+    assert month["local"] == "Wed 01 Apr 2026 09:00"
+    assert month["enqueued"]["network_report"] == 1
+    title = nl._(
+        "{neighbourhood} in {month}: the state of the network",
+        neighbourhood="Overvecht",
+        month="maart 2026",
+    )
+    chat = await chat_until(
+        client,
+        SANNE,
+        lambda c: c["messages"][-1]["kind"] == "photo" and title in c["messages"][-1]["text"],
+    )
+    assert nl.n_("{n} resident active", "{n} residents active", 1) in chat["messages"][-1]["text"]
 
 
 async def test_other_sites_and_hosts_are_refused(client: TestClient) -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import ManualClock
-from bot.sandbox.clock import RunningClock, next_monday_morning
+from bot.sandbox.clock import RunningClock, first_of_next_month, next_monday_morning
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -57,3 +57,16 @@ def test_a_message_right_after_a_jump_is_never_shown_before_it() -> None:
     clock = RunningClock(datetime(2026, 3, 2, 8, 0, 0, 900_000, tzinfo=UTC))
     landed = clock.advance(timedelta(hours=1))
     assert clock.at_real(int(time.time())) >= landed  # the emulator's date is rounded down
+
+
+@pytest.mark.parametrize(
+    ("local", "expected"),
+    [
+        (datetime(2026, 3, 2, 10, 0), datetime(2026, 4, 1, 9, 0)),  # across summer time
+        (datetime(2026, 4, 1, 8, 0), datetime(2026, 5, 1, 9, 0)),  # on the first: the next
+        (datetime(2026, 12, 31, 23, 30), datetime(2027, 1, 1, 9, 0)),  # across the year
+    ],
+)
+def test_the_first_of_next_month_is_local_time(local: datetime, expected: datetime) -> None:
+    now = local.replace(tzinfo=AMSTERDAM).astimezone(UTC)
+    assert first_of_next_month(now, AMSTERDAM) == expected.replace(tzinfo=AMSTERDAM)

@@ -53,6 +53,7 @@ from bot.domain.models import (
     Initiative,
     InitiativeStatus,
     Neighbourhood,
+    NetworkMonth,
     Organisation,
     Person,
     ProgressUpdate,
@@ -389,6 +390,38 @@ async def new_proposals(session: AsyncSession, world: World, texts: Texts) -> di
     return {"subject": f"neighbourhood:{world.neighbourhood_id}", "created_at": now}
 
 
+async def network_month(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
+    """Last month's report with six months of numbers, five initiatives without news, an
+    organisation with 30 overdue commitments and every buurt quiet: the longest caption."""
+    now = world.app.clock.now()
+    for month in range(9, 15):
+        key = f"{2025 + month // 13}-{(month - 1) % 12 + 1:02d}"
+        exists = await session.scalar(
+            select(NetworkMonth).where(
+                NetworkMonth.neighbourhood_id == world.neighbourhood_id,
+                NetworkMonth.month == key,
+            )
+        )
+        if exists is None:
+            n = texts.number
+            session.add(
+                NetworkMonth(
+                    neighbourhood_id=world.neighbourhood_id,
+                    month=key,
+                    active=n,
+                    joined=n // 3,
+                    came_back=n // 7,
+                    silent=n * 2,
+                    created_at=now,
+                )
+            )
+    for initiative_id in world.initiative_ids:
+        item = await session.get(Initiative, initiative_id)
+        assert item is not None
+        item.status, item.decided_at = InitiativeStatus.APPROVED, now - timedelta(days=40)
+    return {"subject": f"neighbourhood:{world.neighbourhood_id}", "period": "2026-02"}
+
+
 SETUPS: dict[str, Setup] = {
     "notice": simple(
         payload={
@@ -416,6 +449,8 @@ SETUPS: dict[str, Setup] = {
     "commitment_due": simple(subject=lambda w: f"commitment:{w.commitment_ids[0]}"),
     "commitment_overdue": simple(subject=lambda w: f"commitment:{w.commitment_ids[0]}"),
     "celebration_goal": goal_passed,
+    "network_report": network_month,
+    "silence_invitation": simple(),  # the person's buurt has the world's activity in 3 days
 }
 
 

@@ -9,7 +9,7 @@ A renderer fits what people typed into Telegram's limits itself (`fit`,
 sender marks that one row failed and goes on.
 
     kinds (KINDS) ──> notices · activities · initiatives · proposals · commitments · goals
-                      · digest ──> base
+                      · digest · network ──> base
 
 Imports go one way: the group modules know only `base`, and this registry
 knows the groups. A new kind is a function with `@kind(name, category)` in the
@@ -27,12 +27,13 @@ from bot.delivery.kinds import (
     digest,
     goals,
     initiatives,
+    network,
     notices,
     proposals,
 )
 from bot.delivery.kinds.base import Kind, RenderContext, Renderer
 
-GROUPS = (notices, activities, initiatives, proposals, commitments, goals, digest)
+GROUPS = (notices, activities, initiatives, proposals, commitments, goals, digest, network)
 
 
 def registry(groups: Iterable[ModuleType]) -> dict[str, Kind]:

@@ -18,6 +18,7 @@ from bot.domain.models.initiatives import (
     WhenKind,
 )
 from bot.domain.models.messaging import Broadcast, BroadcastStatus, Delivery, DeliveryStatus
+from bot.domain.models.network import NetworkMonth, Silence
 from bot.domain.models.operations import SweepRun
 from bot.domain.models.partners import Commitment, CommitmentStatus
 from bot.domain.models.people import Identity, Invite, Organisation, Person, Role, RoleGrant
@@ -44,6 +45,7 @@ __all__ = [
     "InitiativeStatus",
     "Invite",
     "Neighbourhood",
+    "NetworkMonth",
     "Organisation",
     "Person",
     "ProgressUpdate",
@@ -53,6 +55,7 @@ __all__ = [
     "RoleGrant",
     "Signup",
     "SignupStatus",
+    "Silence",
     "Support",
     "SweepRun",
     "Theme",
