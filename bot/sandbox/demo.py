@@ -7,7 +7,9 @@ outbox rows for everyone who has onboarded by then, the sender delivers them
 
 And an activity with one place, 25 hours ahead: join it with two people, press
 "+1 hour", and the first is asked "still coming?"; "no" offers the place to the
-second, who has 12 hours to take it ("+1 day" lets the offer end).
+second, who has 12 hours to take it ("+1 day" lets the offer end). Its check-in
+code (the coordinator's 📷 under Activities) works from an hour before the start:
+"+1 day" lands there, and the next "+1 day" thanks those who checked in.
 """
 
 from __future__ import annotations

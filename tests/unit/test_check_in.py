@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.chat.events import Event
+from bot.chat.limits import CAPTION_LIMIT, visible_length
 from bot.clock import ManualClock
+from bot.config import SUPPORTED_LOCALES
 from bot.domain import check_in, privacy
 from bot.domain.check_in import CheckedIn
 from bot.domain.models import Action, Delivery, Person, Signup, SignupStatus
@@ -312,3 +314,40 @@ def test_the_code_is_a_png() -> None:
     assert png.startswith(b"\x89PNG")
     with Image.open(io.BytesIO(png)) as picture:
         assert picture.size[0] == picture.size[1] >= 200
+
+
+async def test_every_language_gets_the_code_and_is_checked_in_in_its_own_words(
+    app: App, clock: ManualClock
+) -> None:
+    """The longest title an activity can have still fits the photo's caption, in every
+    language; and whoever scans hears it in their own language."""
+    app.conversation.bot_username = "wijkbot_test_bot"
+    title = "Planting " + "x" * 191  # the 200 characters an activity's title may have
+    for n, locale in enumerate(SUPPORTED_LOCALES):
+        t = translator(locale)
+        lead = await resident(app, 100 + n, locale=locale)
+        garden = await initiative(app, lead, f"Garden {locale}")
+        item = await action(app, START, title=title, initiative_id=garden.id)
+        lead_chat = Chat(app, 100 + n, language_code=locale)
+        await lead_chat.send("/start")
+        await lead_chat.press("👤")
+        await lead_chat.press(f"Garden {locale}")
+        await lead_chat.press("📷")
+        (code,) = [reply for reply in lead_chat.answers[-1].replies if reply.picture]
+        assert visible_length(code.text) <= CAPTION_LIMIT
+        assert t._("Check-in QR: {title}", title="")[:6] in "".join(
+            label for label in lead_chat.labels
+        )
+        found = LINK.search(code.text)
+        assert found is not None
+
+        clock.set(START)
+        neighbour = await resident(app, 200 + n, locale=locale)
+        chat = Chat(app, 200 + n, language_code=locale)
+        await chat.send(f"/start {found.group(1)}")
+        said = t._("✅ You are signed up and checked in for {title}. Welcome!", title=title)
+        assert said in chat.text
+        if locale != "en":
+            assert "signed up and checked in" not in said  # translated
+        assert (await signup(app, item.id, neighbour.id)) is not None
+        clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
