@@ -350,3 +350,20 @@ async def test_pressing_in_another_language_answers_in_it(app: App) -> None:
     t = translator("tr")
     assert t._("Approved: “{title}”. The proposer will hear it now.", title="Garden") in gerrit.text
     assert await status_of(app, garden.id) is InitiativeStatus.APPROVED
+
+
+async def test_a_decision_overtaken_before_it_was_sent_is_skipped(app: App) -> None:
+    fatima = await coordinator(app)
+    garden = await propose(app, "Garden")
+    await fatima.press("Review proposals")
+    await fatima.press("Garden")
+    await fatima.press("Ask for changes")
+    await fatima.send("Which day?")
+    async with app.sessions.begin() as session:  # the proposer withdraws it at once
+        stored = await session.get(Initiative, garden.id)
+        assert stored is not None
+        await initiatives.withdraw(session, stored, app.clock.now())
+    await send_all(app)
+    assert await rows(app, "review_decision") == [
+        (await person_id(app, 950), DeliveryStatus.SKIPPED, "proposal withdrawn since")
+    ]

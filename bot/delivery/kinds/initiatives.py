@@ -29,7 +29,15 @@ async def initiative_still(
     return item if item is not None and item.status is status else None
 
 
-@kind("nudge_draft", Category.NUDGES)
+async def draft_handled(ctx: RenderContext, delivery: Delivery) -> str | None:
+    """A nudge about a draft that was sent, withdrawn or deleted meanwhile is not sent."""
+    item = await subject(ctx, delivery, Initiative, "initiative")
+    if item is None:
+        return "proposal gone"
+    return None if item.status is InitiativeStatus.DRAFT else f"proposal {item.status.value}"
+
+
+@kind("nudge_draft", Category.NUDGES, handled=draft_handled)
 async def nudge_draft(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     item = await initiative_still(ctx, delivery, InitiativeStatus.DRAFT)
     if item is None:
@@ -97,7 +105,24 @@ async def progress_update(ctx: RenderContext, delivery: Delivery) -> Reply | Non
     return with_photo(frame, update.text, update.photo_file_id)
 
 
-@kind("review_decision", Category.SERVICE)
+DECISIONS = {
+    "approved": InitiativeStatus.APPROVED,
+    "changes": InitiativeStatus.CHANGES_REQUESTED,
+    "reject": InitiativeStatus.REJECTED,
+}
+
+
+async def decision_handled(ctx: RenderContext, delivery: Delivery) -> str | None:
+    """A decision overtaken by another one (or a withdrawal) before it was sent is not sent."""
+    item = await subject(ctx, delivery, Initiative, "initiative")
+    if item is None:
+        return "proposal gone"
+    if item.status is not DECISIONS.get(delivery.period):
+        return f"proposal {item.status.value} since"
+    return None
+
+
+@kind("review_decision", Category.SERVICE, handled=decision_handled)
 async def review_decision(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     """What the coordinators decided on a proposal (the period names the decision)."""
     item = await subject(ctx, delivery, Initiative, "initiative")
