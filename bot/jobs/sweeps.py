@@ -334,10 +334,13 @@ async def network_report(session: AsyncSession, now: datetime) -> int:
     for neighbourhood in await session.scalars(select(Neighbourhood)):
         zone = ZoneInfo(neighbourhood.timezone)
         local = now.astimezone(zone)
-        if local.day > REPORT_CATCH_UP or (local.day == 1 and local.hour < REPORT_HOUR):
+        if local.day > REPORT_CATCH_UP:
             continue
         month = network.Month.before(now, zone)
+        # Counted at the first sweep of the month (just after midnight), sent from 09:00.
         await network.record(session, neighbourhood.id, month, now)
+        if local.day == 1 and local.hour < REPORT_HOUR:
+            continue
         subject = literal(f"neighbourhood:{neighbourhood.id}", String)
         rows = (
             select(*outbox.columns(RoleGrant.person_id, "network_report", subject, month.key, now))

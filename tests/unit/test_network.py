@@ -103,8 +103,10 @@ async def test_the_report_goes_to_each_coordinator_once_on_the_first(
 
     clock.set(utc(2026, 2, 28, 22, 59))  # 23:59 on the last day: not yet
     assert await sweep(app, network_report) == 0
-    clock.set(utc(2026, 3, 1, 7, 59))  # 08:59 on the first: not yet
+    clock.set(utc(2026, 3, 1, 7, 59))  # 08:59 on the first: counted, not yet sent
     assert await sweep(app, network_report) == 0
+    async with app.sessions() as session:
+        assert await session.scalar(select(NetworkMonth.active)) == 4
     clock.set(REPORT_DAY)
     assert await sweep(app, network_report) == 1
     assert await sweep(app, network_report) == 0  # a rerun sends nothing twice
