@@ -85,7 +85,7 @@ async def weekly_digest(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     # The text is the card's caption: a few short lines and a name of at most 120 characters.
     card = WinsCard.of_week(neighbourhood.name, counts, ctx.now, ZoneInfo(neighbourhood.timezone))
     picture = File("wins.png", data=wins_card(card, t), mime="image/png")
-    return Reply(Html("\n".join(lines)), picture=picture)
+    return Reply(Html("\n".join(lines).rstrip()), picture=picture)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +189,7 @@ def news_lines(t: Translator, zone: ZoneInfo, groups: list[Group], room: int) ->
         return []
     total = sum(len(group.items) for group in groups)
     lines: list[str] = ["", "📰 <b>" + t._("News per initiative") + "</b>"]
-    used = sum(visible_length(line) + 1 for line in lines)
+    used = sum(visible_length(line) + 1 for line in lines) + 1  # and the blank line after
     shown = 0
     for group in groups[:GROUPS_SHOWN]:
         title = escape(clip(group.title, 40)) if group.title else t._("In the neighbourhood")
@@ -205,7 +205,7 @@ def news_lines(t: Translator, zone: ZoneInfo, groups: list[Group], room: int) ->
         return []
     if total > shown:
         lines.append(and_more(t, total - shown))
-    return lines
+    return [*lines, ""]  # a blank line before what follows
 
 
 async def goal_news(ctx: RenderContext, neighbourhood: Neighbourhood) -> list[str]:
