@@ -367,3 +367,22 @@ async def test_a_decision_overtaken_before_it_was_sent_is_skipped(app: App) -> N
     assert await rows(app, "review_decision") == [
         (await person_id(app, 950), DeliveryStatus.SKIPPED, "proposal withdrawn since")
     ]
+
+
+async def test_two_coordinators_pressing_at_once_approve_once(app: App) -> None:
+    import asyncio
+
+    fatima, gerrit = await coordinator(app), await coordinator(app, 901)
+    garden = await propose(app, "Garden")
+    for_fatima, for_gerrit = (
+        await request_for(app, 900, garden),
+        await request_for(app, 901, garden),
+    )
+    await asyncio.gather(
+        fatima.press_on(for_fatima, "Approve"), gerrit.press_on(for_gerrit, "Approve")
+    )
+    texts = [fatima.text, gerrit.text]
+    assert sum("Approved: “Garden”" in text for text in texts) == 1
+    assert sum("already approved by another coordinator" in text for text in texts) == 1
+    assert await approvals(app) == 1
+    assert await status_of(app, garden.id) is InitiativeStatus.APPROVED
