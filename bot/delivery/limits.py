@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 
 BURST = 5  # messages that may catch up after a pause; Telegram tolerates about 30
 
@@ -21,8 +21,23 @@ class SendingLimits:
         self.interval = 1.0 / per_second
         self.private_interval = 1.0 / private_per_second
         self.group_interval = 60.0 / group_per_minute
+        self.group_per_minute = max(1, int(group_per_minute))
         self._next_global = 0.0
         self._chat_ready: OrderedDict[int, float] = OrderedDict()
+        self._group_sent: dict[int, deque[float]] = {}
+
+    def group_turn(self, chat_id: int) -> float:
+        """A group's or channel's turn: 0 when a message may go now (its place in the minute
+        is taken at once), else the seconds until the oldest of the last `group_per_minute`
+        messages there is a minute old. At most that many in any 60 seconds, as Telegram asks."""
+        now = time.monotonic()
+        sent = self._group_sent.setdefault(chat_id, deque())
+        while sent and sent[0] <= now - 60.0:
+            sent.popleft()
+        if len(sent) >= self.group_per_minute:
+            return sent[0] + 60.0 - now
+        sent.append(now)
+        return 0.0
 
     def chat_ready_in(self, chat_id: int) -> float:
         """Seconds until this chat may get another message (0: now)."""

@@ -34,11 +34,20 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import metrics
 from bot.chat.replies import TooLong
 from bot.clock import Clock
-from bot.delivery.kinds import KINDS, RenderContext
+from bot.delivery.kinds import KINDS, Kind, RenderContext
 from bot.delivery.limits import SendingLimits
 from bot.delivery.preferences import Category, quiet_until
 from bot.delivery.transport import Outcome, Result, Transport
-from bot.domain.models import Delivery, DeliveryStatus, Identity, Neighbourhood, Person
+from bot.domain import chat_links
+from bot.domain.models import (
+    ChatLink,
+    ChatLinkStatus,
+    Delivery,
+    DeliveryStatus,
+    Identity,
+    Neighbourhood,
+    Person,
+)
 from bot.i18n import translator
 from bot.logs import event
 
@@ -70,9 +79,10 @@ class SenderSettings:
 @dataclass(slots=True)
 class Claimed:
     delivery: Delivery
-    person: Person
+    person: Person | None  # None: a post in a neighbourhood's group or channel
     chat_id: int
     zone: ZoneInfo
+    locale: str | None = None  # a post's language: its neighbourhood's
 
 
 class Sender:
@@ -129,14 +139,19 @@ class Sender:
 
     async def send_due(self) -> int:
         """Send one batch of due messages; returns how many rows were handled."""
+        await self.leave_chats()
         claimed = await self._claim()
         if not claimed:
             return 0
         # One message per chat per batch: a second one waits for the chat's interval.
+        # A group's posts each wait for a place in the group's minute (`_send_post`).
         first: dict[int, Claimed] = {}
+        posts: list[Claimed] = []
         later: list[int] = []
         for item in claimed:
-            if item.chat_id in first:
+            if item.person is None:
+                posts.append(item)
+            elif item.chat_id in first:
                 later.append(item.delivery.id)
             else:
                 first[item.chat_id] = item
@@ -145,7 +160,7 @@ class Sender:
             await self._update(later, {"status": DeliveryStatus.PENDING, "next_attempt_at": ready})
         # `concurrency` workers take the batch in order: rendering as many messages at once
         # as there are rows would only make them wait for each other.
-        queue = deque(first.values())
+        queue = deque([*first.values(), *posts])
         memo: dict[object, object] = {}  # rows every message of the batch reads (a broadcast)
 
         async def work() -> None:
@@ -186,7 +201,39 @@ class Sender:
                 delivery.status = DeliveryStatus.SENDING
                 delivery.next_attempt_at = now + LEASE
                 claimed.append(Claimed(delivery, person, chat_id, self._zone(zone)))
+            posts = await session.execute(
+                select(Delivery, ChatLink.chat_id, Neighbourhood.timezone)
+                .add_columns(Neighbourhood.default_locale)
+                .join(ChatLink, ChatLink.id == Delivery.chat_link_id)
+                .join(Neighbourhood, Neighbourhood.id == ChatLink.neighbourhood_id)
+                .where(Delivery.status == DeliveryStatus.PENDING)
+                .where(Delivery.next_attempt_at <= now)
+                .where(ChatLink.status == ChatLinkStatus.LINKED)
+                .order_by(Delivery.next_attempt_at, Delivery.id)
+                .limit(self.settings.batch)
+                .with_for_update(of=Delivery, skip_locked=True)
+            )
+            for delivery, chat_id, zone, locale in posts.all():
+                delivery.status = DeliveryStatus.SENDING
+                delivery.next_attempt_at = now + LEASE
+                claimed.append(Claimed(delivery, None, chat_id, self._zone(zone), locale))
         return claimed
+
+    async def leave_chats(self) -> int:
+        """Leave the groups and channels that were unlinked, refused or never confirmed;
+        a link goes once Telegram says the bot is out (or was out already)."""
+        async with self.sessions() as session:
+            leaving = await chat_links.to_leave(session)
+        left = 0
+        for link_id, chat_id in leaving:
+            outcome = await self.transport.leave(chat_id)
+            if outcome.result in (Result.TRANSIENT, Result.RETRY_AFTER):
+                continue  # tried again with the next batch
+            async with self.sessions.begin() as session:
+                await chat_links.gone(session, link_id)
+            event(log, "chat.left", link=link_id, result=outcome.result.value)
+            left += 1
+        return left
 
     def _zone(self, name: str | None) -> ZoneInfo:
         try:
@@ -217,6 +264,9 @@ class Sender:
         kind = KINDS.get(delivery.kind)
         if kind is None:
             await self._finish(item, DeliveryStatus.FAILED, error=f"unknown kind {delivery.kind}")
+            return
+        if person is None:
+            await self._send_post(item, kind, memo)
             return
         if person.unreachable_at is not None:
             await self._finish(item, DeliveryStatus.UNREACHABLE, error="blocked the bot")
@@ -263,6 +313,27 @@ class Sender:
             self.limits.sent(item.chat_id)
             await self._record(item, outcome)
 
+    async def _send_post(self, item: Claimed, kind: Kind, memo: dict[object, object]) -> None:
+        """A post in a group or channel: no preferences, the neighbourhood's language, and
+        at most `group_per_minute` a minute there (a later one waits, the others go on)."""
+        now = self.clock.now()
+        wait = self.limits.group_turn(item.chat_id)
+        if wait > 0:
+            metrics.LIMIT_WAIT_SECONDS.labels(limit="group").inc(wait)
+            await self._defer(item, now + timedelta(seconds=wait))
+            return
+        async with self.sessions() as session:
+            context = RenderContext(
+                session, None, translator(item.locale or "nl"), item.zone, now, memo
+            )
+            reply = await kind.render(context, item.delivery)
+        if reply is None:
+            await self._finish(item, DeliveryStatus.CANCELLED, error="nothing to send")
+            return
+        metrics.LIMIT_WAIT_SECONDS.labels(limit="global").inc(await self.limits.wait_turn())
+        outcome = await self.transport.deliver(item.chat_id, reply)
+        await self._record(item, outcome)
+
     async def _record(self, item: Claimed, outcome: Outcome) -> None:
         now = self.clock.now()
         delivery = item.delivery
@@ -274,7 +345,13 @@ class Sender:
             event(log, "delivery.retry_after", logging.WARNING, seconds=outcome.retry_after)
             # Telegram asked us to wait: the same row again, never dropped, not an attempt.
             await self._defer(item, now + timedelta(seconds=outcome.retry_after))
+        elif outcome.result is Result.UNREACHABLE and item.person is None:
+            # Removed from the group or channel: the link goes, and its waiting posts with it.
+            async with self.sessions.begin() as session:
+                await chat_links.gone(session, delivery.chat_link_id or 0)
+            event(log, "chat.gone", link=delivery.chat_link_id)
         elif outcome.result is Result.UNREACHABLE:
+            assert item.person is not None
             async with self.sessions.begin() as session:
                 await session.execute(
                     update(Person)

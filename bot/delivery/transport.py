@@ -29,3 +29,7 @@ class Transport(Protocol):
     async def deliver(self, chat_id: int, reply: Reply, *, paid: bool = False) -> Outcome:
         """Send `reply` to `chat_id` once; never raises for messenger errors."""
         ...
+
+    async def leave(self, chat_id: int) -> Outcome:
+        """Leave a group or channel; never raises for messenger errors."""
+        ...

@@ -45,6 +45,7 @@ from bot.domain.models import (
     AuditEntry,
     Broadcast,
     BroadcastStatus,
+    ChatLink,
     Commitment,
     ConversationState,
     Delivery,
@@ -85,6 +86,7 @@ REFERENCES: dict[tuple[type[Any], str], str] = {
     (Invite, "created_by_id"): "invites_created",
     (Invite, "used_by_id"): "invites_used",
     (AuditEntry, "actor_id"): "audit",
+    (ChatLink, "added_by_id"): "groups_added_to",  # until confirmed; SET NULL when forgotten
     (Silence, "person_id"): "silence",
 }
 # Texts of the neighbourhood's work, by the column naming their author: kept, unsigned.

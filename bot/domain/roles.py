@@ -33,6 +33,7 @@ class Permission(StrEnum):
     UPDATE_COMMITMENTS = "update_commitments"
     SEE_STATISTICS = "see_statistics"
     MANAGE_GOALS = "manage_goals"
+    LINK_CHAT = "link_chat"  # the neighbourhood's own group or channel
     MANAGE_NEIGHBOURHOOD = "manage_neighbourhood"
     GRANT_ROLES = "grant_roles"
 
@@ -45,6 +46,7 @@ _COORDINATOR = {
     Permission.MANAGE_COMMITMENTS,
     Permission.SEE_STATISTICS,
     Permission.MANAGE_GOALS,
+    Permission.LINK_CHAT,
 }
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PARTNER: frozenset({Permission.UPDATE_COMMITMENTS}),

@@ -132,14 +132,33 @@ def _lead_of_result() -> Any:
     return case((Result.initiative_id.is_(None), Result.author_id), else_=Initiative.owner_id)
 
 
-async def _results(session: AsyncSession, neighbourhood_id: int) -> list[ShownResult]:
+async def result(session: AsyncSession, result_id: int) -> ShownResult | None:
+    """One result as the public page shows it (for the neighbourhood's group or channel)."""
+    found = await _results(session, None, result_id)
+    return found[0] if found else None
+
+
+async def initiative(session: AsyncSession, initiative_id: int) -> ShownInitiative | None:
+    """One approved or completed initiative as the public page shows it; None otherwise."""
+    found = await _initiatives(session, None, initiative_id)
+    return found[0] if found else None
+
+
+async def _results(
+    session: AsyncSession, neighbourhood_id: int | None, result_id: int | None = None
+) -> list[ShownResult]:
     lead = aliased(Person)
+    which = (
+        Result.id == result_id
+        if result_id is not None
+        else Result.neighbourhood_id == neighbourhood_id
+    )
     rows = await session.execute(
         select(Result, Initiative.title, Initiative.theme_id, lead.first_name, lead.public_name)
         .add_columns(lead.public_photos)
         .outerjoin(Initiative, Initiative.id == Result.initiative_id)
         .outerjoin(lead, lead.id == _lead_of_result())
-        .where(Result.neighbourhood_id == neighbourhood_id)
+        .where(which)
         .order_by(Result.published_at.desc(), Result.id.desc())
         .limit(MOST_RESULTS)
     )
@@ -158,12 +177,19 @@ async def _results(session: AsyncSession, neighbourhood_id: int) -> list[ShownRe
     ]
 
 
-async def _initiatives(session: AsyncSession, neighbourhood_id: int) -> list[ShownInitiative]:
+async def _initiatives(
+    session: AsyncSession, neighbourhood_id: int | None, initiative_id: int | None = None
+) -> list[ShownInitiative]:
+    which = (
+        Initiative.id == initiative_id
+        if initiative_id is not None
+        else Initiative.neighbourhood_id == neighbourhood_id
+    )
     rows = await session.execute(
         select(Initiative, Area.name, Person.first_name, Person.public_name)
         .outerjoin(Area, Area.id == Initiative.area_id)
         .outerjoin(Person, Person.id == Initiative.owner_id)
-        .where(Initiative.neighbourhood_id == neighbourhood_id, Initiative.status.in_(SHOWN))
+        .where(which, Initiative.status.in_(SHOWN))
         .order_by(Initiative.decided_at.desc(), Initiative.id.desc())
         .limit(MOST_INITIATIVES)
     )

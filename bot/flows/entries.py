@@ -14,7 +14,7 @@ something reachable that answers at once instead of starting a conversation.
 The main menu today, by row (the emoji stand for the entries; rows 10-14 only
 for those who hold the permission):
 
-    10 🗂️ 📣   11 🏆 🤝   12 📊 ✉️ 🎯   (coordinators)
+    10 🗂️ 📣   11 🏆 🤝 📢   12 📊 ✉️ 🎯   (coordinators)
     13 🤝 (partners)   14 🔑 (administrators)
     20 💡   30 🔎 📅   40 👤   50 🔔 🌐 🌍   60 🏠 🔒 ❓
 """

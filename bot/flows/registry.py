@@ -32,6 +32,7 @@ from bot.chat.menu import menu_button
 from bot.chat.replies import Button
 from bot.flows.broadcast import BroadcastFlow
 from bot.flows.browse import AgendaFlow, BrowseFlow
+from bot.flows.chat_link import ChatLinkFlow
 from bot.flows.commands import CANCEL, HELP, MY_DATA, START
 from bot.flows.commitments import CommitmentsFlow
 from bot.flows.entries import Command, MenuEntry
@@ -75,6 +76,7 @@ FLOWS: tuple[type[Flow], ...] = (
     GoalsFlow,
     InviteFlow,
     RolesFlow,
+    ChatLinkFlow,
 )
 # Reachable things that answer at once instead of starting a conversation.
 ACTIONS: tuple[Action, ...] = (START, HELP, CANCEL, MY_DATA, PRIVACY, STATISTICS)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import or_, select
 
 from bot.chat.replies import Reply
+from bot.delivery import chat_posts
 from bot.delivery.audiences import tell_followers
 from bot.domain import audit, roles
 from bot.domain.models import Initiative, InitiativeStatus, Result
@@ -158,6 +159,8 @@ class Photo(Step):
             neighbourhood_id=neighbourhood_id,
             subject=("result", result.id),
         )
+        subject = f"result:{result.id}"
+        await chat_posts.post(ctx.session, neighbourhood_id, "chat_result", subject, "", ctx.now)
         told = 0
         if initiative_id is not None:
             told = await tell_followers(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.chat.replies import Reply
-from bot.delivery import outbox
+from bot.delivery import chat_posts, outbox
 from bot.domain import review, roles
 from bot.domain.models import Initiative, InitiativeStatus, Person
 from bot.domain.roles import Permission
@@ -136,6 +136,10 @@ class Proposal(Step):
             return Back(note=ctx.t._("Someone has already decided on this proposal."))
         if action == "approve":
             review.approve(ctx.session, item, ctx.person, ctx.now)
+            subject = f"initiative:{item.id}"
+            await chat_posts.post(
+                ctx.session, item.neighbourhood_id, "chat_initiative", subject, "", ctx.now
+            )
             if not await tell_proposer(ctx, item, "approved"):
                 return Back(note=nobody_told(ctx, item.title))
             return Back(

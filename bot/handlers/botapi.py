@@ -48,6 +48,10 @@ class BotApi(Protocol):
 
     async def answer_callback(self, callback_id: str, text: str | None) -> None: ...
 
+    async def leave_chat(self, chat_id: int) -> None:
+        """Leave a group or channel."""
+        ...
+
     async def edit_text(
         self, chat_id: int, message_id: int, text: Html, buttons: Buttons
     ) -> None: ...

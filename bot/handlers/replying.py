@@ -103,3 +103,10 @@ class BotApiTransport:
         except self.api.errors as exc:
             return self.api.outcome_of(exc)
         return Outcome(Result.SENT, message_id=message_id)
+
+    async def leave(self, chat_id: int) -> Outcome:
+        try:
+            await self.api.leave_chat(chat_id)
+        except self.api.errors as exc:
+            return self.api.outcome_of(exc)
+        return Outcome(Result.SENT)

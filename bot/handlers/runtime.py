@@ -20,12 +20,14 @@ from typing import TypeVar
 
 from aiohttp import web
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
 from bot.chat.replies import Answer, Reply
 from bot.config import Runtime, Settings
+from bot.delivery import chat_posts
 from bot.delivery.transport import Result
-from bot.domain import people
+from bot.domain import chat_links, people
 from bot.domain.models import Identity, Person, ReceivedUpdate
 from bot.handlers.botapi import BotApi
 from bot.handlers.intake import Processor
@@ -35,6 +37,7 @@ from bot.handlers.replying import BotApiTransport, send_answer
 from bot.handlers.telegram import (
     ALLOWED_UPDATES,
     MESSENGER,
+    ChatMembership,
     MembershipChange,
     Turn,
     command_menus,
@@ -100,12 +103,31 @@ class TelegramRuntime:
                     reachable=incoming.reachable,
                     now=self.app.clock.now(),
                 )
+            elif isinstance(incoming, ChatMembership):
+                await self._chat_membership(session, incoming)
             if not await self.app.intake.finish(session, row, owed):
                 await session.rollback()
                 return None
             await session.commit()
             metrics.UPDATES_PROCESSED.inc()
         return owed
+
+    async def _chat_membership(self, session: AsyncSession, change: ChatMembership) -> None:
+        """The bot in a group or channel: a coordinator is asked which neighbourhood it is
+        for; removed (or gone by itself), the link and its waiting posts go."""
+        if change.inside:
+            await chat_posts.bot_added(
+                session,
+                MESSENGER,
+                change.chat_id,
+                change.title,
+                change.chat_type,
+                change.by_external_id,
+                self.app.clock.now(),
+            )
+            self.background.sender.wake()
+        else:
+            await chat_links.removed(session, change.chat_id)
 
     async def deliver(self, owed: Owed) -> None:
         """Send an answer owed; "slow down" notices are worded here, in the person's language."""

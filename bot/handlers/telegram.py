@@ -55,7 +55,19 @@ class MembershipChange:
     reachable: bool
 
 
-def read_update(update: Json) -> Turn | MembershipChange | None:
+@dataclass(frozen=True, slots=True)
+class ChatMembership:
+    """The bot was added to a group or channel (`inside`), promoted there, or removed or
+    left (`inside` False); `by` is who did it."""
+
+    chat_id: int
+    chat_type: str
+    title: str
+    by_external_id: str
+    inside: bool
+
+
+def read_update(update: Json) -> Turn | MembershipChange | ChatMembership | None:
     """What an update means to Wijkbot; None for updates it does not act on."""
     if "message" in update:
         message = update["message"]
@@ -67,6 +79,8 @@ def read_update(update: Json) -> Turn | MembershipChange | None:
         query = update["callback_query"]
         if "message" not in query:
             return None  # a button of an inline-mode message: Wijkbot sends none
+        if query["message"]["chat"]["type"] != "private":
+            return None  # posts in groups carry no buttons; a pressed one speaks for nobody
         chat_id = query["message"]["chat"]["id"]
         return Turn(
             contact_of(query["from"], chat_id),
@@ -77,9 +91,15 @@ def read_update(update: Json) -> Turn | MembershipChange | None:
         )
     if "my_chat_member" in update:
         change = update["my_chat_member"]
-        if change["chat"]["type"] != "private":
-            return None
         status = change["new_chat_member"]["status"]
+        if change["chat"]["type"] != "private":
+            return ChatMembership(
+                chat_id=change["chat"]["id"],
+                chat_type=change["chat"]["type"],
+                title=change["chat"].get("title") or "",
+                by_external_id=str(change["from"]["id"]),
+                inside=status in ("member", "administrator"),
+            )
         return MembershipChange(str(change["from"]["id"]), status not in ("kicked", "left"))
     return None
 
@@ -114,8 +134,11 @@ def essentials(update: Json) -> Json | None:
         kept["callback_query"] = press
     elif "my_chat_member" in update:
         change = update["my_chat_member"]
+        chat = _chat(change)
+        if change["chat"]["type"] != "private":  # a group's or channel's name, to show it
+            chat["title"] = change["chat"].get("title") or ""
         kept["my_chat_member"] = {
-            "chat": _chat(change),
+            "chat": chat,
             "from": {"id": change["from"]["id"]},
             "new_chat_member": {"status": change["new_chat_member"]["status"]},
         }

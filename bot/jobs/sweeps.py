@@ -15,10 +15,10 @@ from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal,
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.delivery import broadcasting, outbox, places
+from bot.delivery import broadcasting, chat_posts, outbox, places
 from bot.delivery.kinds.digest import week_counts
 from bot.delivery.kinds.proposals import SUMMARY_WINDOW
-from bot.domain import actions, activity_reports, goals, network, roles, waiting_list
+from bot.domain import actions, activity_reports, chat_links, goals, network, roles, waiting_list
 from bot.domain.models import (
     Action,
     ActionStatus,
@@ -75,6 +75,9 @@ async def weekly_digest(session: AsyncSession, now: datetime) -> int:
         local = now.astimezone(zone)
         if not any((await week_counts(session, neighbourhood.id, now)).values()):
             continue  # nothing to celebrate: no message
+        if local.weekday() == DIGEST_DAY and local.hour >= DIGEST_HOUR:
+            # The neighbourhood's own group hears it at the usual moment, Monday 09:00.
+            added += await chat_posts.wins_of_week(session, neighbourhood, now)
         subject = literal(f"neighbourhood:{neighbourhood.id}", String)
         rows = select(
             *outbox.columns(Person.id, "weekly_digest", subject, week_of(now, zone), now)
@@ -279,6 +282,9 @@ async def goal_celebrations(session: AsyncSession, now: datetime) -> int:
         for item in await goals.to_celebrate(session, neighbourhood_id):
             subject = literal(f"goal:{item.goal.id}", String)
             period = str(item.goal.celebrated)
+            added += await chat_posts.post(
+                session, neighbourhood_id, "chat_goal", f"goal:{item.goal.id}", period, now
+            )
             rows = select(
                 *outbox.columns(Person.id, "celebration_goal", subject, period, now)
             ).where(
@@ -312,6 +318,11 @@ async def report_requests(session: AsyncSession, now: datetime) -> int:
         )
         added += await outbox.insert_selected(session, rows)
     return added
+
+
+async def unconfirmed_chats(session: AsyncSession, now: datetime) -> int:
+    """Groups and channels nobody confirmed within two days are left (by the sender)."""
+    return await chat_links.expire(session, now)
 
 
 async def offer_expiry(session: AsyncSession, now: datetime) -> int:
@@ -381,6 +392,7 @@ SWEEPS = {
     "finished_actions": finished_actions,
     "commitment_reminders": commitment_reminders,
     "goal_celebrations": goal_celebrations,
+    "unconfirmed_chats": unconfirmed_chats,
     "network_report": network_report,
     "silence_invitations": silence_invitations,
 }

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, build_app
@@ -44,6 +44,8 @@ from bot.domain.models import (
     Base,
     Broadcast,
     BroadcastStatus,
+    ChatLink,
+    ChatLinkStatus,
     Commitment,
     CommitmentStatus,
     Delivery,
@@ -370,6 +372,41 @@ async def offered(session: AsyncSession, world: World, texts: Texts) -> dict[str
     return {"subject": f"action:{world.action_id}", "period": str(int(ends_at.timestamp()))}
 
 
+async def everyone_public(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
+    """An approved initiative and a result whose people said yes to the public page: the
+    longest post in a neighbourhood's group (a name, and the result's photo)."""
+    await set_status(session, world, InitiativeStatus.APPROVED)
+    await session.execute(update(Person).values(public_name=True, public_photos=True))
+    return {}
+
+
+def public(**row: Any) -> Setup:
+    async def setup(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
+        await everyone_public(session, world, texts)
+        return await simple(**row)(session, world, texts)
+
+    return setup
+
+
+async def chat_added(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
+    """The person added the bot to a group with a name as long as Telegram allows."""
+    link = await session.scalar(select(ChatLink))
+    if link is None:
+        link = ChatLink(
+            messenger="telegram",
+            chat_id=-1001,
+            title="",
+            chat_type="supergroup",
+            added_by_id=world.person.id,
+            status=ChatLinkStatus.PENDING,
+            created_at=world.app.clock.now(),
+        )
+        session.add(link)
+        await session.flush()
+    link.title = cut(texts.note, 128, units=True)
+    return {"subject": f"chat:{link.id}"}
+
+
 async def goal_passed(session: AsyncSession, world: World, texts: Texts) -> dict[str, Any]:
     """A goal counted by hand that passed a threshold, with a title as long as a goal's may be."""
     goal = await session.scalar(select(Goal).where(Goal.measure == GoalMeasure.BY_HAND))
@@ -449,9 +486,18 @@ SETUPS: dict[str, Setup] = {
     "commitment_due": simple(subject=lambda w: f"commitment:{w.commitment_ids[0]}"),
     "commitment_overdue": simple(subject=lambda w: f"commitment:{w.commitment_ids[0]}"),
     "celebration_goal": goal_passed,
+    "chat_link_request": chat_added,
+    "chat_welcome": simple(subject=lambda w: f"neighbourhood:{w.neighbourhood_id}"),
+    "chat_initiative": public(subject=lambda w: f"initiative:{w.initiative_ids[0]}"),
+    "chat_result": public(subject=lambda w: f"result:{w.result_id}"),
+    "chat_goal": goal_passed,
+    "chat_wins": simple(subject=lambda w: f"neighbourhood:{w.neighbourhood_id}"),
     "network_report": network_month,
     "silence_invitation": simple(),  # the person's buurt has the world's activity in 3 days
 }
+
+
+CHAT_POSTS = {"chat_welcome", "chat_initiative", "chat_result", "chat_goal", "chat_wins"}
 
 
 async def render(world: World, kind: str, texts: Texts) -> None:
@@ -466,7 +512,8 @@ async def render(world: World, kind: str, texts: Texts) -> None:
         person = await session.get(Person, world.person.id)
         assert person is not None
         t, zone = translator(texts.locale), world.app.settings.zone
-        context = RenderContext(session, person, t, zone, world.app.clock.now())
+        to = None if kind in CHAT_POSTS else person  # a group's post: nobody in particular
+        context = RenderContext(session, to, t, zone, world.app.clock.now())
         reply = await KINDS[kind].render(context, delivery)  # a Reply checks its limits
     assert reply is not None, f"{kind} said nothing: the example does not test it"
     assert_fits(reply)

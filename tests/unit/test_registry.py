@@ -90,6 +90,9 @@ NOT_SHOWN = {
     # walked in tests/unit/test_goals_chat.py.
     "home": {"neighbourhood", "detail"},
     "goals": {"count", "count_note"},
+    # The example links no group or channel: unlinking one is walked in
+    # tests/unit/test_chat_links.py.
+    "group": {"unlink"},
 }
 TEXTS = ("Plant trees", "3", "21-3-2026", "21-3-2026 19:00")
 

@@ -12,6 +12,7 @@ from bot.chat.events import Event, Kind
 from bot.config import SUPPORTED_LOCALES
 from bot.flows import registry
 from bot.handlers.telegram import (
+    ChatMembership,
     MembershipChange,
     Turn,
     command_menus,
@@ -144,15 +145,48 @@ def test_blocking_and_unblocking_change_membership(status: str, reachable: bool)
         {"update_id": 12, "callback_query": {"id": "q", "from": ANN, "inline_message_id": "i"}},
         {
             "update_id": 13,
-            "my_chat_member": {"chat": GROUP, "from": ANN, "new_chat_member": {"status": "left"}},
+            "callback_query": {
+                "id": "q",
+                "from": ANN,
+                "data": "m:home",
+                "message": {"message_id": 4, "chat": GROUP},
+            },
         },
         {"update_id": 14, "edited_message": {"chat": PRIVATE, "from": ANN, "text": "y"}},
+        {"update_id": 15, "channel_post": {"message_id": 1, "chat": GROUP, "text": "z"}},
     ],
-    ids=["group", "no sender", "inline button", "group membership", "edited"],
+    ids=["group", "no sender", "inline button", "button in a group", "edited", "channel post"],
 )
 def test_updates_wijkbot_does_not_act_on(update: dict[str, Any]) -> None:
     assert read_update(update) is None
     assert essentials(update) is None  # stored without any payload
+
+
+@pytest.mark.parametrize(
+    "status, inside",
+    [("administrator", True), ("member", True), ("left", False), ("kicked", False)],
+)
+def test_the_bot_added_to_or_removed_from_a_group(status: str, inside: bool) -> None:
+    change = {
+        "chat": {**GROUP, "username": "buurt_taagdreef"},
+        "from": ANN,
+        "date": 0,
+        "old_chat_member": {"status": "left", "user": {"id": 1}},
+        "new_chat_member": {"status": status, "user": {"id": 1}, "can_post_messages": True},
+    }
+    update = {"update_id": 16, "my_chat_member": change}
+    expected = ChatMembership(-500, "group", "Buurt", "1001", inside)
+    assert read_update(update) == expected
+    kept = essentials(update)
+    assert kept == {  # the chat's id, kind and name, who did it, and the bot's new status
+        "update_id": 16,
+        "my_chat_member": {
+            "chat": GROUP,
+            "from": {"id": 1001},
+            "new_chat_member": {"status": status},
+        },
+    }
+    assert kept is not None and read_update(kept) == expected
 
 
 def test_a_command_menu_per_language_and_a_default() -> None:

@@ -23,6 +23,7 @@ from types import ModuleType
 
 from bot.delivery.kinds import (
     activities,
+    chats,
     commitments,
     digest,
     goals,
@@ -33,7 +34,7 @@ from bot.delivery.kinds import (
 )
 from bot.delivery.kinds.base import Kind, RenderContext, Renderer
 
-GROUPS = (notices, activities, initiatives, proposals, commitments, goals, digest, network)
+GROUPS = (notices, activities, initiatives, proposals, commitments, goals, digest, network, chats)
 
 
 def registry(groups: Iterable[ModuleType]) -> dict[str, Kind]:

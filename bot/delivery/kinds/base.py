@@ -31,7 +31,7 @@ T = TypeVar("T")
 @dataclass(slots=True)
 class RenderContext:
     session: AsyncSession
-    person: Person
+    person: Person | None  # None for a post in a neighbourhood's group or channel
     t: Translator
     zone: ZoneInfo
     now: datetime

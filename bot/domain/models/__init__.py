@@ -2,6 +2,7 @@
 
 from bot.domain.models.audit import AuditEntry
 from bot.domain.models.base import Base
+from bot.domain.models.chats import ChatLink, ChatLinkStatus
 from bot.domain.models.conversation import ConversationState, ReceivedUpdate, UpdateStatus
 from bot.domain.models.goals import Goal, GoalMeasure
 from bot.domain.models.initiatives import (
@@ -32,6 +33,8 @@ __all__ = [
     "Base",
     "Broadcast",
     "BroadcastStatus",
+    "ChatLink",
+    "ChatLinkStatus",
     "Commitment",
     "CommitmentStatus",
     "ConversationState",

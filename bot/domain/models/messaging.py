@@ -63,7 +63,14 @@ class Delivery(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # A message to a person; or, with `chat_link_id`, a post in a neighbourhood's group or
+    # channel (no person: it is gone with the link, and sent in the neighbourhood's language).
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    chat_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chat_links.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(64), default="")
     period: Mapped[str] = mapped_column(String(32), default="")

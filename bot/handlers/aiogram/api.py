@@ -135,6 +135,9 @@ class AiogramApi:
         request = GetUpdates(offset=offset, timeout=wait, allowed_updates=list(allowed_updates))
         return await self._call(request, wait + 10)  # Telegram's JSON, as it came
 
+    async def leave_chat(self, chat_id: int) -> None:
+        await self.bot.leave_chat(chat_id)
+
     async def answer_callback(self, callback_id: str, text: str | None) -> None:
         await self._call(AnswerCallbackQuery(callback_query_id=callback_id, text=text))
 

@@ -149,6 +149,9 @@ class PtbApi:
         )
         return self.updates_request.received
 
+    async def leave_chat(self, chat_id: int) -> None:
+        await self.bot.leave_chat(chat_id)
+
     async def answer_callback(self, callback_id: str, text: str | None) -> None:
         await self.bot.answer_callback_query(callback_id, text=text)
 

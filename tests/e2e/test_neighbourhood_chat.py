@@ -1,0 +1,211 @@
+"""The neighbourhood's own group or channel, through the real runtimes and the emulator's
+group chats: a coordinator adds Wijkbot as an administrator and confirms in their private
+chat; approved initiatives, results and the wins of the week are posted there in the
+neighbourhood's language (Dutch for Overvecht); chatter in the group is neither kept nor
+answered; unlinking, removing the bot and a 403 end the link; a chat added by someone who
+coordinates nothing is left at once."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+
+from bot.domain.models import (
+    ChatLink,
+    ChatLinkStatus,
+    Delivery,
+    Identity,
+    InitiativeStatus,
+    ReceivedUpdate,
+    Role,
+)
+from bot.emulator import BotAPIEmulator, SentMessage
+from bot.emulator.users import SimulatedGroup, SimulatedUser
+from bot.i18n import translator
+from tests import factories
+from tests.e2e.chat import invited, sweep
+from tests.e2e.conftest import RunningBot
+from tests.e2e.processes import until
+
+en, nl = translator("en"), translator("nl")
+TITLE = "Buurtgroep <Overvecht> & co"
+
+
+async def reply_with(user: SimulatedUser, text: str) -> SentMessage:
+    """The next message to `user` that says `text` (other news may come in between)."""
+    async with asyncio.timeout(10):
+        while True:
+            for message in await user.replies():
+                if text in message.html:
+                    return message
+
+
+async def links(bot: RunningBot) -> list[ChatLink]:
+    assert bot.app is not None
+    async with bot.app.sessions() as session:
+        return list(await session.scalars(select(ChatLink).order_by(ChatLink.id)))
+
+
+async def link_group(
+    bot: RunningBot, emulator: BotAPIEmulator, fatima: SimulatedUser, chat_id: int
+) -> SimulatedGroup:
+    """Fatima adds Wijkbot to a new supergroup as an admin and confirms it for Overvecht."""
+    group = emulator.group(chat_id, TITLE, chat_type="supergroup", admins=(fatima,), with_bot=False)
+    await group.add_bot(by=fatima)
+    (asked,) = await fatima.replies(timeout=10)
+    assert "You added Wijkbot to “Buurtgroep &lt;Overvecht&gt; &amp; co”" in asked.html
+    await fatima.press("📢 " + en._("Group or channel"))
+    (chats,) = await fatima.replies()
+    assert en._("“{title}” waits for your answer.", title=TITLE) in chats.html
+    await fatima.press(
+        "✅ "
+        + en._("“{title}” for {neighbourhood}").format(
+            title=TITLE[:19] + "…", neighbourhood="Overvecht"
+        )
+    )
+    (done,) = await fatima.replies()
+    assert (
+        en._("Linked: the news of the neighbourhood now goes to “{title}”.", title=TITLE)
+        in done.html
+    )
+    (welcome,) = await group.replies(timeout=10)
+    assert (
+        nl._(
+            "Hello! From now on Wijkbot posts the news of {neighbourhood} here: approved "
+            "initiatives, results, goals reached and the wins of the week.",
+            neighbourhood="Overvecht",
+        )
+        in welcome.html
+    )
+    return group
+
+
+async def test_a_coordinator_links_a_group_that_gets_the_news_and_ignores_chatter(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    assert bot.app is not None
+    fatima = await invited(bot, emulator, 8701, Role.COORDINATOR)
+    group = await link_group(bot, emulator, fatima, -1008701)
+    [link] = await links(bot)
+    assert (link.status, link.title, link.chat_type) == (ChatLinkStatus.LINKED, TITLE, "supergroup")
+    assert link.added_by_id is None  # who added it is not needed once it is confirmed
+
+    # Chatter in the group: not kept, not answered, no person made of its author.
+    piet = emulator.user(8702, "Piet")
+    group.add(piet)
+    await piet.send("/start", chat=group)
+    await piet.send("Wie komt er zaterdag?", chat=group)
+    await fatima.send("/group", chat=group)
+    await group.assert_no_reply(within=1.0)
+    await piet.assert_no_reply(within=0.1)
+    async with bot.app.sessions() as session:
+        kept = await session.scalar(
+            select(func.count(ReceivedUpdate.id)).where(
+                ReceivedUpdate.chat_key == "chat:-1008701", ReceivedUpdate.payload.is_not(None)
+            )
+        )
+        stranger = await session.scalar(select(Identity).where(Identity.external_id == "8702"))
+    assert kept == 0 and stranger is None
+
+    # An approved initiative, in Overvecht's language, without the proposer's name (no yes).
+    owner = await factories.resident(bot.app, 8703, first_name="Yusuf")
+    await factories.initiative(
+        bot.app, owner, "Moestuin <Zamenhofdreef>", status=InitiativeStatus.SUBMITTED
+    )
+    await fatima.press("🗂️ " + en._("Review proposals"))
+    await fatima.replies()
+    await fatima.press("Moestuin <Zamenhofdreef>")
+    await fatima.replies()
+    await fatima.press("✅ " + en._("Approve"))
+    await fatima.replies()
+    (post,) = await group.replies(timeout=10)
+    assert nl._("A new initiative: “{title}”", title="Moestuin <Zamenhofdreef>") in post.html
+    assert "Yusuf" not in post.text
+    assert post.buttons == []
+
+    # The wins of the week, Monday morning (the test clock's Monday 10:00 in Amsterdam).
+    await sweep(bot, "weekly_digest")
+    (wins,) = await group.replies(timeout=10)
+    assert wins.kind == "photo"
+    assert nl._("This week in {neighbourhood}", neighbourhood="Overvecht") in wins.text
+    assert await sweep(bot, "weekly_digest") == 0  # once a week
+    await group.assert_no_reply(within=0.5)
+
+    # Unlinked from the chat menu: the bot leaves the group and the link is gone.
+    await fatima.send("/group")
+    chats = await reply_with(fatima, en._("Group or channel"))  # her own weekly news aside
+    assert (
+        "✅ " + en._("{neighbourhood}: “{title}”", neighbourhood="Overvecht", title=TITLE)
+        in chats.html
+    )
+    await fatima.press("🚪 " + en._("Unlink “{title}”").format(title=TITLE[:23] + "…"))
+    await fatima.replies()
+    await fatima.press("🚪 " + en._("Yes, unlink"))
+    (unlinked,) = await fatima.replies()
+    assert en._("Unlinked: Wijkbot leaves “{title}”.", title=TITLE) in unlinked.html
+
+    async def left() -> bool:
+        return group.bot_status == "left" and not await links(bot)
+
+    await until(left)
+    assert emulator.calls_for("leaveChat")[-1].params["chat_id"] in (-1008701, "-1008701")
+
+
+async def test_removed_or_refused_the_bot_goes_and_so_does_the_link(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    assert bot.app is not None
+    fatima = await invited(bot, emulator, 8711, Role.COORDINATOR)
+
+    # Someone who coordinates nothing adds the bot: it leaves at once, nobody is asked.
+    kees = emulator.user(8712, "Kees")
+    stray = emulator.group(-1008712, "Andere groep", admins=(kees,), with_bot=False)
+    await stray.add_bot(by=kees)
+
+    async def stray_left() -> bool:
+        return stray.bot_status == "left" and not await links(bot)
+
+    await until(stray_left)
+
+    # Removed by an admin of the group: the link and its waiting posts are gone.
+    group = await link_group(bot, emulator, fatima, -1008711)
+    await group.remove_bot(by=fatima)
+
+    async def gone() -> bool:
+        return not await links(bot)
+
+    await until(gone)
+
+    # Linked again, then the bot is taken out without Telegram telling it: the next post
+    # gets 403 and the link goes with it.
+    group = await link_group(bot, emulator, fatima, -1008713)
+    group.chat.bot_status = "kicked"
+    owner = await factories.resident(bot.app, 8714, first_name="Sanne")
+    item = await factories.initiative(bot.app, owner, "Bankjes", status=InitiativeStatus.SUBMITTED)
+    await fatima.press("🗂️ " + en._("Review proposals"))
+    await fatima.replies()
+    await fatima.press("Bankjes")
+    await fatima.replies()
+    await fatima.press("✅ " + en._("Approve"))
+    await fatima.replies()
+    await until(gone)
+    async with bot.app.sessions() as session:
+        posts = await session.scalar(
+            select(func.count(Delivery.id)).where(Delivery.subject == f"initiative:{item.id}")
+        )
+    assert posts == 1  # only the proposer's news is left; the group's post went with its link
+    # A coordinator refuses a chat they added: the bot leaves it.
+    other = emulator.group(-1008715, "Verkeerde groep", admins=(fatima,), with_bot=False)
+    await other.add_bot(by=fatima)
+    await fatima.replies(timeout=10)
+    await fatima.send("/group")
+    await fatima.replies()
+    await fatima.press("✖️ " + en._("“{title}” is not for Wijkbot").format(title="Verkeerde groep"))
+    (note,) = await fatima.replies()
+    assert en._("Wijkbot leaves “{title}”.", title="Verkeerde groep") in note.html
+
+    async def refused() -> bool:
+        return other.bot_status == "left" and not await links(bot)
+
+    await until(refused)
