@@ -1,4 +1,5 @@
-"""Who is coming: the answer to "still coming?" and the counts an activity's lead sees.
+"""Who is coming: the answer to "still coming?" and the counts an activity's lead sees
+(with, on the day, how many checked in).
 
 A day before, the 24-hour reminder asks "still coming?": "yes" is remembered
 (`confirmed_at`, which leads and coordinators see counted), "no" gives the
@@ -33,6 +34,7 @@ class Attendance:
     joined: int = 0
     confirmed: int = 0  # of those who joined, said "yes, still coming"
     waiting: int = 0
+    came: int = 0  # of those who joined, checked in on the day (bot.domain.check_in)
 
     @property
     def unanswered(self) -> int:
@@ -66,6 +68,7 @@ async def attendance(session: AsyncSession, action_ids: list[int]) -> dict[int, 
             Signup.status,
             func.count(Signup.id),
             func.count(Signup.confirmed_at),
+            func.count(Signup.checked_in_at),
         )
         .where(
             Signup.action_id.in_(action_ids),
@@ -74,11 +77,11 @@ async def attendance(session: AsyncSession, action_ids: list[int]) -> dict[int, 
         .group_by(Signup.action_id, Signup.status)
     )
     found: dict[int, Attendance] = {}
-    for action_id, status, count, confirmed in rows:
+    for action_id, status, count, confirmed, came in rows:
         seen = found.get(action_id, Attendance())
         if status is SignupStatus.JOINED:
-            seen = Attendance(count, confirmed, seen.waiting)
+            seen = Attendance(count, confirmed, seen.waiting, came)
         else:
-            seen = Attendance(seen.joined, seen.confirmed, seen.waiting + count)
+            seen = Attendance(seen.joined, seen.confirmed, seen.waiting + count, seen.came)
         found[action_id] = seen
     return found

@@ -85,6 +85,30 @@ def window(action: Action, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return action.starts_at - OPENS_BEFORE, closes
 
 
+async def under_way(
+    session: AsyncSession,
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    initiative_id: int | None = None,
+    neighbourhood_id: int | None = None,
+    limit: int = 5,
+) -> list[Action]:
+    """Activities that have begun and whose check-in is still open (today's), latest first:
+    the lists of coming activities no longer show them, their lead still needs the code."""
+    query = select(Action).where(
+        Action.status == ActionStatus.OPEN,
+        Action.starts_at <= now,
+        Action.starts_at > now - timedelta(days=2),  # a day's window, and a long activity's
+    )
+    if initiative_id is not None:
+        query = query.where(Action.initiative_id == initiative_id)
+    if neighbourhood_id is not None:
+        query = query.where(Action.neighbourhood_id == neighbourhood_id)
+    found = await session.scalars(query.order_by(Action.starts_at.desc(), Action.id.desc()))
+    return [item for item in found if now < window(item, zone)[1]][:limit]
+
+
 async def may_show(session: AsyncSession, action: Action, person_id: int) -> bool:
     """The activity's lead (its initiative's owner) and the neighbourhood's coordinators."""
     if action.initiative_id is not None:

@@ -220,7 +220,7 @@ class Agenda(Step):
             + joining.check_in_buttons(ctx, action, seen)
             for action in upcoming
         )
-        return Reply(Html("\n".join(lines)), buttons=buttons)
+        return Reply(Html("\n".join(lines)), buttons=(*await joining.under_way(ctx), *buttons))
 
     async def on_button(self, ctx: Context, action: str, arg: str) -> Outcome | None:
         return await joining.press(ctx, action, arg)

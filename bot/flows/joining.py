@@ -14,12 +14,14 @@ from __future__ import annotations
 from bot.chat.replies import Button, File, Reply
 from bot.delivery import places
 from bot.domain import actions, attendance, waiting_list
+from bot.domain import check_in as check_in_codes
 from bot.domain.actions import Joined
 from bot.domain.attendance import Attendance
 from bot.domain.models import Action, Signup, SignupStatus
 from bot.domain.roles import Permission
 from bot.flows import check_in
 from bot.flows.steps import Context, Refresh
+from bot.flows.texts import short
 from bot.i18n import Html, escape
 
 
@@ -59,6 +61,8 @@ def attendance_text(ctx: Context, seen: Attendance) -> str:
     if seen.waiting:
         waiting = t.n_("{n} on the waiting list", "{n} on the waiting list", seen.waiting)
         text = Html(text + " · " + waiting)
+    if seen.came:
+        text = Html(text + " · " + t.n_("{n} checked in", "{n} checked in", seen.came))
     return text
 
 
@@ -92,6 +96,25 @@ def check_in_buttons(
     if action.id not in seen:
         return ()
     return (ctx.button("📷 " + ctx.t._("Check-in QR"), "qr", action.id),)
+
+
+async def under_way(ctx: Context) -> list[tuple[Button, ...]]:
+    """For the neighbourhood's coordinators: the check-in code of activities that have begun
+    and are no longer listed as coming, while their check-in is open."""
+    here = ctx.person.neighbourhood_id
+    if here is None or here not in ctx.neighbourhoods_for(Permission.SEE_STATISTICS):
+        return []
+    begun = await check_in_codes.under_way(
+        ctx.session, ctx.now, ctx.settings.zone, neighbourhood_id=here
+    )
+    return [
+        (
+            ctx.button(
+                "📷 " + ctx.t._("Check-in QR: {title}", title=short(item.title, 24)), "qr", item.id
+            ),
+        )
+        for item in begun
+    ]
 
 
 async def _action(ctx: Context, arg: str) -> Action | None:

@@ -17,6 +17,7 @@ from bot.chat.limits import bounded
 from bot.chat.replies import Reply
 from bot.delivery.audiences import tell_followers
 from bot.domain import actions, activity_reports, initiatives
+from bot.domain import check_in as check_in_codes
 from bot.domain.models import Action, Initiative, InitiativeStatus, ProgressUpdate
 from bot.flows import check_in, joining
 from bot.flows.entries import MenuEntry
@@ -133,6 +134,9 @@ class Own(Step):
         buttons = []
         if item.status is InitiativeStatus.APPROVED:
             buttons.append((ctx.button("📣 " + t._("Post an update"), "update"),))
+        today = await check_in_codes.under_way(
+            ctx.session, ctx.now, ctx.settings.zone, initiative_id=item.id
+        )
         buttons += [
             (
                 ctx.button(
@@ -141,7 +145,7 @@ class Own(Step):
                     action.id,
                 ),
             )
-            for action in coming
+            for action in [*today, *coming]
         ]
         if item.status in WITHDRAWABLE:
             buttons.append((ctx.button(t._("Withdraw"), "withdraw"),))

@@ -351,3 +351,35 @@ async def test_every_language_gets_the_code_and_is_checked_in_in_its_own_words(
             assert "signed up and checked in" not in said  # translated
         assert (await signup(app, item.id, neighbour.id)) is not None
         clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+
+async def test_the_code_is_still_at_hand_once_the_activity_has_begun(
+    app: App, clock: ManualClock
+) -> None:
+    lead_chat, item = await lead_and_activity(app)
+    fatima = await coordinator(app)
+    ann = await resident(app, 44)
+    clock.set(START - timedelta(minutes=30))  # coming, and check-in is open
+    key = app.settings.signing_key()
+    assert await scan(app, check_in.payload_of(key, item), ann.id, key) is CheckedIn.JOINED
+    await lead_chat.send("/start")
+    await lead_chat.press("My Wijkbot")
+    await lead_chat.press("Garden")
+    assert "1 signed up: 0 confirmed, 1 not answered yet · 1 checked in" in lead_chat.text
+
+    clock.set(START + timedelta(hours=3))  # begun: no longer among the coming activities
+    await lead_chat.send("/start")
+    await lead_chat.press("My Wijkbot")
+    await lead_chat.press("Garden")
+    assert "Planting" not in lead_chat.text
+    await lead_chat.press("Check-in QR: Planting")
+    assert any(reply.picture for reply in lead_chat.answers[-1].replies)
+    await fatima.send("/start")
+    await fatima.press("Activities")
+    await fatima.press("Check-in QR: Planting")
+    assert any(reply.picture for reply in fatima.answers[-1].replies)
+
+    clock.set(MIDNIGHT)  # the day is over: no code offered any more
+    await fatima.send("/start")
+    await fatima.press("Activities")
+    assert not [label for label in fatima.labels if "Check-in" in label]
