@@ -1,5 +1,6 @@
 """Check-in through the real runtimes: the lead gets the activity's QR code as a photo, and
-neighbours who open its link on the day are checked in, a newcomer after onboarding."""
+neighbours who open its link on the day are checked in, a newcomer after onboarding; the
+coordinator's statistics say who came, and the thank-you goes to them only."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.domain.models import Signup
+from bot.domain.models import Role, Signup
 from bot.emulator import BotAPIEmulator
 from bot.i18n import LANGUAGE_NAMES, translator
-from tests.e2e.chat import onboard, person_of
+from tests.e2e.chat import invited, onboard, person_of, sweep
 from tests.e2e.conftest import RunningBot
 from tests.factories import action, initiative, join
 
@@ -104,3 +105,60 @@ async def test_the_lead_shows_the_code_and_neighbours_check_in(
             )
         )
     assert sorted(came) == sorted([person.id, taras_person.id])
+
+
+async def test_who_came_reaches_the_statistics_and_the_thank_you_only_them(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    assert bot.app is not None
+    nl, tr = translator("nl"), translator("tr")
+    coordinator = await invited(bot, emulator, 7800, Role.COORDINATOR, locale="nl")
+    came_user = emulator.user(7801, first_name="Ayşe", language_code="tr")
+    stayed_user = emulator.user(7802, first_name="Bas", language_code="nl")
+    await onboard(came_user, "tr")
+    await onboard(stayed_user, "nl")
+    came, stayed = await person_of(bot, 7801), await person_of(bot, 7802)
+    assert came is not None and stayed is not None
+    starts = bot.clock.now() + timedelta(days=1)
+    planting = await action(bot.app, starts, title="Planting")
+    for person in (came, stayed):
+        await join(bot.app, planting.id, person.id)
+
+    await coordinator.press("📅 " + nl._("Activities"))
+    await coordinator.replies()
+    await coordinator.press("📷 " + nl._("Check-in QR"))
+    (code,) = [m for m in await coordinator.replies(timeout=10) if m.kind == "photo"]
+    found = LINK.search(code.text)
+    assert found is not None
+    bot.clock.set(starts)
+    await came_user.send(f"/start {found.group(1)}")
+    (checked_in, _menu) = await came_user.replies(count=2)
+    assert tr._("✅ You are checked in for {title}. Welcome!", title="Planting") in checked_in.text
+
+    await coordinator.send("/stats")
+    replies = await coordinator.replies(timeout=15, count=6)
+    (turnout,) = [m for m in replies if nl._("Check-in: who came") in m.text]
+    assert (
+        nl._(
+            "{title} · {day}: {came}, {did_not_come}",
+            title="Planting",
+            day=nl.date(starts, bot.settings.zone),
+            came=nl.n_("{n} came", "{n} came", 1),
+            did_not_come=nl.n_("{n} did not come", "{n} did not come", 1),
+        )
+        in turnout.text
+    )
+
+    bot.clock.set(starts + timedelta(hours=3))
+    assert await sweep(bot, "finished_actions") == 1
+    (thanks,) = await came_user.replies(timeout=5)
+    assert (
+        tr.n_(
+            "{title} has taken place. Thank you for coming! {n} neighbour came.",
+            "{title} has taken place. Thank you for coming! {n} neighbours came.",
+            1,
+            title="Planting",
+        )
+        in thanks.text
+    )
+    await stayed_user.assert_no_reply()
