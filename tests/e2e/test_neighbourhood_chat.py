@@ -17,6 +17,7 @@ from bot.domain.models import (
     Delivery,
     Identity,
     InitiativeStatus,
+    Person,
     ReceivedUpdate,
     Role,
 )
@@ -209,3 +210,47 @@ async def test_removed_or_refused_the_bot_goes_and_so_does_the_link(
         return other.bot_status == "left" and not await links(bot)
 
     await until(refused)
+
+
+async def test_a_channel_in_webhook_mode_gets_a_result_with_its_photo_only_with_a_yes(
+    webhook_bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    bot = webhook_bot
+    assert bot.app is not None
+    fatima = await invited(bot, emulator, 8721, Role.COORDINATOR)
+    channel = emulator.channel(-1008721, "Overvecht Nieuws", admins=(fatima,))
+    await channel.add_bot(by=fatima)
+    await reply_with(fatima, "Overvecht Nieuws")
+    await fatima.send("/group")
+    await reply_with(fatima, en._("“{title}” waits for your answer.", title="Overvecht Nieuws"))
+    label = en._("“{title}” for {neighbourhood}").format(
+        title="Overvecht Nieuws", neighbourhood="Overvecht"
+    )
+    await fatima.press("✅ " + label)
+    await fatima.replies()
+    await channel.replies(timeout=10)  # the welcome
+    [link] = await links(bot)
+    assert (link.chat_type, link.status) == ("channel", ChatLinkStatus.LINKED)
+
+    lead = await factories.resident(bot.app, 8722, first_name="Yusuf")
+    await factories.initiative(bot.app, lead, "Moestuin")
+    for photos_ok, text in ((False, "Eerste oogst"), (True, "Tweede oogst")):
+        async with bot.app.sessions.begin() as session:
+            person = await session.get(Person, lead.id)
+            assert person is not None
+            person.public_photos = photos_ok
+        await fatima.send("/result")
+        await fatima.replies()
+        await fatima.press("Moestuin")
+        await fatima.replies()
+        await fatima.send(text)
+        await fatima.replies()
+        await fatima.send("12")
+        await fatima.replies()
+        await fatima.send_photo(caption="")
+        await fatima.replies()
+        (post,) = await channel.replies(timeout=10)
+        assert nl._("A result for “{title}”!", title="Moestuin") in post.html
+        assert text in post.text and "12" in post.text
+        # The photo only with the lead's yes (as on the public results page).
+        assert post.kind == ("photo" if photos_ok else "text")

@@ -26,12 +26,14 @@ from bot.domain.models import (
     ChatLinkStatus,
     Delivery,
     DeliveryStatus,
+    Goal,
     InitiativeStatus,
     Neighbourhood,
     Person,
     RoleGrant,
 )
 from bot.i18n import translator
+from bot.jobs.sweeps import SWEEPS, goal_celebrations, unconfirmed_chats
 from tests.chat import REFUSED, coordinator, person_with
 from tests.factories import initiative, person_of, resident
 
@@ -411,3 +413,40 @@ async def test_forgetting_the_coordinator_who_added_a_chat(app: App) -> None:
     assert link.added_by_id is None
     async with app.sessions.begin() as session:
         assert await chat_links.expire(session, app.clock.now()) == 1
+
+
+async def test_a_goal_passing_a_threshold_is_posted_once_and_the_sweeps_know_the_chats(
+    app: App,
+) -> None:
+    await coordinator(app, 900)
+    link = await linked(app, 900)
+    async with app.sessions.begin() as session:
+        goal = await session.scalar(
+            select(Goal).where(Goal.slug == "living-together-meeting-places")
+        )
+        assert goal is not None
+        goal.counted = 5  # 3 of 8 in the example: past 50 %
+    for _ in range(2):
+        async with app.sessions.begin() as session:
+            await goal_celebrations(session, app.clock.now())
+    async with app.sessions() as session:
+        posts = list(
+            await session.scalars(select(Delivery).where(Delivery.chat_link_id == link.id))
+        )
+    assert [(post.kind, post.period, post.person_id) for post in posts] == [
+        ("chat_goal", "50", None)
+    ]
+    transport = Recording()
+    await sender(app, transport).send_due()
+    [(_, post)] = [sent for sent in transport.sent if sent[0] == GROUP]
+    nl = translator("nl")
+    assert (
+        nl._(
+            "{neighbourhood} is {percent} of the way to a goal!",
+            neighbourhood="Overvecht",
+            percent="50%",
+        )
+        in post.text
+    )
+    assert post.buttons == ()  # the residents' celebration has a menu button; the group's not
+    assert SWEEPS["unconfirmed_chats"] is unconfirmed_chats
