@@ -64,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     send = commands.add_parser(
         "send", help="run only the scheduler and the sender", description=_send.__doc__
     )
+    send.add_argument(
+        "--extra",
+        action="store_true",
+        help="an extra sender beside the leader's (PostgreSQL): sends due messages and shares "
+        "the rate, without the scheduler",
+    )
     send.set_defaults(handler=_send)
     sandbox = commands.add_parser(
         "sandbox", help="try the bot in a browser, no token needed", description=_sandbox.__doc__
@@ -219,12 +225,21 @@ async def _run(settings: Settings, _: argparse.Namespace) -> int:
     return await _start(settings, sender_only=False)
 
 
-async def _send(settings: Settings, _: argparse.Namespace) -> int:
-    """Run only the scheduler and the sender, without receiving updates."""
-    return await _start(settings, sender_only=True)
+async def _send(settings: Settings, args: argparse.Namespace) -> int:
+    """Run only the scheduler and the sender, without receiving updates.
+
+    With --extra, only a sender, beside the leader's: several processes then send the
+    outbox together within one shared rate (for paid broadcasts at up to 1000/s).
+    """
+    if args.extra and settings.is_sqlite:
+        raise ConfigError(
+            "wijkbot send --extra needs PostgreSQL: on SQLite one process sends, "
+            "and it keeps up with Telegram's limits"
+        )
+    return await _start(settings, sender_only=True, extra=args.extra)
 
 
-async def _start(settings: Settings, *, sender_only: bool) -> int:
+async def _start(settings: Settings, *, sender_only: bool, extra: bool = False) -> int:
     settings.require_token()
     from bot.app import build_app
     from bot.handlers.operations import Probes, serving
@@ -243,7 +258,7 @@ async def _start(settings: Settings, *, sender_only: bool) -> int:
                 )
             if settings.site_live and not sender_only:  # the results page at /results/
                 await servers.enter_async_context(_live_site(settings, app))
-            work = runtime.run_sender(stop) if sender_only else runtime.run(stop)
+            work = runtime.run_sender(stop, extra=extra) if sender_only else runtime.run(stop)
             await stopping_within(work, stop, settings.shutdown_timeout)
     finally:
         await app.close()

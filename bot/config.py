@@ -124,6 +124,7 @@ class Settings(BaseSettings):
     delivery_group_per_minute: float = Field(default=20.0, gt=0)
     delivery_concurrency: int = Field(default=1, ge=1, le=64)
     allow_paid_broadcast: bool = False
+    delivery_paid_rate: float = Field(default=1000.0, gt=0, le=1000)
     # The public results page served by `wijkbot run` at /results/ (README, "Public results page").
     site_live: bool = False
     site_port: int = Field(default=8090, ge=1, le=65535)

@@ -58,7 +58,7 @@ SENDS = Counter(
 LIMIT_WAIT_SECONDS = Counter(
     "wijkbot_limit_wait_seconds",
     "Time the sender waited for Telegram's limits",
-    ["limit"],  # global (messages a second, and the pause a 429 asks for), chat (its interval)
+    ["limit"],  # global (messages a second, and a 429's pause), paid (broadcasts), chat
 )
 SWEEP_SECONDS = Histogram(
     "wijkbot_sweep_seconds",

@@ -26,7 +26,7 @@ from .databases import (
 )
 from .report import Outcome, table, write_json
 
-BENCHMARKS = ("broadcast", "faults", "crash-resume", "sweeps")
+BENCHMARKS = ("broadcast", "paid", "faults", "crash-resume", "sweeps")
 PROFILED_RECIPIENTS = 3_000
 FULL = 10_000
 DESCRIPTION = f"""\
@@ -35,6 +35,10 @@ Benchmarks of Wijkbot's pushed messages (README: "Messages Wijkbot sends by itse
   broadcast     one broadcast to N residents; the sender (`python -m bot send`, a separate
                 process) against the Bot API emulator with Telegram's limits x SCALE:
                 achieved rate / limit (goal >= 0.95), 429s, duplicates (0), lost (0)
+  paid          a paid broadcast (ALLOW_PAID_BROADCAST: Telegram's 1000 msg/s, unscaled) to
+                10,000 residents on PostgreSQL, sent by 1, 2 and 3 sender processes (the
+                leader's and `send --extra` ones) sharing one rate through the database:
+                rate / 1000 (goal >= 0.95 with as many senders as it takes), 0 duplicates, 0 lost
   faults        the same with 10% 5xx and 2% blocked recipients: one message per
                 reachable recipient, blocked ones marked unreachable (real 2-4-8 s backoff)
   crash-resume  kill -9 of the sender five times during a broadcast, restarted each
@@ -63,6 +67,16 @@ def _at_least(minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def _counts(value: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be numbers separated by commas") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("each must be at least 1")
+    return counts
+
+
 def _positive(value: str) -> float:
     number = float(value)
     if number <= 0:
@@ -85,11 +99,19 @@ def parser() -> argparse.ArgumentParser:
         ("--recipients", _at_least(2), 10_000, "broadcast on SQLite (10,000)"),
         ("--postgres-recipients", _at_least(2), 3_000, "broadcast on PostgreSQL (3,000)"),
         ("--fault-recipients", _at_least(50), 2_000, "faults (2,000)"),
+        ("--paid-recipients", _at_least(2), 10_000, "paid broadcast (10,000)"),
         ("--crash-recipients", _at_least(100), 3_000, "crash-resume (3,000)"),
         ("--residents", _at_least(1_001), 100_000, "sweeps: the larger size (100,000)"),
     )
     for flag, kind, default, text in sizes:
         result.add_argument(flag, type=kind, default=default, help=text)
+    result.add_argument(
+        "--paid-senders",
+        type=_counts,
+        default=(1, 2, 3),
+        metavar="N,N",
+        help="sender processes for the paid broadcast, one run each (default 1,2,3)",
+    )
     result.add_argument(
         "--find-scale",
         action="store_true",
@@ -141,6 +163,8 @@ class Session:
             pg = scratch if postgres else None
             if self.wants("broadcast"):
                 await self._broadcasts(pg)
+            if self.wants("paid") and pg is not None:
+                await self._paid(pg)
             if self.wants("faults"):
                 await self._faults()
             if self.wants("crash-resume"):
@@ -165,6 +189,23 @@ class Session:
             await self._profile(postgres)
         if args.find_scale and not rows[0].goals[0].met:
             await self._find_scale()
+
+    async def _paid(self, postgres: ScratchPostgres) -> None:
+        rows = []
+        for count in self.args.paid_senders:
+            spec = broadcast.Run(
+                await postgres.fresh(),
+                self.folder,
+                self.sqlite.env_file,
+                recipients=self.args.paid_recipients,
+                scale=1.0,
+                paid=True,
+                senders=count,
+                label=f"postgresql, {count} sender{'s' if count > 1 else ''}",
+                bare_client=False,
+            )
+            rows.append(await broadcast.run(spec))
+        self.show("paid broadcast (Telegram's 1000 msg/s)", rows)
 
     async def _faults(self) -> None:
         spec = faults.Run(

@@ -26,7 +26,7 @@ from . import ceiling, population
 from .databases import Database
 from .emulated import Tally, telegram
 from .report import Outcome
-from .sender_process import SenderConfig, SenderProcess
+from .sender_process import SenderConfig, Senders
 from .watching import lost_detail, patience, statuses, until_count, until_sent
 
 RATE_GOAL = 0.95
@@ -45,6 +45,8 @@ class Run:
     profile: Path | None = None
     label: str = ""
     bare_client: bool = True  # also measure a bare client against the emulator
+    paid: bool = False  # with ALLOW_PAID_BROADCAST: Telegram's 1000/s instead of 30/s
+    senders: int = 1  # sender processes: the leader's and senders - 1 `send --extra`
 
 
 async def run(spec: Run) -> Outcome:
@@ -68,8 +70,9 @@ async def run(spec: Run) -> Outcome:
             spec.workdir / f"sender-broadcast-{outcome.label.replace(' ', '-')}.log",
             spec.concurrency,
             spec.profile,
+            spec.paid,
         )
-        sender = SenderProcess(config)
+        sender = Senders(config, spec.senders)
         try:
             launched = time.monotonic()
             await sender.start()
@@ -101,6 +104,7 @@ async def run(spec: Run) -> Outcome:
     outcome.figures.update(
         {
             "recipients": spec.recipients,
+            "senders": spec.senders,
             "limit/s": config.rate,
             "sent/s": round(rate, 1),
             "rate/limit": round(rate / config.rate, 3),

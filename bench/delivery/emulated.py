@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from bot.emulator import BotAPIEmulator, Limits
 
 TELEGRAM_GLOBAL = 30.0  # messages a second to different chats, Telegram's limit for a bot
+TELEGRAM_PAID = 1000.0  # messages a second with allow_paid_broadcast (instead of the 30)
 TELEGRAM_PRIVATE = 1.0  # messages a second to one person
 SEND = "sendmessage"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from bot.emulator import DEFAULT_TOKEN
 
 from .databases import ROOT, BenchError, Database, bot_command, child_env
-from .emulated import TELEGRAM_GLOBAL, TELEGRAM_PRIVATE
+from .emulated import TELEGRAM_GLOBAL, TELEGRAM_PAID, TELEGRAM_PRIVATE
 
 STOP_TIMEOUT = 20.0
 
@@ -33,38 +33,43 @@ class SenderConfig:
     log: Path
     concurrency: int = 1
     profile: Path | None = None
+    paid: bool = False  # a paid broadcast: ALLOW_PAID_BROADCAST, Telegram's 1000/s
 
     @property
     def rate(self) -> float:
-        return TELEGRAM_GLOBAL * self.scale
+        return (TELEGRAM_PAID if self.paid else TELEGRAM_GLOBAL) * self.scale
 
     def environment(self) -> dict[str, str]:
+        paid = {"ALLOW_PAID_BROADCAST": "true", "DELIVERY_PAID_RATE": f"{self.rate:g}"}
         return child_env(
             self.database,
             BOT_TOKEN=DEFAULT_TOKEN,
             TELEGRAM_API_URL=self.api_url,
-            DELIVERY_RATE=f"{self.rate:g}",
+            DELIVERY_RATE=f"{TELEGRAM_GLOBAL * self.scale:g}",
             DELIVERY_PRIVATE_RATE=f"{TELEGRAM_PRIVATE * self.scale:g}",
             DELIVERY_CONCURRENCY=str(self.concurrency),
             LOG_LEVEL="INFO",
+            **(paid if self.paid else {}),
         )
 
-    def command(self) -> list[str]:
-        command = bot_command("send", env_file=self.env_file)
+    def command(self, *, extra: bool = False) -> list[str]:
+        arguments = ("send", "--extra") if extra else ("send",)
+        command = bot_command(*arguments, env_file=self.env_file)
         if self.profile is None:
             return command
         return [sys.executable, "-m", "cProfile", "-o", str(self.profile), *command[1:]]
 
 
 class SenderProcess:
-    def __init__(self, config: SenderConfig) -> None:
+    def __init__(self, config: SenderConfig, *, extra: bool = False) -> None:
         self.config = config
+        self.extra = extra  # `send --extra`: a sender beside the leader's
         self._process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         with self.config.log.open("ab") as log:
             self._process = await asyncio.create_subprocess_exec(
-                *self.config.command(),
+                *self.config.command(extra=self.extra),
                 env=self.config.environment(),
                 cwd=ROOT,
                 stdin=asyncio.subprocess.DEVNULL,
@@ -116,3 +121,25 @@ class SenderProcess:
             kept = [line for line in text.splitlines() if line.strip()][-lines:]
             return "\n".join(f"    {line}" for line in kept)
         return "    (no output)"
+
+
+class Senders:
+    """The leader's sender and `count - 1` extra ones (`send --extra`), used as one."""
+
+    def __init__(self, config: SenderConfig, count: int = 1) -> None:
+        self.processes = [SenderProcess(config, extra=k > 0) for k in range(count)]
+
+    async def start(self) -> None:
+        for process in self.processes:
+            await process.start()
+
+    async def stop(self) -> None:
+        await asyncio.gather(*(process.stop() for process in self.processes))
+
+    def check_alive(self) -> None:
+        for process in self.processes:
+            process.check_alive()
+
+    def cpu_seconds(self) -> float | None:
+        seconds = [process.cpu_seconds() for process in self.processes]
+        return None if None in seconds else sum(s for s in seconds if s is not None)

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.domain.models import Delivery, DeliveryStatus, Person
 
 from .emulated import Tally
-from .sender_process import SenderProcess
+from .sender_process import SenderProcess, Senders
 
 POLL = 0.5
 OPEN = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
@@ -57,7 +57,7 @@ async def unreachable_people(engine: AsyncEngine) -> set[int]:
 
 
 async def until_sent(
-    engine: AsyncEngine, tally: Tally, sender: SenderProcess, *, within: float
+    engine: AsyncEngine, tally: Tally, sender: SenderProcess | Senders, *, within: float
 ) -> bool:
     """Wait until nothing is left to send (True) or `within` seconds have passed (False)."""
     deadline = time.monotonic() + within

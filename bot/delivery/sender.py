@@ -13,9 +13,17 @@ One row can never stop the others: whatever goes wrong with a row is recorded
 on that row, by exception type (and, for a reply over the limits, its lengths),
 never with what a person typed.
 
-Claimed rows carry a lease; each row is marked the moment its outcome is
-known, so after a crash only a message that was in flight can go out again.
-With `concurrency` 1 (the default) that is at most one message per crash.
+Claimed rows carry a lease and the claiming sender's id; each row is marked
+the moment its outcome is known, so after a crash only a message that was in
+flight can go out again. With `concurrency` 1 (the default) that is at most
+one message per crash.
+
+Several senders may run at once (the leader's, and extra ones for paid
+broadcasts: `wijkbot send --extra`, PostgreSQL only). They claim different rows
+(SKIP LOCKED), share Telegram's rate through the database (bot/delivery/pacing.py),
+and each holds an advisory lock named by its id while it runs: rows claimed by a
+sender whose lock is free again go back in the queue (`recover`, at the start
+and every RECOVER_EVERY seconds).
 """
 
 from __future__ import annotations
@@ -23,12 +31,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
+import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
@@ -36,9 +46,11 @@ from bot.chat.replies import TooLong
 from bot.clock import Clock
 from bot.delivery.kinds import KINDS, Kind, RenderContext
 from bot.delivery.limits import SendingLimits
+from bot.delivery.pacing import SharedPace
 from bot.delivery.preferences import Category, quiet_until
 from bot.delivery.transport import Outcome, Result, Transport
 from bot.domain import chat_links
+from bot.domain.dialect import sender_gone, sender_lock
 from bot.domain.models import (
     ChatLink,
     ChatLinkStatus,
@@ -55,6 +67,20 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 LEASE = timedelta(minutes=2)
 NUDGE_WINDOW = timedelta(days=7)
+RECOVER_EVERY = 5.0  # seconds between looks for rows of senders that stopped
+_DELIVERIES = Delivery.__table__
+# Most rows end this way: built once, executed on a plain connection (no ORM session).
+_MARK_SENT = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == bindparam("row"))
+    .values(
+        status=DeliveryStatus.SENT,
+        last_error=None,
+        sent_at=bindparam("at"),
+        sent_message_id=bindparam("message"),
+        attempts=_DELIVERIES.c.attempts + 1,
+    )
+)
 # How /metrics names what Telegram answered (a time-out or a network error counts as 5xx).
 SEND_RESULTS = {
     Result.SENT: "sent",
@@ -68,6 +94,7 @@ SEND_RESULTS = {
 @dataclass(frozen=True, slots=True)
 class SenderSettings:
     per_second: float = 30.0
+    paid_per_second: float = 1000.0  # broadcasts sent with allow_paid_broadcast
     private_per_second: float = 1.0
     group_per_minute: float = 20.0
     concurrency: int = 1
@@ -99,9 +126,14 @@ class Sender:
         self.transport = transport
         self.settings = settings
         self.default_zone = default_zone
-        self.limits = SendingLimits(
-            settings.per_second, settings.private_per_second, settings.group_per_minute
-        )
+        self.limits = SendingLimits(settings.private_per_second, settings.group_per_minute)
+        self.paces = {
+            False: SharedPace(sessions, "global", settings.per_second),
+            True: SharedPace(sessions, "paid", settings.paid_per_second),
+        }
+        self.id = secrets.randbelow(2**31 - 2) + 1  # names this sender's claims and lock
+        self.engine = sessions.kw["bind"]
+        self._queued = 0  # rows of the batch in hand not yet taken by a worker
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._stopping = asyncio.Event()  # run()'s stop: the rest of a batch is put back
@@ -110,19 +142,30 @@ class Sender:
         self._wake.set()
 
     async def recover(self) -> int:
-        """Rows a dead sender had claimed go back in the queue.
-
-        Only one sender runs at a time (see jobs.leader), so every row still
-        marked 'sending' when a sender starts was left behind by a crash.
-        """
+        """Rows claimed by senders that stopped (a crash, a kill -9) go back in the queue."""
+        recovered = 0
         async with self.sessions.begin() as session:
-            result = await session.execute(
-                update(Delivery)
-                .where(Delivery.status == DeliveryStatus.SENDING)
-                .values(status=DeliveryStatus.PENDING, next_attempt_at=self.clock.now())
-                .returning(Delivery.id)
+            claimers = await session.scalars(
+                select(Delivery.sender).where(Delivery.status == DeliveryStatus.SENDING).distinct()
             )
-            recovered = len(result.all())
+            connection = await session.connection()
+            for sender in list(claimers):
+                if sender == self.id:
+                    continue
+                if sender is not None and not await sender_gone(connection, sender):
+                    continue
+                claimed_by = (
+                    Delivery.sender.is_(None) if sender is None else Delivery.sender == sender
+                )
+                result = await session.execute(
+                    update(Delivery)
+                    .where(Delivery.status == DeliveryStatus.SENDING, claimed_by)
+                    .values(
+                        status=DeliveryStatus.PENDING, next_attempt_at=self.clock.now(), sender=None
+                    )
+                    .returning(Delivery.id)
+                )
+                recovered += len(result.all())
         if recovered:
             event(log, "delivery.recovered", rows=recovered)
         return recovered
@@ -130,8 +173,16 @@ class Sender:
     async def run(self, stop: asyncio.Event) -> None:
         """Send until `stop`; then only the messages in flight are finished."""
         self._stopping = stop
-        await self.recover()
+        self.id = secrets.randbelow(2**31 - 2) + 1  # a restarted sender is a new one
+        async with sender_lock(self.engine, self.id):
+            await self._send_until(stop)
+
+    async def _send_until(self, stop: asyncio.Event) -> None:
+        recovered_at = 0.0
         while not stop.is_set():
+            if time.monotonic() - recovered_at > RECOVER_EVERY:
+                await self.recover()
+                recovered_at = time.monotonic()
             self._wake.clear()
             if not await self.send_due():
                 with contextlib.suppress(TimeoutError):
@@ -165,7 +216,9 @@ class Sender:
 
         async def work() -> None:
             while queue and not self._stopping.is_set():
-                await self._send_isolated(queue.popleft(), memo)
+                item = queue.popleft()
+                self._queued = len(queue)
+                await self._send_isolated(item, memo)
 
         workers = [asyncio.create_task(work()) for _ in range(self.settings.concurrency)]
         try:
@@ -200,6 +253,7 @@ class Sender:
             for delivery, person, chat_id, zone in rows:
                 delivery.status = DeliveryStatus.SENDING
                 delivery.next_attempt_at = now + LEASE
+                delivery.sender = self.id
                 claimed.append(Claimed(delivery, person, chat_id, self._zone(zone)))
             posts = await session.execute(
                 select(Delivery, ChatLink.chat_id, Neighbourhood.timezone)
@@ -216,6 +270,7 @@ class Sender:
             for delivery, chat_id, zone, locale in posts.all():
                 delivery.status = DeliveryStatus.SENDING
                 delivery.next_attempt_at = now + LEASE
+                delivery.sender = self.id
                 claimed.append(Claimed(delivery, None, chat_id, self._zone(zone), locale))
         return claimed
 
@@ -306,12 +361,13 @@ class Sender:
             await self._finish(item, DeliveryStatus.CANCELLED, error="nothing to send")
             return
 
+        paid = self.settings.paid_broadcast and delivery.broadcast_id is not None
         async with self._slots:  # (the workers already bound it; kept for direct callers)
-            metrics.LIMIT_WAIT_SECONDS.labels(limit="global").inc(await self.limits.wait_turn())
-            paid = self.settings.paid_broadcast and delivery.broadcast_id is not None
+            waited = await self.paces[paid].wait_turn(self._queued + 1)
+            metrics.LIMIT_WAIT_SECONDS.labels(limit="paid" if paid else "global").inc(waited)
             outcome = await self.transport.deliver(item.chat_id, reply, paid=paid)
             self.limits.sent(item.chat_id)
-            await self._record(item, outcome)
+            await self._record(item, outcome, paid)
 
     async def _send_post(self, item: Claimed, kind: Kind, memo: dict[object, object]) -> None:
         """A post in a group or channel: no preferences, the neighbourhood's language, and
@@ -330,18 +386,18 @@ class Sender:
         if reply is None:
             await self._finish(item, DeliveryStatus.CANCELLED, error="nothing to send")
             return
-        metrics.LIMIT_WAIT_SECONDS.labels(limit="global").inc(await self.limits.wait_turn())
+        metrics.LIMIT_WAIT_SECONDS.labels(limit="global").inc(await self.paces[False].wait_turn())
         outcome = await self.transport.deliver(item.chat_id, reply)
         await self._record(item, outcome)
 
-    async def _record(self, item: Claimed, outcome: Outcome) -> None:
+    async def _record(self, item: Claimed, outcome: Outcome, paid: bool = False) -> None:
         now = self.clock.now()
         delivery = item.delivery
         metrics.SENDS.labels(result=SEND_RESULTS[outcome.result]).inc()
         if outcome.result is Result.SENT:
             await self._finish(item, DeliveryStatus.SENT, message_id=outcome.message_id)
         elif outcome.result is Result.RETRY_AFTER:
-            self.limits.pause(outcome.retry_after)
+            await self.paces[paid].pause(outcome.retry_after)
             event(log, "delivery.retry_after", logging.WARNING, seconds=outcome.retry_after)
             # Telegram asked us to wait: the same row again, never dropped, not an attempt.
             await self._defer(item, now + timedelta(seconds=outcome.retry_after))
@@ -374,15 +430,16 @@ class Sender:
         message_id: int | None = None,
         attempt: bool = False,
     ) -> None:
-        values: dict[str, object] = {"status": status, "last_error": error}
         if status is DeliveryStatus.SENT:
-            values.update(sent_at=self.clock.now(), sent_message_id=message_id)
-            attempt = True
+            marked = {"row": item.delivery.id, "at": self.clock.now(), "message": message_id}
+            async with self.engine.begin() as connection:
+                await connection.execute(_MARK_SENT, marked)
+            return
+        values: dict[str, object] = {"status": status, "last_error": error}
         if attempt:
             values["attempts"] = Delivery.attempts + 1
         await self._update(item.delivery.id, values)
-        if status is not DeliveryStatus.SENT:
-            event(log, "delivery.done", delivery=item.delivery.id, status=status.value)
+        event(log, "delivery.done", delivery=item.delivery.id, status=status.value)
 
     async def _defer(
         self, item: Claimed, until: datetime, *, attempt: bool = False, error: str | None = None
@@ -394,8 +451,10 @@ class Sender:
 
     async def _update(self, delivery_ids: int | list[int], values: dict[str, object]) -> None:
         ids = delivery_ids if isinstance(delivery_ids, list) else [delivery_ids]
-        async with self.sessions.begin() as session:
-            await session.execute(update(Delivery).where(Delivery.id.in_(ids)).values(values))
+        async with self.engine.begin() as connection:
+            await connection.execute(
+                update(_DELIVERIES).where(_DELIVERIES.c.id.in_(ids)).values(values)
+            )
 
     async def _over_nudge_cap(self, person: Person, now: datetime) -> bool:
         nudge_kinds = [name for name, kind in KINDS.items() if kind.category is Category.NUDGES]

@@ -20,6 +20,8 @@ under a row lock:
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import Connection, Table, event, text
@@ -72,6 +74,49 @@ async def try_leader_lock(connection: AsyncConnection) -> bool:
         return True
     result = await connection.execute(
         text("SELECT pg_try_advisory_lock(:key)"), {"key": LEADER_LOCK_KEY}
+    )
+    return bool(result.scalar())
+
+
+SENDER_LOCK_CLASS = 0x5753  # "WS": advisory locks (class, sender id), one per running sender
+
+
+@contextlib.asynccontextmanager
+async def sender_lock(engine: AsyncEngine, sender: int) -> AsyncIterator[None]:
+    """While inside, every process can see that the sender `sender` runs.
+
+    PostgreSQL: a session advisory lock on a connection held for that long, freed
+    before the connection goes back to the pool (a pooled connection would keep it),
+    or by closing the connection when it failed. SQLite has one sending process, so
+    there is nobody to tell, and its one connection is not held.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    keys = {"kind": SENDER_LOCK_CLASS, "sender": sender}
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT pg_advisory_lock(:kind, :sender)"), keys)
+        await connection.commit()
+        try:
+            yield
+        finally:
+            try:
+                await connection.execute(text("SELECT pg_advisory_unlock(:kind, :sender)"), keys)
+                await connection.commit()
+            except Exception:
+                await connection.invalidate()
+
+
+async def sender_gone(connection: AsyncConnection, sender: int) -> bool:
+    """Whether the sender `sender` stopped (its lock is free; taken for this transaction only).
+
+    SQLite: one process sends, so a sender other than the caller has stopped.
+    """
+    if connection.dialect.name != "postgresql":
+        return True
+    result = await connection.execute(
+        text("SELECT pg_try_advisory_xact_lock(:kind, :sender)"),
+        {"kind": SENDER_LOCK_CLASS, "sender": sender},
     )
     return bool(result.scalar())
 

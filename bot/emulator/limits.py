@@ -1,8 +1,9 @@
 """Telegram's flood limits as token buckets, with a time scale for fast tests.
 
 Telegram documents ~30 messages/second overall, ~1 message/second per private chat (short
-bursts tolerated) and 20 messages/minute per group. Each limit is a token bucket: `burst`
-tokens, refilled at the documented rate.
+bursts tolerated) and 20 messages/minute per group; messages sent with
+`allow_paid_broadcast` bypass the 30/s and may go at up to 1000/s (a bucket of their own).
+Each limit is a token bucket: `burst` tokens, refilled at the documented rate.
 
 Time scale: with `time_scale=100` emulated time runs 100x faster than real time, so the
 30/s limit admits 3000 messages per real second. `retry_after` in a 429 is always given in
@@ -37,6 +38,8 @@ class Limits:
     private_burst: int = 20
     group_per_minute: float = 20.0
     group_burst: int = 20
+    paid_per_second: float = 1000.0  # allow_paid_broadcast: instead of the 30/s
+    paid_burst: int = 100
     time_scale: float = 1.0
     # Emulated seconds after which a callback query can no longer be answered; None: never.
     # Scaled like everything else: with time_scale=1000 a real bot has only 15 ms, so tests
@@ -85,6 +88,7 @@ class RateLimiter:
         self.limits = limits
         self._clock = clock
         self._global: TokenBucket | None = None
+        self._paid: TokenBucket | None = None
         self._chats: dict[int | str, TokenBucket] = {}
 
     def _chat_bucket(self, chat_id: int | str, chat_type: str, now: float) -> TokenBucket:
@@ -99,8 +103,8 @@ class RateLimiter:
             self._chats[chat_id] = bucket
         return bucket
 
-    def acquire(self, chat_id: int | str, chat_type: str) -> int | None:
-        """Take a token from the bot's and the chat's bucket.
+    def acquire(self, chat_id: int | str, chat_type: str, *, paid: bool = False) -> int | None:
+        """Take a token from the bot's (or, `paid`, the paid broadcasts') and the chat's bucket.
 
         Returns None when the message may be sent, otherwise the `retry_after` (emulated
         seconds) to report; nothing is consumed in that case.
@@ -113,10 +117,13 @@ class RateLimiter:
             self._global = TokenBucket(
                 lim.global_per_second * lim.time_scale, lim.global_burst, now
             )
+            self._paid = TokenBucket(lim.paid_per_second * lim.time_scale, lim.paid_burst, now)
+        bot = self._paid if paid else self._global
+        assert bot is not None
         chat = self._chat_bucket(chat_id, chat_type, now)
-        wait = max(self._global.wait_time(now), chat.wait_time(now))
+        wait = max(bot.wait_time(now), chat.wait_time(now))
         if wait > 0:
             return max(1, math.ceil(wait * lim.time_scale - _EPSILON))
-        self._global.take(now)
+        bot.take(now)
         chat.take(now)
         return None

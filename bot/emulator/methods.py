@@ -154,10 +154,11 @@ class BotApiMethods:
             raise forbidden(f"bot is not a member of the {chat.type} chat")
         return chat
 
-    def _throttle(self, chat: ChatState) -> None:
+    def _throttle(self, chat: ChatState, p: Params) -> None:
         retry_after = self.emu.faults.take_storm()
         if retry_after is None:
-            retry_after = self.emu.limiter.acquire(chat.id, chat.type)
+            paid = p.flag("allow_paid_broadcast")
+            retry_after = self.emu.limiter.acquire(chat.id, chat.type, paid=paid)
         if retry_after is not None:
             raise too_many_requests(retry_after)
 
@@ -446,7 +447,7 @@ class BotApiMethods:
         formatted = self._text(p)
         markup = validate_reply_markup(p.json("reply_markup"))
         reply_to = self._reply_to(chat, p)
-        self._throttle(chat)
+        self._throttle(chat, p)
         message = self._new_message(
             chat, "text", formatted, p, html_field="text", markup=markup, reply_to=reply_to
         )
@@ -460,7 +461,7 @@ class BotApiMethods:
         caption = self._caption(p) if has_caption else FormattedText("", [])
         markup = validate_reply_markup(p.json("reply_markup"))
         reply_to = self._reply_to(chat, p)
-        self._throttle(chat)
+        self._throttle(chat, p)
         message = self._new_message(
             chat,
             kind,
@@ -482,7 +483,7 @@ class BotApiMethods:
             raise bad_request("wrong location specified")
         markup = validate_reply_markup(p.json("reply_markup"))
         reply_to = self._reply_to(chat, p)
-        self._throttle(chat)
+        self._throttle(chat, p)
         message = self._new_message(
             chat,
             "location",
@@ -513,7 +514,7 @@ class BotApiMethods:
             prepared.append((kind, self._input_file(item.get("media"), kind), item_params))
         captions = [self._caption(item_params) for _, _, item_params in prepared]
         reply_to = self._reply_to(chat, p)
-        self._throttle(chat)  # an album takes one token, however many items it has
+        self._throttle(chat, p)  # an album takes one token, however many items it has
         group_id = str(time.time_ns())
         messages = [
             self._new_message(
@@ -554,7 +555,7 @@ class BotApiMethods:
             and markup == self._inline_part(message.reply_markup)
         ):
             raise bad_request(NOT_MODIFIED)
-        self._throttle(chat)
+        self._throttle(chat, p)
         return self._apply_edit(
             chat,
             message,
@@ -577,7 +578,7 @@ class BotApiMethods:
             and markup == self._inline_part(message.reply_markup)
         ):
             raise bad_request(NOT_MODIFIED)
-        self._throttle(chat)
+        self._throttle(chat, p)
         return self._apply_edit(
             chat,
             message,
@@ -593,7 +594,7 @@ class BotApiMethods:
         markup = validate_reply_markup(p.json("reply_markup"), inline_only=True)
         if markup == self._inline_part(message.reply_markup):
             raise bad_request(NOT_MODIFIED)
-        self._throttle(chat)
+        self._throttle(chat, p)
         return self._apply_edit(chat, message, markup=markup)
 
     def _delete(self, chat: ChatState, message_id: int) -> bool:

@@ -191,11 +191,12 @@ class TelegramRuntime:
         finally:
             await self.api.close()
 
-    async def run_sender(self, stop: asyncio.Event) -> None:
-        """Only the scheduler and the sender (`wijkbot send`), e.g. on a separate machine."""
+    async def run_sender(self, stop: asyncio.Event, *, extra: bool = False) -> None:
+        """Only the scheduler and the sender (`wijkbot send`), e.g. on a separate machine;
+        `extra`: only a sender, beside the leader's (`wijkbot send --extra`)."""
         try:
             await self.api.start()
-            await self.background.run(stop)
+            await (self.background.send_only(stop) if extra else self.background.run(stop))
         finally:
             await self.api.close()
 

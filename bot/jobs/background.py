@@ -88,6 +88,7 @@ def sender_for(parts: Infrastructure, transport: Transport) -> Sender:
         transport,
         SenderSettings(
             per_second=settings.delivery_rate,
+            paid_per_second=settings.delivery_paid_rate,
             private_per_second=settings.delivery_private_rate,
             group_per_minute=settings.delivery_group_per_minute,
             concurrency=settings.delivery_concurrency,
@@ -130,6 +131,13 @@ class Background:
                 event(log, "background.crashed", logging.ERROR, error=type(exc).__name__)
                 await _sleep(stop, delay)
         self.health.scheduler = self.health.sender = State.STOPPED
+
+    async def send_only(self, stop: asyncio.Event) -> None:
+        """An extra sender beside the leader's: no scheduler, no leader lock; it shares the
+        rate and the outbox with the other senders through the database."""
+        self.health.scheduler = State.STANDBY
+        await self._supervise_sender(stop)
+        self.health.sender = State.STOPPED
 
     async def _lead(self, stop: asyncio.Event) -> None:
         """Sweeps and sender while this process leads; returns when stopped or deposed."""

@@ -69,6 +69,16 @@ def test_run_without_token_exits_2_with_one_line(tmp_path: Path) -> None:
     ]
 
 
+def test_an_extra_sender_on_sqlite_exits_2_with_one_line(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/w.db", "BOT_TOKEN": SECRET_TOKEN}
+    result = run_cli("send", "--extra", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "wijkbot: wijkbot send --extra needs PostgreSQL: on SQLite one process sends, "
+        "and it keeps up with Telegram's limits"
+    ]
+
+
 def test_malformed_env_file_setting_exits_2_without_echoing_the_token(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(f"BOT_TOKEN={SECRET_TOKEN}\nTIMEZONE=Nowhere/City\n")
     result = run_cli("run", cwd=tmp_path)

@@ -87,5 +87,7 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The sender process that claimed the row while it is 'sending' (bot/delivery/sender.py).
+    sender: Mapped[int | None]
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

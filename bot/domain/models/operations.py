@@ -1,10 +1,10 @@
-"""What `wijkbot admin status` reads besides the work itself: the sweeps' last runs."""
+"""What running Wijkbot needs besides the work itself: the sweeps' last runs, the senders' pace."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, String
+from sqlalchemy import Double, Float, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.domain.models.base import Base
@@ -25,3 +25,15 @@ class SweepRun(Base):
     added: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(200))  # an exception's type, never its text
     process: Mapped[str] = mapped_column(String(128))
+
+
+class SendPace(Base):
+    """The next free sending slot of one rate (`global`, `paid`), shared by every sender.
+
+    `next_at` is a wall-clock time in seconds since the epoch (bot/delivery/pacing.py).
+    """
+
+    __tablename__ = "send_pace"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Double)
