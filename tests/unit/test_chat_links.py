@@ -344,7 +344,7 @@ async def test_twenty_a_minute_per_group_then_the_rest_waits(
 def test_the_group_minute_is_a_sliding_window(monkeypatch: pytest.MonkeyPatch) -> None:
     now = [1000.0]
     monkeypatch.setattr(limits_module.time, "monotonic", lambda: now[0])
-    limits = SendingLimits(30, 1, 20)
+    limits = SendingLimits(1, 20)
     assert [limits.group_turn(-1) for _ in range(20)] == [0.0] * 20
     assert limits.group_turn(-1) == pytest.approx(60.0)
     assert limits.group_turn(-2) == 0.0  # another group has its own minute
