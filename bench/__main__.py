@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import profiling
+from . import profiling, scaling
 from .databases import BENCH_DATABASE, DEFAULT_POSTGRES_URL, POSTGRES_URL_SETTING
 from .errors import BenchError
 from .harness import MEMORY_BATCH, MEMORY_FEW, Options, run
@@ -47,6 +47,16 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
+
+
+def _processes(value: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("numbers separated by commas, e.g. 1,2") from None
+    if min(counts) < 1:
+        raise argparse.ArgumentTypeError("each at least 1")
+    return counts
 
 
 def _at_least_few(value: str) -> int:
@@ -107,6 +117,14 @@ def parser() -> argparse.ArgumentParser:
         " for finding hotspots, not for figures)",
     )
     result.add_argument(
+        "--processes",
+        type=_processes,
+        metavar="N,N",
+        help="instead: the scaling benchmark, Wijkbot in N webhook processes on PostgreSQL "
+        "behind a round-robin proxy, e.g. 1,2 (goal: steps per bot-CPU-second with 2 >= "
+        f"{scaling.SCALING_GOAL}x with 1)",
+    )
+    result.add_argument(
         "--population",
         type=_positive,
         metavar="N",
@@ -137,6 +155,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         population=args.population or 0,
         memory=args.memory or 0,
     )
+    if args.processes:
+        try:
+            print(scaling.table(asyncio.run(scaling.run(options, args.processes))))
+        except BenchError as exc:
+            print(f"bench: failed: {exc}", file=sys.stderr)
+            return 1
+        return 0
     if args.profile is not None:
         for stale in args.profile.glob("wijkbot-*.prof"):
             stale.unlink()  # only this run's profiles are printed

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import os
 import signal
 import sys
@@ -27,9 +26,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 
 from bot.emulator import BotAPIEmulator
+from bot.emulator.proxy import RoundRobin
 from tests.e2e.conftest import free_port
 
 ROOT = Path(__file__).parent.parent.parent
@@ -131,53 +130,6 @@ class Process:
     async def _exited(self) -> None:
         if self._reading is not None:
             await self._reading
-
-
-class RoundRobin:
-    """A load balancer in front of the processes, as nginx would be with its defaults: a
-    backend that refuses the connection is skipped (nothing was sent to it); one that
-    breaks off after the request was sent makes a 502 (a POST is not sent twice)."""
-
-    def __init__(self) -> None:
-        self.backends: list[str] = []  # HOST:PORT each
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/telegram/hook"
-        self._turn = itertools.count()
-        self._runner: web.AppRunner | None = None
-        self._http: aiohttp.ClientSession | None = None
-
-    async def __aenter__(self) -> RoundRobin:
-        self._http = aiohttp.ClientSession()
-        app = web.Application()
-        app.router.add_post("/telegram/hook", self._forward)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self._runner is not None and self._http is not None
-        await self._runner.cleanup()
-        await self._http.close()
-
-    async def _forward(self, request: web.Request) -> web.Response:
-        assert self._http is not None
-        body = await request.read()
-        headers = {key: value for key, value in request.headers.items() if key.startswith("X-")}
-        headers["Content-Type"] = request.content_type
-        first = next(self._turn)
-        for n in range(len(self.backends)):
-            backend = self.backends[(first + n) % len(self.backends)]
-            try:
-                async with self._http.post(
-                    f"http://{backend}/telegram/hook", data=body, headers=headers
-                ) as response:
-                    return web.Response(status=response.status, body=await response.read())
-            except aiohttp.ClientConnectorError:
-                continue  # not connected: nothing was sent, the next backend gets it
-            except aiohttp.ClientError:
-                return web.Response(status=502)
-        return web.Response(status=502)
 
 
 @contextlib.asynccontextmanager
