@@ -4,7 +4,8 @@
       │                  (lease,    │  (re-checked: still ours?)         │ commit
       │                  renewed)   └─ error ─> pending (pause) / failed   ▼
       │                                                              send ─> answer cleared
-      └─ not for Wijkbot, or over the chat's cap ─> done at once, no payload
+      ├─ over the chat's cap ─> done at once, no payload
+      └─ not for Wijkbot (a group's chatter, an edit) ─> not stored at all
 
 Both runtimes use it. Polling stores a batch before asking for the next one
 (which is what acknowledges it to Telegram); a webhook stores the update
@@ -189,10 +190,10 @@ class Intake:
                     "error": None,
                     "answer": None,
                 }
-                turn = read_update(kept) if kept is not None else None
                 if kept is None:
-                    pass  # nothing Wijkbot acts on: keep only that it came
-                elif isinstance(turn, Turn) and queued.get(key, 0) >= self.per_chat_cap:
+                    continue  # nothing Wijkbot acts on (a group's chatter): nothing is kept
+                turn = read_update(kept)
+                if isinstance(turn, Turn) and queued.get(key, 0) >= self.per_chat_cap:
                     row["error"] = FLOODED
                     if key not in warned:  # one "slow down" per burst, not one per update
                         warned.add(key)
