@@ -132,6 +132,8 @@ async def test_a_coordinator_links_a_group_that_gets_the_news_and_ignores_chatte
     (wins,) = await group.replies(timeout=10)
     assert wins.kind == "photo"
     assert nl._("This week in {neighbourhood}", neighbourhood="Overvecht") in wins.text
+    assert nl.n_("{n} new initiative", "{n} new initiatives", 1) in wins.text
+    assert "📰" not in wins.text  # the residents' news per initiative stays with them
     assert await sweep(bot, "weekly_digest") == 0  # once a week
     await group.assert_no_reply(within=0.5)
 

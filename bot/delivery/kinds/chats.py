@@ -10,16 +10,18 @@ speak for whoever pressed it.
 from __future__ import annotations
 
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 from bot.chat.limits import TEXT_LIMIT, fit
 from bot.chat.menu import menu_button
-from bot.chat.replies import Reply
+from bot.chat.replies import File, Reply
 from bot.delivery.kinds import digest, goals
 from bot.delivery.kinds.base import RenderContext, kind, subject_id, with_photo
 from bot.delivery.preferences import Category
 from bot.domain import showcase
 from bot.domain.models import ChatLink, ChatLinkStatus, Delivery, Neighbourhood
 from bot.i18n import Html
+from bot.reports.card import WinsCard, wins_card
 
 
 @kind("chat_link_request", Category.SERVICE)
@@ -102,5 +104,27 @@ async def chat_goal(ctx: RenderContext, delivery: Delivery) -> Reply | None:
 
 @kind("chat_wins", Category.DIGEST)
 async def chat_wins(ctx: RenderContext, delivery: Delivery) -> Reply | None:
-    """The wins of the week, with the card: the weekly news without anything personal."""
-    return await digest.weekly_digest.render(ctx, delivery)
+    """The wins of the week on their card: the week in numbers and the goals, as the public
+    page has them. Not the residents' news per initiative: what leads wrote in their updates
+    is for the neighbourhood's residents, not for whoever reads a public channel."""
+    neighbourhood = await _neighbourhood(ctx, delivery)
+    if neighbourhood is None:
+        return None
+    counts = await digest.week_counts(ctx.session, neighbourhood.id, ctx.now)
+    if not any(counts.values()):
+        return None
+    t = ctx.t
+    lines = ["🎉 " + t._("This week in {neighbourhood}", neighbourhood=neighbourhood.name)]
+    if counts["initiatives"]:
+        lines.append(
+            "• " + t.n_("{n} new initiative", "{n} new initiatives", counts["initiatives"])
+        )
+    if counts["actions"]:
+        lines.append("• " + t.n_("{n} activity", "{n} activities", counts["actions"]))
+    if counts["results"]:
+        lines.append("• " + t.n_("{n} result", "{n} results", counts["results"]))
+    lines += await digest.goal_news(ctx, neighbourhood)
+    zone = ZoneInfo(neighbourhood.timezone)
+    card = WinsCard.of_week(neighbourhood.name, counts, ctx.now, zone)
+    picture = File("wins.png", data=wins_card(card, t), mime="image/png")
+    return Reply(Html("\n".join(lines)), picture=picture)
