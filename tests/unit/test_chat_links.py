@@ -5,6 +5,7 @@ both runtimes is in tests/e2e/test_neighbourhood_chat.py."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from bot.delivery import limits as limits_module
 from bot.delivery.limits import SendingLimits
 from bot.delivery.sender import Sender, SenderSettings
 from bot.delivery.transport import Outcome, Result
-from bot.domain import chat_links, roles
+from bot.domain import chat_links, privacy, roles
 from bot.domain.errors import NotAllowed
 from bot.domain.models import (
     ChatLink,
@@ -407,6 +408,11 @@ async def test_removed_from_the_group_the_link_goes(app: App) -> None:
 async def test_forgetting_the_coordinator_who_added_a_chat(app: App) -> None:
     fatima = await coordinator(app, 900)
     await added(app, 900)
+    person = await person_of(app, 900)
+    assert person is not None
+    async with app.sessions() as session:
+        exported = json.loads(await privacy.export(session, person, app.clock.now()))
+    assert "Buurtgroep" in json.dumps(exported["groups_added_to"])  # /mydata shows it
     await fatima.send("/forget")
     await fatima.press("Yes, forget me")
     [link] = await all_links(app)
