@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
@@ -46,6 +46,7 @@ from bot.chat.replies import TooLong
 from bot.clock import Clock
 from bot.delivery.kinds import KINDS, Kind, RenderContext
 from bot.delivery.limits import SendingLimits
+from bot.delivery.marks import SentMarks
 from bot.delivery.pacing import SharedPace
 from bot.delivery.preferences import Category, quiet_until
 from bot.delivery.transport import Outcome, Result, Transport
@@ -69,18 +70,6 @@ LEASE = timedelta(minutes=2)
 NUDGE_WINDOW = timedelta(days=7)
 RECOVER_EVERY = 5.0  # seconds between looks for rows of senders that stopped
 _DELIVERIES = Delivery.__table__
-# Most rows end this way: built once, executed on a plain connection (no ORM session).
-_MARK_SENT = (
-    update(_DELIVERIES)
-    .where(_DELIVERIES.c.id == bindparam("row"))
-    .values(
-        status=DeliveryStatus.SENT,
-        last_error=None,
-        sent_at=bindparam("at"),
-        sent_message_id=bindparam("message"),
-        attempts=_DELIVERIES.c.attempts + 1,
-    )
-)
 # How /metrics names what Telegram answered (a time-out or a network error counts as 5xx).
 SEND_RESULTS = {
     Result.SENT: "sent",
@@ -133,6 +122,7 @@ class Sender:
         }
         self.id = secrets.randbelow(2**31 - 2) + 1  # names this sender's claims and lock
         self.engine = sessions.kw["bind"]
+        self.marks = SentMarks(self.engine)
         self._queued = 0  # rows of the batch in hand not yet taken by a worker
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.concurrency)
@@ -431,9 +421,7 @@ class Sender:
         attempt: bool = False,
     ) -> None:
         if status is DeliveryStatus.SENT:
-            marked = {"row": item.delivery.id, "at": self.clock.now(), "message": message_id}
-            async with self.engine.begin() as connection:
-                await connection.execute(_MARK_SENT, marked)
+            await self.marks.sent(item.delivery.id, self.clock.now(), message_id)
             return
         values: dict[str, object] = {"status": status, "last_error": error}
         if attempt:

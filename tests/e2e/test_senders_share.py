@@ -11,10 +11,11 @@ import asyncio
 import time
 from collections import Counter
 
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from bot.app import App
 from bot.delivery import outbox
+from bot.delivery.marks import SentMarks
 from bot.delivery.pacing import BURST, SharedPace
 from bot.delivery.sender import Sender, SenderSettings
 from bot.domain.dialect import sender_lock
@@ -147,3 +148,24 @@ async def test_rows_of_a_running_sender_stay_and_of_a_stopped_one_come_back(
     assert await recovering.recover() == 1  # now the other one stopped too
     async with app.sessions() as session:
         assert set(await session.scalars(select(Delivery.status))) == {DeliveryStatus.PENDING}
+
+
+async def test_sent_marks_finished_together_share_one_transaction(
+    app: App, emulator: BotAPIEmulator
+) -> None:
+    await paid_broadcast_to(app, emulator, 8)
+    async with app.sessions() as session:
+        ids = list(await session.scalars(select(Delivery.id)))
+    commits: list[object] = []
+    count = commits.append  # one bound method, to remove the same listener
+    event.listen(app.engine.sync_engine, "commit", count)
+    try:
+        marks = SentMarks(app.engine)
+        now = app.clock.now()
+        await asyncio.gather(*(marks.sent(row, now, 100 + row) for row in ids))
+    finally:
+        event.remove(app.engine.sync_engine, "commit", count)
+    assert 1 <= len(commits) < len(ids)  # the first alone, the others together
+    async with app.sessions() as session:
+        rows = (await session.execute(select(Delivery.status, Delivery.sent_message_id))).all()
+    assert sorted(rows) == sorted((DeliveryStatus.SENT, 100 + row) for row in ids)
