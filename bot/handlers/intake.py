@@ -9,7 +9,9 @@
 
 Both runtimes use it. Polling stores a batch before asking for the next one
 (which is what acknowledges it to Telegram); a webhook stores the update
-before answering 200. Storing is idempotent on `update_id`, and only what the
+before answering 200. The transaction that stores updates also claims those
+whose chat is free (`record_and_claim`), so a step starts without a claim of
+its own; the others wait for the claims of the processor's loop. Storing is idempotent on `update_id`, and only what the
 bot reads of an update is kept (`telegram.essentials`); the payload is set to
 NULL in the transaction that marks the update done (or failed).
 
@@ -119,6 +121,18 @@ TO_PROCESS = _claiming(
     attempts=UPDATES.c.attempts + 1,
     lease_until=bindparam("until"),
 )
+# The same, for updates this process has just stored, in the transaction that stores them:
+# a step whose chat is free starts without a claim of its own (one transaction fewer).
+TO_PROCESS_FRESH = _claiming(
+    UPDATES.c.id.in_(bindparam("fresh", expanding=True))
+    & UPDATES.c.status.in_(QUEUED)
+    & UPDATES.c.lease_until.is_(None)
+    & UPDATES.c.payload.is_not(None)
+    & ~_behind_others,
+    status=UpdateStatus.PROCESSING,
+    attempts=UPDATES.c.attempts + 1,
+    lease_until=bindparam("until"),
+)
 OWED = _claiming(  # answers owed whose sender is gone (its lease or pause has passed)
     (UPDATES.c.status == UpdateStatus.DONE)
     & (UPDATES.c.lease_until <= _now)
@@ -170,41 +184,68 @@ class Intake:
         """Store updates (ignoring ones already stored); returns how many were new."""
         if not updates:
             return 0
+        async with self.sessions.begin() as session:
+            return len(await self._store(session, updates))
+
+    async def record_and_claim(
+        self, updates: Sequence[Json], held: Iterable[int] = ()
+    ) -> list[ReceivedUpdate]:
+        """Store updates and, in the same transaction, claim the new ones whose chat is free
+        (see `claim`: `held` are the caller's rows); the others wait for a claim."""
+        if not updates:
+            return []
         now = self.clock.now()
         async with self.sessions.begin() as session:
-            fresh = await self._not_stored(session, updates)
-            queued, warned = await self._queues(session, {chat_key(item) for item in fresh})
-            rows = []
-            for item in fresh:
-                key, kept = chat_key(item), essentials(item)
-                row: Json = {
-                    "messenger": MESSENGER,
-                    "update_id": int(item["update_id"]),
-                    "chat_key": key,
-                    "payload": None,
-                    "status": UpdateStatus.DONE.value,
-                    "attempts": 0,
-                    "lease_until": None,
-                    "received_at": now,
-                    "processed_at": now,
-                    "error": None,
-                    "answer": None,
-                }
-                if kept is None:
-                    continue  # nothing Wijkbot acts on (a group's chatter): nothing is kept
-                turn = read_update(kept)
-                if isinstance(turn, Turn) and queued.get(key, 0) >= self.per_chat_cap:
-                    row["error"] = FLOODED
-                    if key not in warned:  # one "slow down" per burst, not one per update
-                        warned.add(key)
-                        row.update(answer=slow_down(turn).to_json(), lease_until=now)  # owed
-                        self._owed_due = now
-                        event(log, "intake.flooded", chat=turn.chat_id)
-                else:
-                    row.update(payload=kept, status=UpdateStatus.PENDING.value, processed_at=None)
-                    queued[key] = queued.get(key, 0) + 1
-                rows.append(row)
-            return await _insert(session, rows)
+            stored = await self._store(session, updates)
+            if not stored:
+                return []
+            values = {
+                "now": now,
+                "until": now + self.lease,
+                "mine": list(held),
+                "fresh": stored,
+                "limit": len(stored),
+            }
+            result = await session.execute(TO_PROCESS_FRESH, values)
+            claimed = [ReceivedUpdate(**row._mapping) for row in result]
+        return sorted(claimed, key=lambda row: row.id)
+
+    async def _store(self, session: AsyncSession, updates: Sequence[Json]) -> list[int]:
+        """Insert the updates not stored yet; returns their rows' ids."""
+        now = self.clock.now()
+        fresh = await self._not_stored(session, updates)
+        queued, warned = await self._queues(session, {chat_key(item) for item in fresh})
+        rows = []
+        for item in fresh:
+            key, kept = chat_key(item), essentials(item)
+            row: Json = {
+                "messenger": MESSENGER,
+                "update_id": int(item["update_id"]),
+                "chat_key": key,
+                "payload": None,
+                "status": UpdateStatus.DONE.value,
+                "attempts": 0,
+                "lease_until": None,
+                "received_at": now,
+                "processed_at": now,
+                "error": None,
+                "answer": None,
+            }
+            if kept is None:
+                continue  # nothing Wijkbot acts on (a group's chatter): nothing is kept
+            turn = read_update(kept)
+            if isinstance(turn, Turn) and queued.get(key, 0) >= self.per_chat_cap:
+                row["error"] = FLOODED
+                if key not in warned:  # one "slow down" per burst, not one per update
+                    warned.add(key)
+                    row.update(answer=slow_down(turn).to_json(), lease_until=now)  # owed
+                    self._owed_due = now
+                    event(log, "intake.flooded", chat=turn.chat_id)
+            else:
+                row.update(payload=kept, status=UpdateStatus.PENDING.value, processed_at=None)
+                queued[key] = queued.get(key, 0) + 1
+            rows.append(row)
+        return await _insert(session, rows)
 
     @staticmethod
     async def _not_stored(session: AsyncSession, updates: Sequence[Json]) -> list[Json]:
@@ -369,12 +410,12 @@ class Intake:
             return int(count or 0)
 
 
-async def _insert(session: AsyncSession, rows: list[Json]) -> int:
+async def _insert(session: AsyncSession, rows: list[Json]) -> list[int]:
     """Insert rows (every one with every column: None is SQL NULL in the JSON columns too),
-    ignoring ones stored meanwhile, in one statement."""
+    ignoring ones stored meanwhile, in one statement; returns the new rows' ids."""
     if not rows:  # all of them stored already (an empty executemany would insert one row)
-        return 0
-    return len((await session.execute(_inserting(session.bind.dialect.name), rows)).all())
+        return []
+    return list((await session.scalars(_inserting(session.bind.dialect.name), rows)).all())
 
 
 @functools.cache
@@ -427,6 +468,13 @@ class Processor:
 
     def wake(self) -> None:
         self._wake.set()
+
+    async def receive(self, updates: Sequence[Json]) -> None:
+        """Store updates that just came in and start those whose chat is free, in one
+        transaction; a later update of a chat busy elsewhere waits for a claim."""
+        rows = await self.intake.record_and_claim(updates, self._held)
+        for row in rows:
+            self._schedule(row)
 
     def _follow_up(self) -> None:
         """After an update is done, the chat's next one may wait in the database, stored by

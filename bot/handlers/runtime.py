@@ -227,10 +227,9 @@ class TelegramRuntime:
             failures = 0
             if updates:
                 # Stored before the next getUpdates call, which is what acknowledges them.
-                await self.app.intake.record(updates)
+                await self.processor.receive(updates)
                 metrics.UPDATES_RECEIVED.inc(len(updates))
                 offset = int(updates[-1]["update_id"]) + 1
-                self.processor.wake()
 
     # -- webhook -------------------------------------------------------------------------
 
@@ -242,7 +241,7 @@ class TelegramRuntime:
             settings.webhook_url,
             secret,
             self.app.intake,
-            self.processor.wake,
+            self.processor.receive,
             self.background.health,
         )
 

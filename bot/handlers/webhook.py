@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -29,17 +30,18 @@ def webhook_app(
     url: str,
     secret: str,
     intake: Intake,
-    wake: Callable[[], None],
+    receive: Callable[[list[dict[str, Any]]], Awaitable[object]],
     background: Health | None = None,
 ) -> web.Application:
-    """Updates POSTed to `url`'s path are stored, then `wake` tells the processor.
+    """Updates POSTed to `url`'s path are handed to `receive` (the processor's), which
+    stores them before Telegram hears 200.
 
     `background` is the health of this process's scheduler and sender, shown on /healthz
     and /readyz.
     """
     expected = secret.encode()
 
-    async def receive(request: web.Request) -> web.Response:
+    async def hook(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, expected):
             event(log, "webhook.refused", logging.WARNING, reason="secret")
@@ -50,11 +52,10 @@ def webhook_app(
         except (ValueError, KeyError, TypeError):
             return web.Response(status=400, text="not an update")
         metrics.UPDATES_RECEIVED.inc()
-        await intake.record([update])  # stored before Telegram hears 200
-        wake()
+        await receive([update])  # stored before Telegram hears 200
         return web.Response(text="ok")
 
     application = web.Application()
-    application.router.add_post(urlsplit(url).path or "/", receive)
+    application.router.add_post(urlsplit(url).path or "/", hook)
     add_routes(application, Probes(intake.sessions, intake.clock, background))
     return application

@@ -35,6 +35,25 @@ async def test_the_same_update_is_stored_once(app: App) -> None:
     assert sorted(ids) == [1, 2, 3]
 
 
+async def test_updates_just_stored_start_at_once_unless_their_chat_is_busy_elsewhere(
+    app: App, clock: ManualClock
+) -> None:
+    intake = Intake(app.sessions, clock, lease=timedelta(seconds=30))
+    first = await intake.record_and_claim([message(1, 10), message(2, 11)])
+    assert [(row.update_id, row.status, row.attempts) for row in first] == [
+        (1, UpdateStatus.PROCESSING, 1),
+        (2, UpdateStatus.PROCESSING, 1),
+    ]
+    # Chat 10's first update is held by another process: its next one waits ...
+    assert await intake.record_and_claim([message(3, 10)]) == []
+    assert await intake.claim(10) == []
+    (three,) = await intake.claim(10, held=[first[0].id])  # the holder of 1 takes it
+    # The holder of the chat's earlier updates takes a new one at once.
+    (four,) = await intake.record_and_claim([message(4, 10)], held=[first[0].id, three.id])
+    assert (three.update_id, four.update_id) == (3, 4)
+    assert await intake.record_and_claim([message(1, 10)]) == []  # stored once
+
+
 async def test_claimed_rows_are_not_claimed_again_until_the_lease_runs_out(
     app: App, clock: ManualClock
 ) -> None:

@@ -24,7 +24,7 @@ async def test_no_database_is_not_ready_and_metrics_say_so() -> None:
     engine = db.make_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
     try:
         intake = Intake(db.make_sessions(engine), SystemClock())
-        application = webhook_app("http://x/hook", "s", intake, lambda: None)
+        application = webhook_app("http://x/hook", "s", intake, intake.record)
         status, body = await readyz(application)
         assert status == 503
         assert body == {
@@ -41,7 +41,7 @@ async def test_no_database_is_not_ready_and_metrics_say_so() -> None:
 
 async def test_the_leader_is_ready_while_its_scheduler_and_sender_run(app: App) -> None:
     health = Health(sender=State.RUNNING, scheduler=State.RUNNING, backlog_limit=10)
-    application = webhook_app("http://x/hook", "s", app.intake, lambda: None, health)
+    application = webhook_app("http://x/hook", "s", app.intake, app.intake.record, health)
     status, body = await readyz(application)
     assert status == 200
     assert body["checks"]["background"] == {  # type: ignore[index]

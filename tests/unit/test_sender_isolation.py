@@ -179,7 +179,7 @@ async def test_a_failing_sweep_is_logged_counted_and_runs_again(
 
 async def test_healthz_shows_the_sender_and_answers_503_while_it_is_down(app: App) -> None:
     health = Health(sender=State.RUNNING, scheduler=State.RUNNING)
-    application = webhook_app("http://x/hook", "s", app.intake, lambda: None, health)
+    application = webhook_app("http://x/hook", "s", app.intake, app.intake.record, health)
     async with TestClient(TestServer(application)) as client:
         fine = await client.get("/healthz")
         body = await fine.json()
