@@ -11,9 +11,10 @@ Both runtimes use it. Polling stores a batch before asking for the next one
 (which is what acknowledges it to Telegram); a webhook stores the update
 before answering 200. The transaction that stores updates also claims those
 whose chat is free (`record_and_claim`), so a step starts without a claim of
-its own; the others wait for the claims of the processor's loop. Storing is idempotent on `update_id`, and only what the
-bot reads of an update is kept (`telegram.essentials`); the payload is set to
-NULL in the transaction that marks the update done (or failed).
+its own; the others wait for the claims of the processor's loop. Storing is
+idempotent on `update_id`, and only what the bot reads of an update is kept
+(`telegram.essentials`); the payload is set to NULL in the transaction that
+marks the update done (or failed).
 
 Exactly once: a process claims rows with a short lease that it renews while it
 holds them (also the rows waiting behind a busy chat), and the step's
