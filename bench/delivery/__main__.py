@@ -37,7 +37,8 @@ Benchmarks of Wijkbot's pushed messages (README: "Messages Wijkbot sends by itse
                 achieved rate / limit (goal >= 0.95), 429s, duplicates (0), lost (0)
   paid          a paid broadcast (ALLOW_PAID_BROADCAST: Telegram's 1000 msg/s, unscaled) to
                 10,000 residents on PostgreSQL, sent by 1, 2 and 3 sender processes (the
-                leader's and `send --extra` ones) sharing one rate through the database:
+                leader's and `send --extra` ones, DELIVERY_CONCURRENCY=8 each) sharing one
+                rate through the database:
                 rate / 1000 (goal >= 0.95 with as many senders as it takes), 0 duplicates, 0 lost
   faults        the same with 10% 5xx and 2% blocked recipients: one message per
                 reachable recipient, blocked ones marked unreachable (real 2-4-8 s backoff)
@@ -111,6 +112,14 @@ def parser() -> argparse.ArgumentParser:
         default=(1, 2, 3),
         metavar="N,N",
         help="sender processes for the paid broadcast, one run each (default 1,2,3)",
+    )
+    result.add_argument(
+        "--paid-concurrency",
+        type=int,
+        default=8,
+        metavar="N",
+        help="DELIVERY_CONCURRENCY of each sender in the paid broadcast (default 8: its sent "
+        "marks are written together)",
     )
     result.add_argument(
         "--find-scale",
@@ -201,6 +210,7 @@ class Session:
                 scale=1.0,
                 paid=True,
                 senders=count,
+                concurrency=self.args.paid_concurrency,
                 label=f"postgresql, {count} sender{'s' if count > 1 else ''}",
                 bare_client=False,
             )
