@@ -71,10 +71,6 @@ def _decide(
     )
 
 
-def approve(session: AsyncSession, item: Initiative, reviewer: Person, now: datetime) -> None:
-    _decide(session, item, reviewer, InitiativeStatus.APPROVED, now)
-
-
 async def approve_waiting(
     session: AsyncSession, item: Initiative, reviewer: Person, now: datetime
 ) -> bool:

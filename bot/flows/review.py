@@ -135,7 +135,9 @@ class Proposal(Step):
         if item is None:
             return Back(note=ctx.t._("Someone has already decided on this proposal."))
         if action == "approve":
-            review.approve(ctx.session, item, ctx.person, ctx.now)
+            # One conditional UPDATE: of two coordinators pressing at once, one approves.
+            if not await review.approve_waiting(ctx.session, item, ctx.person, ctx.now):
+                return Back(note=ctx.t._("Someone has already decided on this proposal."))
             subject = f"initiative:{item.id}"
             await chat_posts.post(
                 ctx.session, item.neighbourhood_id, "chat_initiative", subject, "", ctx.now
