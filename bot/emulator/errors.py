@@ -34,6 +34,15 @@ def bad_request(reason: str) -> ApiError:
     return ApiError(400, f"Bad Request: {reason}")
 
 
+def migrated(migrate_to_chat_id: int) -> ApiError:
+    """A call to a group that was upgraded to a supergroup, with the supergroup's id."""
+    return ApiError(
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        {"migrate_to_chat_id": migrate_to_chat_id},
+    )
+
+
 def forbidden(reason: str) -> ApiError:
     return ApiError(403, f"Forbidden: {reason}")
 

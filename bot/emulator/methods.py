@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import bad_request, conflict, forbidden, too_many_requests
+from .errors import bad_request, conflict, forbidden, migrated, too_many_requests
 from .html_rules import FormattedText, HtmlParseError, parse_html, strip_formatted, utf16_len
 from .markup import validate_reply_markup
 from .media import StoredFile, image_size
@@ -122,6 +122,8 @@ class BotApiMethods:
         chat = self.emu.find_chat(p.chat_id())
         if chat is None:
             raise bad_request("chat not found")
+        if chat.migrated_to is not None:
+            raise migrated(chat.migrated_to)
         return chat
 
     def _writable_chat(self, p: Params) -> ChatState:

@@ -236,6 +236,8 @@ class ChatState:
         # The bot's own standing in a group or channel: "member", "administrator", "left"
         # or "kicked" (a private chat has none).
         self.bot_status: str | None = None if chat_type == "private" else "member"
+        # A group upgraded to a supergroup: the supergroup's id; calls here then get a 400.
+        self.migrated_to: int | None = None
         self.bot_messages: dict[int, SentMessage] = {}
         self.incoming: dict[int, dict[str, Any]] = {}  # messages from people, by id
         self.events: list[int] = []

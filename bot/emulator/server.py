@@ -235,6 +235,49 @@ class BotAPIEmulator:
         """A channel without the bot; an admin adds it with `channel.add_bot(by=...)`."""
         return self.group(chat_id, title, chat_type="channel", admins=admins, with_bot=False)
 
+    def upgrade_group(
+        self,
+        chat_id: int,
+        by: SimulatedUser,
+        new_chat_id: int | None = None,
+        *,
+        notify: bool = True,
+    ) -> SimulatedGroup:
+        """`by` (an administrator) upgrades a group to a supergroup, which Telegram gives a
+        new chat id (by default -100… like a supergroup's). The bot, when it is in the group,
+        gets the two service messages Telegram sends: `migrate_to_chat_id` in the old group,
+        `migrate_from_chat_id` in the new supergroup (`notify=False`: not yet, as when the
+        bot sends before it has read them). From then on every call to the old id answers
+        400 "group chat was upgraded to a supergroup chat" with
+        `parameters.migrate_to_chat_id`."""
+        group = self._groups.get(chat_id)
+        if group is None or group.chat.type != "group" or group.chat.migrated_to is not None:
+            raise ValueError(f"{chat_id} is not a group that can be upgraded")
+        group._by_admin(by)
+        new_id = new_chat_id if new_chat_id is not None else -(10**12 + abs(chat_id))
+        if new_id in self.chats:
+            raise ValueError(f"chat id {new_id} is taken")
+        old = group.chat
+        chat = ChatState(new_id, "supergroup", title=old.title)
+        chat.members, chat.admins = dict(old.members), set(old.admins)
+        chat.bot_status = old.bot_status
+        self.chats[new_id] = chat
+        upgraded = self._groups[new_id] = SimulatedGroup(self, chat)
+        old.migrated_to = new_id
+        if notify and old.bot_inside:
+            now = int(time.time())
+            for where, field, other in ((old, "migrate_to_chat_id", new_id),
+                                        (chat, "migrate_from_chat_id", chat_id)):  # fmt: skip
+                message = {
+                    "message_id": where.next_message_id(),
+                    "from": by.to_api(),
+                    "chat": where.to_api(),
+                    "date": now,
+                    field: other,
+                }
+                self.updates.push({"message": message})
+        return upgraded
+
     def set_bot_status(self, chat: ChatState, status: str, by: UserProfile | None) -> None:
         """Change the bot's standing in a group or channel and tell the bot, as Telegram
         does, with a my_chat_member update from whoever changed it (the bot itself when it

@@ -431,6 +431,14 @@ class SimulatedGroup(ChatView):
         self._by_admin(by)
         return await self._bot_becomes("kicked" if ban else "left", by)
 
+    async def upgrade(
+        self, by: SimulatedUser, new_chat_id: int | None = None, *, notify: bool = True
+    ) -> SimulatedGroup:
+        """`by` upgrades this group to a supergroup: see `BotAPIEmulator.upgrade_group`."""
+        upgraded = self._emu.upgrade_group(self.id, by, new_chat_id, notify=notify)
+        await asyncio.sleep(0)
+        return upgraded
+
     async def _bot_becomes(self, status: str, by: SimulatedUser) -> dict[str, Any]:
         before = len(self._emu.updates.pending())
         self._emu.set_bot_status(self.chat, status, by.profile)

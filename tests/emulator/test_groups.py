@@ -118,3 +118,38 @@ async def test_twenty_a_minute_per_group(emu: BotAPIEmulator, api: RawApi) -> No
     results = [await api("sendMessage", chat_id=-100601, text=f"n{i}") for i in range(21)]
     assert all(r["ok"] for r in results[:20])
     assert error(results[20]) == (429, "Too Many Requests: retry after 3")
+
+
+async def test_a_group_upgraded_to_a_supergroup_gets_a_new_id(
+    emu: BotAPIEmulator, api: RawApi
+) -> None:
+    ann, kees = emu.user(1001, "Ann"), emu.user(1002, "Kees")
+    group = emu.group(-500, "Buurtgroep", members=(kees,), admins=(ann,))
+    with pytest.raises(PermissionError):
+        await group.upgrade(by=kees)  # only an administrator upgrades a group
+    before = len(emu.updates.pending())
+    supergroup = await group.upgrade(by=ann)
+    assert (supergroup.id, supergroup.type, supergroup.title) == (
+        -1000000000500,
+        "supergroup",
+        "Buurtgroep",
+    )
+    old, new = [update["message"] for update in emu.updates.pending()[before:]]
+    assert old["chat"] == {"id": -500, "type": "group", "title": "Buurtgroep"}
+    assert (old["migrate_to_chat_id"], old["from"]["id"]) == (-1000000000500, 1001)
+    assert new["chat"]["id"] == -1000000000500 and new["migrate_from_chat_id"] == -500
+    body = await api("sendMessage", chat_id=-500, text="hoi")
+    assert error(body) == (400, "Bad Request: group chat was upgraded to a supergroup chat")
+    assert body["parameters"] == {"migrate_to_chat_id": -1000000000500}
+    assert (await api("sendMessage", chat_id=-1000000000500, text="hoi"))["ok"]
+    assert supergroup.bot_status == "member" and 1002 in supergroup.chat.members
+    with pytest.raises(ValueError):
+        await supergroup.upgrade(by=ann)  # a supergroup is upgraded already
+
+    # Not told yet (the bot sends before it reads the news): no updates, the same 400.
+    quiet = emu.group(-501, "Stille groep", admins=(ann,))
+    before = len(emu.updates.pending())
+    await quiet.upgrade(by=ann, new_chat_id=-100501, notify=False)
+    assert len(emu.updates.pending()) == before
+    body = await api("sendMessage", chat_id=-501, text="hoi")
+    assert body["parameters"] == {"migrate_to_chat_id": -100501}
