@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import String, and_, cast, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -47,6 +47,7 @@ NO_NEWS_FOR = timedelta(days=30)  # an initiative without news this long is name
 INVITE_AHEAD = timedelta(days=30)  # how far ahead an activity may be to be worth an invitation
 MONTHS = 6  # months in the report's chart
 BATCH = 1000
+INVITE_LIMIT = 2000  # invitations looked for per neighbourhood and day; the rest the next day
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,9 +267,12 @@ async def invitation_for(session: AsyncSession, person: Person, now: datetime) -
     )
 
 
-async def to_invite(session: AsyncSession, now: datetime) -> list[tuple[int, datetime]]:
-    """Residents silent for SILENT_AFTER, not invited back since, who did not opt out of
-    nudges and for whom something relevant is coming up: (person, last seen)."""
+async def to_invite(
+    session: AsyncSession, neighbourhood_id: int, now: datetime, limit: int
+) -> list[tuple[int, datetime]]:
+    """Residents of the neighbourhood silent for SILENT_AFTER, not invited back since, who did
+    not opt out of nudges and for whom something relevant is coming up: (person, last seen),
+    the longest silent first, at most `limit` (the others are found on a next run)."""
     relevant = (
         select(Action.id)
         .join(Initiative, Initiative.id == Action.initiative_id)
@@ -283,18 +287,24 @@ async def to_invite(session: AsyncSession, now: datetime) -> list[tuple[int, dat
         .where(Silence.person_id == Person.id, Silence.invited_at >= Person.last_seen_at)
         .exists()
     )
+    # Who opted out of nudges (bot.delivery.preferences) is not invited, nor marked as such;
+    # left out in SQL, so that they never take the places of others within the limit.
+    opted_out = cast(Person.opt_outs, String).like('%"nudges"%')
     rows = await session.execute(
-        select(Person.id, Person.last_seen_at, Person.opt_outs).where(
+        select(Person.id, Person.last_seen_at)
+        .where(
+            Person.neighbourhood_id == neighbourhood_id,
             Person.consent_at.is_not(None),
-            Person.neighbourhood_id.is_not(None),
             Person.unreachable_at.is_(None),
             Person.last_seen_at < now - SILENT_AFTER,
+            ~opted_out,
             ~invited_since,
             relevant,
         )
+        .order_by(Person.last_seen_at, Person.id)
+        .limit(limit)
     )
-    # Who opted out of nudges (bot.delivery.preferences) is not invited, nor marked as such.
-    return [(pid, seen) for pid, seen, opt_outs in rows if "nudges" not in (opt_outs or [])]
+    return [(pid, seen) for pid, seen in rows]
 
 
 async def mark_invited(session: AsyncSession, person_ids: list[int], now: datetime) -> None:

@@ -9,14 +9,21 @@ leave here, and every list is bounded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.db import process_label
 from bot.domain.dialect import insert_ignoring_duplicates
-from bot.domain.models import Delivery, DeliveryStatus, ReceivedUpdate, SweepRun, UpdateStatus
+from bot.domain.models import (
+    Delivery,
+    DeliveryStatus,
+    ReceivedUpdate,
+    SweepDay,
+    SweepRun,
+    UpdateStatus,
+)
 
 QUEUED = (UpdateStatus.PENDING, UpdateStatus.PROCESSING)
 REASONS_SHOWN = 20  # failure reasons listed by `admin status`, most frequent first
@@ -109,6 +116,29 @@ async def record_sweep(
         {"sweep": sweep, **values},
     )
     await session.execute(update(SweepRun).where(SweepRun.sweep == sweep).values(**values))
+
+
+async def claim_day(session: AsyncSession, sweep: str, neighbourhood_id: int, day: date) -> bool:
+    """Whether a daily sweep still has `day` to do for the neighbourhood; if so, the day is
+    taken in the sweep's own transaction (a run that fails gives it back)."""
+    moved = await session.execute(
+        update(SweepDay)
+        .where(
+            SweepDay.sweep == sweep,
+            SweepDay.neighbourhood_id == neighbourhood_id,
+            SweepDay.day < day,
+        )
+        .values(day=day)
+    )
+    if moved.rowcount:  # type: ignore[attr-defined]
+        return True
+    first = await session.execute(
+        insert_ignoring_duplicates(
+            SweepDay.__table__, session.bind.dialect.name, "sweep", "neighbourhood_id"
+        ),
+        {"sweep": sweep, "neighbourhood_id": neighbourhood_id, "day": day},
+    )
+    return bool(first.rowcount)  # type: ignore[attr-defined]
 
 
 async def sweep_runs(session: AsyncSession) -> list[SweepRun]:

@@ -18,7 +18,16 @@ from sqlalchemy.orm import aliased
 from bot.delivery import broadcasting, chat_posts, outbox, places
 from bot.delivery.kinds.digest import week_counts
 from bot.delivery.kinds.proposals import SUMMARY_WINDOW
-from bot.domain import actions, activity_reports, chat_links, goals, network, roles, waiting_list
+from bot.domain import (
+    actions,
+    activity_reports,
+    chat_links,
+    goals,
+    network,
+    operations,
+    roles,
+    waiting_list,
+)
 from bot.domain.models import (
     Action,
     ActionStatus,
@@ -366,16 +375,33 @@ async def network_report(session: AsyncSession, now: datetime) -> int:
     return added
 
 
+INVITE_HOUR = 10  # silent residents are looked for once a day, from 10:00 local time
+
+
 async def silence_invitations(session: AsyncSession, now: datetime) -> int:
     """One friendly invitation to a resident silent for 60 days, when something in their buurt
-    or on a theme they follow is coming up; once per silence (remembered, see domain.network)."""
-    found = await network.to_invite(session, now)
-    messages = [
-        outbox.Message(person_id, "silence_invitation", "network", seen.isoformat())
-        for person_id, seen in found
-    ]
-    added = await outbox.enqueue(session, messages, now=now)
-    await network.mark_invited(session, [person_id for person_id, _ in found], now)
+    or on a theme they follow is coming up; once per silence (remembered, see domain.network).
+
+    Looking for them reads every silent resident, so it is done once a day per neighbourhood,
+    at the first run from 10:00 local time (the day is kept: later runs that day do nothing),
+    and for at most network.INVITE_LIMIT people: whoever is left is invited the next day.
+    """
+    added = 0
+    for neighbourhood in await session.scalars(select(Neighbourhood)):
+        local = now.astimezone(ZoneInfo(neighbourhood.timezone))
+        if local.hour < INVITE_HOUR:
+            continue
+        if not await operations.claim_day(
+            session, "silence_invitations", neighbourhood.id, local.date()
+        ):
+            continue
+        found = await network.to_invite(session, neighbourhood.id, now, network.INVITE_LIMIT)
+        messages = [
+            outbox.Message(person_id, "silence_invitation", "network", seen.isoformat())
+            for person_id, seen in found
+        ]
+        added += await outbox.enqueue(session, messages, now=now)
+        await network.mark_invited(session, [person_id for person_id, _ in found], now)
     return added
 
 

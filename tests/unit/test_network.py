@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select, update
 
 from bot.app import App
@@ -27,6 +28,7 @@ from bot.domain.models import (
     Person,
     Silence,
     Support,
+    SweepDay,
 )
 from bot.i18n import translator
 from bot.jobs.sweeps import network_report, silence_invitations
@@ -228,16 +230,16 @@ async def test_one_invitation_per_silence_to_something_relevant(
             update(Person).where(Person.id == quiet.id).values(opt_outs=["nudges"])
         )
 
-    clock.set(utc(2026, 1, 20))  # 50 days of silence: too early
+    clock.set(utc(2026, 1, 20, 10))  # 50 days of silence: too early
     soon = await action(app, utc(2026, 2, 7, 14), initiative_id=garden.id, title="Soup <day>")
     assert await sweep(app, silence_invitations) == 0
-    clock.set(utc(2026, 2, 1))  # 62 days
+    clock.set(utc(2026, 2, 1, 10))  # 62 days
     added = await sweep(app, silence_invitations)
     invited = {p for p, _, _ in await rows(app, "silence_invitation")}
     assert invited == {ann.id, fan.id} and far.id not in invited and quiet.id not in invited
     assert added == 2
     assert await sweep(app, silence_invitations) == 0
-    clock.set(utc(2026, 2, 5))
+    clock.set(utc(2026, 2, 5, 10))
     assert await sweep(app, silence_invitations) == 0  # once per silence, even if still silent
 
     reply = await pushed(app, ann.id, "silence_invitation")
@@ -256,11 +258,43 @@ async def test_one_invitation_per_silence_to_something_relevant(
     # Ann comes back, then falls silent again: a new silence, a new invitation.
     clock.set(utc(2026, 2, 6))
     await Chat(app, 1).send("hi")
-    clock.set(utc(2026, 4, 10))
+    clock.set(utc(2026, 4, 10, 10))
     await action(app, utc(2026, 4, 20, 14), initiative_id=garden.id, title="Spring clean")
     assert await sweep(app, silence_invitations) == 1  # Ann again; Fan is still in one silence
     newest = (await rows(app, "silence_invitation"))[-1]
     assert newest[0] == ann.id and newest[2].startswith("2026-02-06")
+
+
+async def test_silent_residents_are_looked_for_once_a_day_from_ten_bounded(
+    app: App, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = await resident(app, 10)
+    garden = await initiative(app, owner)
+    ann = await silent_resident(app, clock, 1)  # silent since 1 December
+    bob = await person(app, clock, 2, utc(2025, 10, 1), utc(2025, 11, 1))  # since 1 November
+    cem = await silent_resident(app, clock, 3)
+    await action(app, utc(2026, 2, 20, 14), initiative_id=garden.id)
+    monkeypatch.setattr(network, "INVITE_LIMIT", 1)
+
+    clock.set(utc(2026, 2, 10, 8, 30))  # 09:30 in Amsterdam: not yet
+    assert await sweep(app, silence_invitations) == 0
+    clock.set(utc(2026, 2, 10, 9, 0))  # 10:00: the day's one run, the longest silent first
+    assert await sweep(app, silence_invitations) == 1
+    assert [p for p, _, _ in await rows(app, "silence_invitation")] == [bob.id]
+    for later in (utc(2026, 2, 10, 9, 1), utc(2026, 2, 10, 22, 59)):  # the rest of the day
+        clock.set(later)
+        assert await sweep(app, silence_invitations) == 0  # nothing more is looked for
+    async with app.sessions() as session:
+        days = await session.execute(select(SweepDay.sweep, SweepDay.day))
+        assert list(days) == [("silence_invitations", date(2026, 2, 10))]
+
+    clock.set(utc(2026, 2, 11, 9, 5))  # the next day: the next one
+    assert await sweep(app, silence_invitations) == 1
+    clock.set(utc(2026, 2, 12, 12))
+    assert await sweep(app, silence_invitations) == 1
+    assert [p for p, _, _ in await rows(app, "silence_invitation")] == [bob.id, ann.id, cem.id]
+    clock.set(utc(2026, 2, 13, 12))
+    assert await sweep(app, silence_invitations) == 0  # everyone had theirs
 
 
 def _copy(item: Initiative) -> dict[str, object]:

@@ -20,7 +20,7 @@ from bot.domain.models.initiatives import (
 )
 from bot.domain.models.messaging import Broadcast, BroadcastStatus, Delivery, DeliveryStatus
 from bot.domain.models.network import NetworkMonth, Silence
-from bot.domain.models.operations import SendPace, SweepRun
+from bot.domain.models.operations import SendPace, SweepDay, SweepRun
 from bot.domain.models.partners import Commitment, CommitmentStatus
 from bot.domain.models.people import Identity, Invite, Organisation, Person, Role, RoleGrant
 from bot.domain.models.places import Area, Neighbourhood, Theme
@@ -61,6 +61,7 @@ __all__ = [
     "SignupStatus",
     "Silence",
     "Support",
+    "SweepDay",
     "SweepRun",
     "Theme",
     "UpdateStatus",

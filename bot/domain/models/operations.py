@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Double, Float, String
+from sqlalchemy import Double, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.domain.models.base import Base
@@ -25,6 +25,19 @@ class SweepRun(Base):
     added: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(200))  # an exception's type, never its text
     process: Mapped[str] = mapped_column(String(128))
+
+
+class SweepDay(Base):
+    """The last day a daily sweep did its work for one neighbourhood (its local date), so
+    that it does so at the first run of the day only: one row per sweep and neighbourhood."""
+
+    __tablename__ = "sweep_days"
+
+    sweep: Mapped[str] = mapped_column(String(64), primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(
+        ForeignKey("neighbourhoods.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date]
 
 
 class SendPace(Base):
