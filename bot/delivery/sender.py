@@ -6,6 +6,8 @@
                          ──> render in the person's language *now* ──> transport
     outcome: sent · 429 (pause, same row again) · 403 (person unreachable)
              · 5xx/time-out (back off, then failed) · 400 (failed, reason kept)
+    a group's post: skipped when its chat was unlinked since the claim (checked last);
+    400 "upgraded to a supergroup": the link moves to the new chat id, sent there
              · anything raised on the way (a render bug, a reply over Telegram's
                limits, a transport surprise): that row failed, reason kept, next row
 
@@ -272,6 +274,8 @@ class Sender:
         left = 0
         for link_id, chat_id in leaving:
             outcome = await self.transport.leave(chat_id)
+            if outcome.migrated_to is not None:  # the group is a supergroup now: leave that
+                outcome = await self.transport.leave(outcome.migrated_to)
             if outcome.result in (Result.TRANSIENT, Result.RETRY_AFTER):
                 continue  # tried again with the next batch
             async with self.sessions.begin() as session:
@@ -377,7 +381,28 @@ class Sender:
             await self._finish(item, DeliveryStatus.CANCELLED, error="nothing to send")
             return
         metrics.LIMIT_WAIT_SECONDS.labels(limit="global").inc(await self.paces[False].wait_turn())
+        # Unlinked (or removed, or moved to a supergroup) since the claim: asked last.
+        async with self.sessions() as session:
+            status, chat_id = (
+                await session.execute(
+                    select(ChatLink.status, ChatLink.chat_id).where(
+                        ChatLink.id == item.delivery.chat_link_id
+                    )
+                )
+            ).one_or_none() or (None, item.chat_id)
+        if status is not ChatLinkStatus.LINKED:
+            await self._finish(item, DeliveryStatus.SKIPPED, error="chat unlinked")
+            return
+        item.chat_id = chat_id
         outcome = await self.transport.deliver(item.chat_id, reply)
+        if outcome.migrated_to is not None:
+            # The group became a supergroup before Wijkbot read that it did: the link
+            # moves to the new id and the post goes there, now.
+            async with self.sessions.begin() as session:
+                await chat_links.migrated(session, item.chat_id, outcome.migrated_to)
+            event(log, "chat.migrated", link=item.delivery.chat_link_id)
+            item.chat_id = outcome.migrated_to
+            outcome = await self.transport.deliver(item.chat_id, reply)
         await self._record(item, outcome)
 
     async def _record(self, item: Claimed, outcome: Outcome, paid: bool = False) -> None:

@@ -23,6 +23,8 @@ class Outcome:
     message_id: int | None = None
     retry_after: float = 0.0
     error: str = ""
+    # A 400 for a group that became a supergroup: its new chat id (ResponseParameters).
+    migrated_to: int | None = None
 
 
 class Transport(Protocol):

@@ -5,6 +5,7 @@
          └─ by anyone else ──> leaving <────────────────────────────────────────────┘
                                   └──> the sender leaves the chat, the row goes
     bot removed from the chat, or a post gets 403 ──> the row goes (and its posts with it)
+    group upgraded to a supergroup (new chat id) ──> the row moves to the new id, status kept
 
 Only a coordinator (or admin) of a neighbourhood links a chat to it, and only a chat
 they added the bot to themselves: the person who can add the bot is an admin of that
@@ -77,6 +78,34 @@ async def removed(session: AsyncSession, chat_id: int) -> bool:
     """The bot is no longer in the chat (removed, or it left): the link and its posts go."""
     result = await session.execute(delete(ChatLink).where(ChatLink.chat_id == chat_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def migrated(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> bool:
+    """A group became a supergroup, which has a new chat id: its link (and so its posts)
+    moves there. Said twice (the service messages in both chats, a send answered with the
+    new id) it moves once; a row the new chat got meanwhile is the same chat, and goes."""
+    link = await session.scalar(select(ChatLink).where(ChatLink.chat_id == old_chat_id))
+    if link is None:
+        return False
+    await session.execute(delete(ChatLink).where(ChatLink.chat_id == new_chat_id))
+    link.chat_id = new_chat_id
+    link.chat_type = "supergroup"
+    await session.flush()
+    return True
+
+
+async def followed(session: AsyncSession, chat_ids: set[int]) -> set[int]:
+    """The chats among `chat_ids` that are linked or wait for a confirmation: the only
+    groups whose service messages (an upgrade to a supergroup) Wijkbot keeps."""
+    if not chat_ids:
+        return set()
+    rows = await session.scalars(
+        select(ChatLink.chat_id).where(
+            ChatLink.chat_id.in_(chat_ids),
+            ChatLink.status.in_((ChatLinkStatus.LINKED, ChatLinkStatus.PENDING)),
+        )
+    )
+    return set(rows)
 
 
 async def gone(session: AsyncSession, link_id: int) -> None:

@@ -5,7 +5,8 @@
       │                  renewed)   └─ error ─> pending (pause) / failed   ▼
       │                                                              send ─> answer cleared
       ├─ over the chat's cap ─> done at once, no payload
-      └─ not for Wijkbot (a group's chatter, an edit) ─> not stored at all
+      └─ not for Wijkbot (a group's chatter, an edit, the upgrade of a group
+         that is not Wijkbot's) ─> not stored at all
 
 Both runtimes use it. Polling stores a batch before asking for the next one
 (which is what acknowledges it to Telegram); a webhook stores the update
@@ -47,10 +48,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import metrics
 from bot.clock import Clock
 from bot.config import INTAKE_LEASE
+from bot.domain import chat_links
 from bot.domain.dialect import insert_ignoring_duplicates
 from bot.domain.models import ReceivedUpdate, UpdateStatus
 from bot.handlers.owed import Owed
-from bot.handlers.telegram import MESSENGER, Turn, chat_key, essentials, read_update
+from bot.handlers.telegram import (
+    MESSENGER,
+    ChatMigration,
+    Turn,
+    chat_key,
+    essentials,
+    read_update,
+)
 from bot.logs import event
 
 log = logging.getLogger(__name__)
@@ -216,9 +225,23 @@ class Intake:
         now = self.clock.now()
         fresh = await self._not_stored(session, updates)
         queued, warned = await self._queues(session, {chat_key(item) for item in fresh})
+        kept_of = {id(item): essentials(item) for item in fresh}
+        # A group's upgrade to a supergroup is kept only for Wijkbot's own chats.
+        migrations = {
+            id(item): reading
+            for item in fresh
+            if isinstance(reading := read_update(kept_of[id(item)] or {}), ChatMigration)
+        }
+        if migrations:
+            followed = await chat_links.followed(
+                session, {reading.old_chat_id for reading in migrations.values()}
+            )
+            for key_of_item, reading in migrations.items():
+                if reading.old_chat_id not in followed:
+                    kept_of[key_of_item] = None
         rows = []
         for item in fresh:
-            key, kept = chat_key(item), essentials(item)
+            key, kept = chat_key(item), kept_of[id(item)]
             row: Json = {
                 "messenger": MESSENGER,
                 "update_id": int(item["update_id"]),

@@ -38,6 +38,7 @@ from bot.handlers.telegram import (
     ALLOWED_UPDATES,
     MESSENGER,
     ChatMembership,
+    ChatMigration,
     MembershipChange,
     Turn,
     command_menus,
@@ -105,6 +106,8 @@ class TelegramRuntime:
                 )
             elif isinstance(incoming, ChatMembership):
                 await self._chat_membership(session, incoming)
+            elif isinstance(incoming, ChatMigration):
+                await self._chat_migration(session, incoming)
             if not await self.app.intake.finish(session, row, owed):
                 await session.rollback()
                 return None
@@ -128,6 +131,12 @@ class TelegramRuntime:
             self.background.sender.wake()
         else:
             await chat_links.removed(session, change.chat_id)
+
+    async def _chat_migration(self, session: AsyncSession, change: ChatMigration) -> None:
+        """A linked (or pending) group became a supergroup: its link moves to the new id,
+        whichever of Telegram's two service messages comes first."""
+        if await chat_links.migrated(session, change.old_chat_id, change.new_chat_id):
+            event(log, "chat.migrated", chat=change.new_chat_id)
 
     async def deliver(self, owed: Owed) -> None:
         """Send an answer owed; "slow down" notices are worded here, in the person's language."""

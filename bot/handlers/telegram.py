@@ -3,7 +3,8 @@
 The intake stores an update in Telegram's JSON shape, so both runtimes read the
 same stored rows with this one module: which update is a person's turn in a
 conversation (a message or a pressed button), which is a change of membership
-(blocking or unblocking the bot), and which is none of Wijkbot's business.
+(blocking or unblocking the bot), which moves a linked group to its new chat id (an
+upgrade to a supergroup), and which is none of Wijkbot's business.
 The runtimes differ only in how they call the Bot API.
 
 What is stored is cut down at the door (`essentials`): only what `read_update`
@@ -31,6 +32,9 @@ _OTHER_CONTENT = (
     "animation", "audio", "document", "paid_media", "sticker", "story", "video",
     "video_note", "voice", "contact", "dice", "game", "poll", "venue",
 )  # fmt: skip
+
+# The service messages of a group that became a supergroup (kept only for Wijkbot's chats).
+_MIGRATION = frozenset({"migrate_to_chat_id", "migrate_from_chat_id"})
 
 Json = dict[str, Any]
 MESSENGER = "telegram"
@@ -67,10 +71,27 @@ class ChatMembership:
     inside: bool
 
 
-def read_update(update: Json) -> Turn | MembershipChange | ChatMembership | None:
+@dataclass(frozen=True, slots=True)
+class ChatMigration:
+    """A group became a supergroup, which has a new chat id. Telegram says so twice: in
+    the old group (`migrate_to_chat_id`) and in the new supergroup (`migrate_from_chat_id`)."""
+
+    old_chat_id: int
+    new_chat_id: int
+
+
+Reading = Turn | MembershipChange | ChatMembership | ChatMigration
+
+
+def read_update(update: Json) -> Reading | None:
     """What an update means to Wijkbot; None for updates it does not act on."""
     if "message" in update:
         message = update["message"]
+        chat_id = message["chat"]["id"]
+        if "migrate_to_chat_id" in message:
+            return ChatMigration(chat_id, int(message["migrate_to_chat_id"]))
+        if "migrate_from_chat_id" in message:
+            return ChatMigration(int(message["migrate_from_chat_id"]), chat_id)
         if message["chat"]["type"] != "private" or "from" not in message:
             return None  # groups and channels are not conversations (yet)
         chat_id = message["chat"]["id"]
@@ -121,7 +142,11 @@ def essentials(update: Json) -> Json | None:
     keeps their id, first name and language, not their last name or username.
     """
     kept: Json = {"update_id": update["update_id"]}
-    if "message" in update:
+    if "message" in update and _MIGRATION.intersection(update["message"]):
+        message = update["message"]  # a group's upgrade: the two chat ids, nothing else
+        kept["message"] = {"message_id": message.get("message_id"), "chat": _chat(message)}
+        kept["message"].update({key: message[key] for key in _MIGRATION if key in message})
+    elif "message" in update:
         kept["message"] = _message_essentials(update["message"])
     elif "callback_query" in update:
         query = update["callback_query"]

@@ -3,7 +3,8 @@ group chats: a coordinator adds Wijkbot as an administrator and confirms in thei
 chat; approved initiatives, results and the wins of the week are posted there in the
 neighbourhood's language (Dutch for Overvecht); chatter in the group is neither kept nor
 answered; unlinking, removing the bot and a 403 end the link; a chat added by someone who
-coordinates nothing is left at once."""
+coordinates nothing is left at once; a group upgraded to a supergroup keeps its link under
+its new chat id, whether Wijkbot reads the upgrade first or learns it from a failed post."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.domain.models import (
     ChatLink,
     ChatLinkStatus,
     Delivery,
+    DeliveryStatus,
     Identity,
     InitiativeStatus,
     Person,
@@ -49,10 +51,14 @@ async def links(bot: RunningBot) -> list[ChatLink]:
 
 
 async def link_group(
-    bot: RunningBot, emulator: BotAPIEmulator, fatima: SimulatedUser, chat_id: int
+    bot: RunningBot,
+    emulator: BotAPIEmulator,
+    fatima: SimulatedUser,
+    chat_id: int,
+    chat_type: str = "supergroup",
 ) -> SimulatedGroup:
     """Fatima adds Wijkbot to a new supergroup as an admin and confirms it for Overvecht."""
-    group = emulator.group(chat_id, TITLE, chat_type="supergroup", admins=(fatima,), with_bot=False)
+    group = emulator.group(chat_id, TITLE, chat_type=chat_type, admins=(fatima,), with_bot=False)
     await group.add_bot(by=fatima)
     (asked,) = await fatima.replies(timeout=10)
     assert "You added Wijkbot to “Buurtgroep &lt;Overvecht&gt; &amp; co”" in asked.html
@@ -258,3 +264,93 @@ async def test_a_channel_in_webhook_mode_gets_a_result_with_its_photo_only_with_
         assert text in post.text and "12" in post.text
         # The photo only with the lead's yes (as on the public results page).
         assert post.kind == ("photo" if photos_ok else "text")
+
+
+async def approve(fatima: SimulatedUser, title: str) -> None:
+    """Fatima approves a waiting proposal from her review list."""
+    await fatima.press("🗂️ " + en._("Review proposals"))
+    await fatima.replies()
+    await fatima.press(title)
+    await fatima.replies()
+    await fatima.press("✅ " + en._("Approve"))
+    await fatima.replies()
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_link_under_the_new_id(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    assert bot.app is not None
+    fatima = await invited(bot, emulator, 8731, Role.COORDINATOR)
+    group = await link_group(bot, emulator, fatima, -8731, chat_type="group")
+    [link] = await links(bot)
+    assert (link.chat_id, link.chat_type) == (-8731, "group")
+
+    # Fatima makes the group a supergroup: Wijkbot reads Telegram's two service messages.
+    supergroup = await group.upgrade(by=fatima)
+    new_id = supergroup.id
+
+    async def moved() -> bool:
+        return [(found.id, found.chat_id) for found in await links(bot)] == [(link.id, new_id)]
+
+    await until(moved)
+    [moved_link] = await links(bot)
+    assert (moved_link.chat_type, moved_link.status) == ("supergroup", ChatLinkStatus.LINKED)
+
+    # The upgrade of a group that is not Wijkbot's is not kept (like the rest of its chatter).
+    kees = emulator.user(8732, "Kees")
+    stranger = emulator.group(-8732, "Andere groep", admins=(kees,))
+    await stranger.upgrade(by=kees)
+    await supergroup.assert_no_reply(within=0.5)
+    async with bot.app.sessions() as session:
+        stored = await session.scalar(
+            select(func.count(ReceivedUpdate.id)).where(
+                ReceivedUpdate.chat_key.in_(["chat:-8732", f"chat:{-(10**12 + 8732)}"])
+            )
+        )
+    assert stored == 0
+
+    # The news now goes to the supergroup, nothing to the old group's id.
+    owner = await factories.resident(bot.app, 8733, first_name="Yusuf")
+    await factories.initiative(bot.app, owner, "Speeltuin", status=InitiativeStatus.SUBMITTED)
+    await approve(fatima, "Speeltuin")
+    (post,) = await supergroup.replies(timeout=10)
+    assert nl._("A new initiative: “{title}”", title="Speeltuin") in post.html
+    old_ids = (-8731, "-8731")
+    assert not [
+        call for call in emulator.calls_for("sendMessage") if call.params["chat_id"] in old_ids
+    ][1:]  # only the welcome, before the upgrade
+
+
+async def test_a_post_to_a_group_upgraded_unnoticed_goes_to_the_supergroup(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
+    assert bot.app is not None
+    fatima = await invited(bot, emulator, 8741, Role.COORDINATOR)
+    group = await link_group(bot, emulator, fatima, -8741, chat_type="group")
+    [link] = await links(bot)
+    # Upgraded before Wijkbot read it: the next post gets 400 with the new id.
+    supergroup = await group.upgrade(by=fatima, notify=False)
+    owner = await factories.resident(bot.app, 8742, first_name="Sanne")
+    item = await factories.initiative(bot.app, owner, "Bankjes", status=InitiativeStatus.SUBMITTED)
+    await approve(fatima, "Bankjes")
+    (post,) = await supergroup.replies(timeout=10)
+    assert nl._("A new initiative: “{title}”", title="Bankjes") in post.html
+    [moved] = await links(bot)
+    assert (moved.id, moved.chat_id, moved.status) == (
+        link.id,
+        supergroup.id,
+        ChatLinkStatus.LINKED,
+    )
+    refused = [
+        call
+        for call in emulator.calls_for("sendMessage")
+        if call.params["chat_id"] in (-8741, "-8741")
+    ]
+    assert len(refused) == 2  # the welcome, then the post that got the 400
+    async with bot.app.sessions() as session:
+        sent = await session.scalar(
+            select(Delivery.status).where(
+                Delivery.chat_link_id == link.id, Delivery.subject == f"initiative:{item.id}"
+            )
+        )
+    assert sent is DeliveryStatus.SENT  # not failed, not lost

@@ -1,6 +1,7 @@
 """The neighbourhood's own group or channel, in the core: who may link and unlink one, the
 posts through the outbox (once per key, only to a linked chat, nothing personal without a
-yes), the sender's 20 a minute per group, 403 and leaving; the end-to-end story through
+yes), the sender's 20 a minute per group, 403 and leaving, a group's upgrade to a
+supergroup, a post whose chat was unlinked after its claim; the end-to-end story through
 both runtimes is in tests/e2e/test_neighbourhood_chat.py."""
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ from bot.domain.models import (
     InitiativeStatus,
     Neighbourhood,
     Person,
+    ReceivedUpdate,
     RoleGrant,
 )
+from bot.handlers.telegram import ChatMigration, essentials, read_update
 from bot.i18n import translator
 from bot.jobs.sweeps import SWEEPS, goal_celebrations, unconfirmed_chats
 from tests.chat import REFUSED, coordinator, person_with
@@ -456,3 +459,149 @@ async def test_a_goal_passing_a_threshold_is_posted_once_and_the_sweeps_know_the
     )
     assert post.buttons == ()  # the residents' celebration has a menu button; the group's not
     assert SWEEPS["unconfirmed_chats"] is unconfirmed_chats
+
+
+SUPERGROUP = -1000000100123
+
+
+class Upgraded(Recording):
+    """Telegram after the group became a supergroup: a send to the old id gets the 400 with
+    the new id (ResponseParameters.migrate_to_chat_id), as does leaving it."""
+
+    async def deliver(self, chat_id: int, reply: Reply, *, paid: bool = False) -> Outcome:
+        if chat_id == GROUP:
+            return Outcome(Result.REJECTED, error=UPGRADED, migrated_to=SUPERGROUP)
+        return await super().deliver(chat_id, reply, paid=paid)
+
+    async def leave(self, chat_id: int) -> Outcome:
+        if chat_id == GROUP:
+            return Outcome(Result.REJECTED, error=UPGRADED, migrated_to=SUPERGROUP)
+        return await super().leave(chat_id)
+
+
+UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
+
+
+def service(update_id: int, chat: dict[str, Any], **field: int) -> dict[str, Any]:
+    """The service message Telegram sends when a group becomes a supergroup."""
+    person = {"id": 900, "is_bot": False, "first_name": "Fatima", "username": "fatima"}
+    message = {"message_id": 7, "date": 0, "chat": chat, "from": person, **field}
+    return {"update_id": update_id, "message": message}
+
+
+def test_the_upgrade_to_a_supergroup_is_read_from_both_service_messages() -> None:
+    old_chat = {"id": GROUP, "type": "group", "title": "Buurtgroep"}
+    new_chat = {"id": SUPERGROUP, "type": "supergroup", "title": "Buurtgroep"}
+    for update in (
+        service(1, old_chat, migrate_to_chat_id=SUPERGROUP),
+        service(2, new_chat, migrate_from_chat_id=GROUP),
+    ):
+        expected = ChatMigration(GROUP, SUPERGROUP)
+        assert read_update(update) == expected
+        kept = essentials(update)
+        assert kept is not None and read_update(kept) == expected
+        assert "from" not in kept["message"] and "title" not in kept["message"]["chat"]
+
+
+async def test_only_the_upgrades_of_linked_or_pending_chats_are_kept(app: App) -> None:
+    await coordinator(app, 900)
+    await linked(app, 900)
+    await added(app, 900, chat_id=-200, title="Nog niet bevestigd")
+    group = {"id": GROUP, "type": "group", "title": "Buurtgroep"}
+    pending = {"id": -200, "type": "group", "title": "Nog niet bevestigd"}
+    stranger = {"id": -300, "type": "group", "title": "Andere groep"}
+    updates = [
+        service(101, group, migrate_to_chat_id=SUPERGROUP),
+        service(102, {**group, "id": SUPERGROUP, "type": "supergroup"}, migrate_from_chat_id=GROUP),
+        service(103, pending, migrate_to_chat_id=-1000000000200),
+        service(104, stranger, migrate_to_chat_id=-1000000000300),
+        service(105, {**stranger, "id": -1000000000300}, migrate_from_chat_id=-300),
+    ]
+    await app.intake.record(updates)
+    async with app.sessions() as session:
+        kept = await session.scalars(
+            select(ReceivedUpdate.update_id).where(ReceivedUpdate.payload.is_not(None))
+        )
+        stored = await session.scalar(select(func.count(ReceivedUpdate.id)))
+    assert sorted(kept) == [101, 102, 103] and stored == 3  # the stranger's: not at all
+
+
+async def test_an_upgraded_group_keeps_its_link_under_the_new_id_once(app: App) -> None:
+    await coordinator(app, 900)
+    link = await linked(app, 900)
+    await added(app, 900, chat_id=SUPERGROUP)  # the new chat seen first (a stray row)
+    async with app.sessions.begin() as session:
+        assert await chat_links.migrated(session, GROUP, SUPERGROUP)
+    async with app.sessions.begin() as session:  # told twice: nothing more to move
+        assert not await chat_links.migrated(session, GROUP, SUPERGROUP)
+    [moved] = await all_links(app)
+    assert (moved.id, moved.chat_id, moved.chat_type, moved.status) == (
+        link.id,
+        SUPERGROUP,
+        "supergroup",
+        ChatLinkStatus.LINKED,
+    )
+
+
+async def test_a_post_to_an_upgraded_group_moves_the_link_and_goes_to_the_supergroup(
+    app: App,
+) -> None:
+    await coordinator(app, 900)
+    link = await linked(app, 900)
+    neighbourhood_id = await overvecht(app)
+    async with app.sessions.begin() as session:
+        subject = f"neighbourhood:{neighbourhood_id}"
+        await chat_posts.post(
+            session, neighbourhood_id, "chat_welcome", subject, "", app.clock.now()
+        )
+    transport = Upgraded()
+    await sender(app, transport).send_due()
+    assert [chat_id for chat_id, _ in transport.sent if chat_id < 0] == [SUPERGROUP]
+    [moved] = await all_links(app)
+    assert (moved.id, moved.chat_id) == (link.id, SUPERGROUP)
+    async with app.sessions() as session:
+        post = await session.scalar(select(Delivery).where(Delivery.chat_link_id == link.id))
+    assert post is not None and post.status is DeliveryStatus.SENT and post.attempts == 1
+
+    # Unlinked later: the bot leaves the supergroup, not the old group.
+    person = await person_of(app, 900)
+    assert person is not None
+    async with app.sessions.begin() as session:
+        moved_back = await session.get(ChatLink, link.id)
+        assert moved_back is not None
+        moved_back.chat_id = GROUP  # as if the upgrade was not known yet
+        await chat_links.unlink(session, person.id, link.id, app.clock.now())
+    assert await sender(app, transport).leave_chats() == 1
+    assert transport.left == [SUPERGROUP] and await all_links(app) == []
+
+
+async def test_a_post_claimed_before_its_chat_was_unlinked_is_skipped(app: App) -> None:
+    await coordinator(app, 900)
+    link = await linked(app, 900)
+    person = await person_of(app, 900)
+    assert person is not None
+    neighbourhood_id = await overvecht(app)
+    async with app.sessions.begin() as session:
+        subject = f"neighbourhood:{neighbourhood_id}"
+        await chat_posts.post(
+            session, neighbourhood_id, "chat_welcome", subject, "", app.clock.now()
+        )
+    transport = Recording()
+    posting = sender(app, transport)
+    waiting = posting.paces[False].wait_turn
+
+    async def unlinked_meanwhile(*args: Any) -> float:
+        """The coordinator unlinks the chat while the claimed post waits for its turn."""
+        async with app.sessions.begin() as session:
+            found = await session.get(ChatLink, link.id)
+            if found is not None and found.status is ChatLinkStatus.LINKED:
+                await chat_links.unlink(session, person.id, link.id, app.clock.now())
+        return await waiting(*args)
+
+    posting.paces[False].wait_turn = unlinked_meanwhile  # type: ignore[method-assign]
+    await posting.send_due()
+    assert [chat_id for chat_id, _ in transport.sent if chat_id < 0] == []
+    async with app.sessions() as session:
+        post = await session.scalar(select(Delivery).where(Delivery.chat_link_id == link.id))
+    assert post is not None
+    assert (post.status, post.last_error) == (DeliveryStatus.SKIPPED, "chat unlinked")

@@ -14,6 +14,7 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -109,6 +110,12 @@ class AiogramApi:
             return Outcome(Result.UNREACHABLE, error=error.message[:500])
         if isinstance(error, TelegramServerError | TelegramNetworkError | TimeoutError):
             return Outcome(Result.TRANSIENT, error=f"{type(error).__name__}: {error}"[:500])
+        if isinstance(error, TelegramMigrateToChat):
+            return Outcome(
+                Result.REJECTED,
+                error=error.message[:500],
+                migrated_to=int(error.migrate_to_chat_id),
+            )
         if isinstance(error, TelegramBadRequest | TelegramAPIError):
             return Outcome(Result.REJECTED, error=error.message[:500])
         raise TypeError(f"not an aiogram error: {error!r}")

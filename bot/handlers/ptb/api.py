@@ -22,7 +22,14 @@ from telegram import (
     LinkPreviewOptions,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
@@ -112,11 +119,13 @@ class PtbApi:
             return Outcome(Result.RETRY_AFTER, retry_after=retry_seconds(error), error=str(error))
         if isinstance(error, Forbidden):
             return Outcome(Result.UNREACHABLE, error=str(error)[:500])
+        if isinstance(error, ChatMigrated):  # a group that became a supergroup: its new id
+            return Outcome(Result.REJECTED, error=str(error)[:500], migrated_to=error.new_chat_id)
         if isinstance(error, BadRequest):  # a subclass of NetworkError in PTB: first
             return Outcome(Result.REJECTED, error=str(error)[:500])
         if isinstance(error, NetworkError | TimeoutError):  # 5xx, time-outs (TimedOut)
             return Outcome(Result.TRANSIENT, error=f"{type(error).__name__}: {error}"[:500])
-        if isinstance(error, TelegramError):  # an invalid token, a conflict, a migrated chat
+        if isinstance(error, TelegramError):  # an invalid token, a conflict
             return Outcome(Result.REJECTED, error=str(error)[:500])
         raise TypeError(f"not a python-telegram-bot error: {error!r}")
 
