@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.chat.limits import plain_text
+from bot.chat.limits import popup_text
 from bot.chat.replies import Answer, Button, Reply
 from bot.i18n import Html
 
@@ -53,4 +53,4 @@ def parse(payload: str) -> Pressed | None:
 
 def said(text: Html) -> Answer:
     """The answer to a press that changes nothing: a message, and the same as a pop-up."""
-    return Answer([Reply(text)], notice=plain_text(text))
+    return Answer([Reply(text)], notice=popup_text(text))

@@ -19,6 +19,7 @@ from bot.i18n import Html, Translator, escape
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
+POPUP_LIMIT = 200  # a button press's pop-up (answerCallbackQuery text)
 NOTE_ROOM = 600  # a step's screen leaves room for a note shown above it ("Saved: …")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -27,6 +28,12 @@ def plain_text(text: str) -> str:
     """HTML text as a person reads it, for places Telegram shows without parsing (a button
     press's pop-up): tags dropped, entities read."""
     return html.unescape(_TAG.sub("", text))
+
+
+def popup_text(text: str) -> str:
+    """HTML text as a pop-up shows it: plain (Telegram does not parse it) and within
+    POPUP_LIMIT, clipped with "…" (a longer one is refused, and no pop-up appears)."""
+    return clip(plain_text(text), POPUP_LIMIT)
 
 
 def utf16_length(text: str) -> int:

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.chat import answers
 from bot.chat.events import Event, Kind
+from bot.chat.limits import popup_text
 from bot.chat.menu import PREFIX as MENU_PREFIX
 from bot.chat.replies import Answer, Reply
 from bot.clock import Clock
@@ -81,7 +82,7 @@ class Conversation:
             # conversation state (a refused button's id must not stay in it).
             refusal = ctx.t._("Sorry, you are not allowed to do that.")
             await session.rollback()
-            return Answer([Reply(refusal)], notice=refusal)
+            return Answer([Reply(refusal)], notice=popup_text(refusal))
         if not ctx.forgotten:
             ctx.state.save(state, now)
         return answer
@@ -103,7 +104,9 @@ class Conversation:
             entry = self.registry.on_menu(event.payload.removeprefix(MENU_PREFIX))
             if event.payload.startswith(MENU_PREFIX) and entry is not None:
                 return await self.open(ctx, entry)
-            return Answer([menu.main(ctx)], notice=ctx.t._("This button is no longer active."))
+            return Answer(
+                [menu.main(ctx)], notice=popup_text(ctx.t._("This button is no longer active."))
+            )
         return Answer([menu.main(ctx, ctx.t._("I did not understand that. Choose from the menu:"))])
 
     # -- moving through a flow -------------------------------------------------------------
@@ -224,7 +227,7 @@ class Conversation:
             version, _, rest = rest.partition(":")
             action, _, arg = rest.partition(":")
             if code != ctx.flow.code or version != str(ctx.state.version):
-                notice = t._("This button is no longer active.")
+                notice = popup_text(t._("This button is no longer active."))
                 return Answer([await self._show(ctx, hint=self._where(ctx))], notice=notice)
             if action == "back" and ctx.data.get(TRAIL):
                 return await self._back(ctx)

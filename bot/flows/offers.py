@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.chat.answers import Pressed, said
+from bot.chat.limits import popup_text
 from bot.chat.replies import Answer, Reply
 from bot.delivery import places
 from bot.delivery.kinds.activities import PLACE_OFFERED as TOPIC
@@ -41,7 +42,7 @@ async def answer(engine: Engine, ctx: Context, pressed: Pressed) -> Answer:
     await places.offer(ctx.session, offers, ctx.now)
     note = offer_note(ctx, item, outcome)
     if outcome in (waiting_list.Answer.TAKEN, waiting_list.Answer.DECLINED):
-        return Answer([Reply(note, edit=True)], notice=note)
+        return Answer([Reply(note, edit=True)], notice=popup_text(note))
     return said(note)
 
 

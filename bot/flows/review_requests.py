@@ -13,7 +13,7 @@ proposal is read again and the person's role checked against its neighbourhood.
 from __future__ import annotations
 
 from bot.chat.answers import Pressed, said, stamp_of
-from bot.chat.limits import plain_text
+from bot.chat.limits import popup_text
 from bot.chat.replies import Answer, Reply
 from bot.delivery.kinds.proposals import APPROVE, OPEN, REVIEW, open_button, request_text
 from bot.domain import review, roles
@@ -45,7 +45,7 @@ async def answer(engine: Engine, ctx: Context, pressed: Pressed) -> Answer:
             title=item.title,
         )
         buttons = ((open_button(t, item),),)
-        return Answer([Reply(note, buttons=buttons)], notice=plain_text(note))
+        return Answer([Reply(note, buttons=buttons)], notice=popup_text(note))
     if item.status is not InitiativeStatus.SUBMITTED or not await review.approve_waiting(
         ctx.session, item, ctx.person, ctx.now
     ):
@@ -59,7 +59,7 @@ async def answer(engine: Engine, ctx: Context, pressed: Pressed) -> Answer:
             title=item.title,
         )
     text = request_text(t, item, owner.first_name if owner else "?")
-    return Answer([Reply(Html(f"{text}\n\n✅ {note}"), edit=True)], notice=plain_text(note))
+    return Answer([Reply(Html(f"{text}\n\n✅ {note}"), edit=True)], notice=popup_text(note))
 
 
 async def decided_already(ctx: Context, item: Initiative) -> Html:

@@ -11,6 +11,7 @@ which stays where it was.
 from __future__ import annotations
 
 from bot.chat.answers import Pressed, said, stamp_of
+from bot.chat.limits import popup_text
 from bot.chat.replies import Answer, Reply
 from bot.delivery import places
 from bot.delivery.kinds.activities import STILL_COMING as TOPIC
@@ -59,7 +60,7 @@ async def answer(engine: Engine, ctx: Context, pressed: Pressed) -> Answer:
         note = "🙏 " + t._(
             "Thank you for letting us know. Your place is now free for someone else."
         )
-    return Answer([Reply(Html(reminder + "\n\n" + note), edit=True)], notice=note)
+    return Answer([Reply(Html(reminder + "\n\n" + note), edit=True)], notice=popup_text(note))
 
 
 STILL_COMING = PushedButton(TOPIC, answer)

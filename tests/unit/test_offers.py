@@ -163,3 +163,22 @@ async def test_forgetting_while_holding_an_offer_passes_it_on(app: App) -> None:
     assert await person_of(app, 81) is None
     assert await status_of(app, cem_id) is SignupStatus.OFFERED
     assert await offers_to(app, cem_id) == 1
+
+
+async def test_the_offer_answers_pop_up_a_typed_title_as_typed(app: App) -> None:
+    title = "<3 & co"
+    await action(app, NOW + timedelta(days=2), title=title, capacity=1)
+    (ann, _), (bob, bob_id) = [await someone(app, user_id) for user_id in (83, 84)]
+    for chat in (ann, bob):
+        await chat.press("📅")
+        await chat.press("🙋")
+    await ann.press("↩️")  # Leave
+    offer = await pushed(app, bob_id, "place_offered")
+    assert offer is not None
+    await bob.press_on(offer, "✅")
+    assert "The place is yours! &lt;3 &amp; co," in bob.text  # the message is HTML
+    notice = bob.answers[-1].notice
+    assert notice is not None and notice.startswith("🙌 The place is yours! <3 & co, ")
+    assert "&lt;" not in notice and "&amp;" not in notice and "<b>" not in notice
+    await bob.press_on(offer, "✅")  # pressed again: said, as typed
+    assert bob.answers[-1].notice == f"You already have a place for {title}."

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from bot.chat.answers import said
+from bot.chat.limits import POPUP_LIMIT, utf16_length
 from bot.clock import ManualClock
 from bot.domain.models import Delivery, Signup, SignupStatus
 from bot.flows.registry import Registry, build
@@ -157,3 +159,35 @@ def test_a_topic_of_pushed_buttons_is_answered_once() -> None:
     with pytest.raises(FlowError, match="topic 'c'"):
         Registry([], [], [STILL_COMING, STILL_COMING])
     assert build().on_pushed("c") is STILL_COMING
+
+
+async def test_the_answers_pop_up_a_typed_title_as_typed(app: App, clock: ManualClock) -> None:
+    title = "<3 & co"
+    soup = await action(app, START, title=title, capacity=2)
+    ann_chat, ann = await resident_chat(app, 67)
+    await join(app, soup.id, ann)
+    await remind(app, clock, timedelta(hours=22))
+    reminder = await pushed(app, ann, "action_reminder")
+    assert reminder is not None
+    await ann_chat.press_on(reminder, "Yes, I am coming")
+    assert "&lt;3 &amp; co" in ann_chat.text  # the edited reminder is HTML
+    assert ann_chat.answers[-1].notice == (
+        "✅ Great, see you there! The organisers know you are coming."
+    )
+    clock.set(START + timedelta(minutes=5))
+    await ann_chat.press_on(reminder, "No, I cannot come")
+    assert ann_chat.answers[-1].notice == (
+        f"{title} has already started, or is over or cancelled. Nothing was changed."
+    )
+
+
+def test_a_pop_up_is_plain_and_fits_telegram() -> None:
+    typed = "Soep & <b>brood</b> " + "🥣" * 150  # longer than a pop-up may be
+    answer = said(
+        translator("uk")._(
+            "You are no longer signed up for {title}. Nothing was changed.", title=typed
+        )
+    )
+    assert answer.notice is not None and "Soep & <b>brood</b> 🥣" in answer.notice
+    assert "&amp;" not in answer.notice and "&lt;" not in answer.notice
+    assert utf16_length(answer.notice) <= POPUP_LIMIT and answer.notice.endswith("…")
