@@ -121,27 +121,25 @@ _behind_others = (
     )
     .exists()
 )
-TO_PROCESS = _claiming(
-    UPDATES.c.status.in_(QUEUED)
-    & (UPDATES.c.lease_until.is_(None) | (UPDATES.c.lease_until < _now))
-    & UPDATES.c.id.not_in(_mine)
-    & UPDATES.c.payload.is_not(None)
-    & ~_behind_others,
-    status=UpdateStatus.PROCESSING,
-    attempts=UPDATES.c.attempts + 1,
-    lease_until=bindparam("until"),
+
+
+def _to_process(which: ColumnElement[bool]) -> Update:
+    """Claim updates `which` selects that wait to be processed and whose chat is free."""
+    return _claiming(
+        which & UPDATES.c.status.in_(QUEUED) & UPDATES.c.payload.is_not(None) & ~_behind_others,
+        status=UpdateStatus.PROCESSING,
+        attempts=UPDATES.c.attempts + 1,
+        lease_until=bindparam("until"),
+    )
+
+
+TO_PROCESS = _to_process(  # pending, or left by a process whose lease ran out
+    (UPDATES.c.lease_until.is_(None) | (UPDATES.c.lease_until < _now)) & UPDATES.c.id.not_in(_mine)
 )
-# The same, for updates this process has just stored, in the transaction that stores them:
-# a step whose chat is free starts without a claim of its own (one transaction fewer).
-TO_PROCESS_FRESH = _claiming(
-    UPDATES.c.id.in_(bindparam("fresh", expanding=True))
-    & UPDATES.c.status.in_(QUEUED)
-    & UPDATES.c.lease_until.is_(None)
-    & UPDATES.c.payload.is_not(None)
-    & ~_behind_others,
-    status=UpdateStatus.PROCESSING,
-    attempts=UPDATES.c.attempts + 1,
-    lease_until=bindparam("until"),
+# Updates this process has just stored, in the transaction that stores them: a step whose
+# chat is free starts without a claim of its own (one transaction fewer).
+TO_PROCESS_FRESH = _to_process(
+    UPDATES.c.id.in_(bindparam("fresh", expanding=True)) & UPDATES.c.lease_until.is_(None)
 )
 OWED = _claiming(  # answers owed whose sender is gone (its lease or pause has passed)
     (UPDATES.c.status == UpdateStatus.DONE)

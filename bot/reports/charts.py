@@ -93,7 +93,7 @@ def initiatives_chart(tallies: Sequence[ThemeTally], t: Translator) -> bytes:
     labels = [textwrap.fill(theme_name(tally, t), LABEL_WIDTH) for tally in tallies]
     _stack(axes, segments, labels, t, horizontal=True)
     axes.set_xlabel(t._("Initiatives"), fontsize=LABEL_SIZE)
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def participation_chart(weeks: Sequence[WeekTally], t: Translator) -> bytes:
@@ -120,8 +120,8 @@ def participation_chart(weeks: Sequence[WeekTally], t: Translator) -> bytes:
     axes.set_ylim(0, highest * 1.1)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="y", alpha=0.3)
-    _legend(axes)
-    return _png(figure)
+    legend_below(axes)
+    return png_bytes(figure)
 
 
 def reach_chart(reach: Sequence[BroadcastReach], t: Translator, zone: ZoneInfo) -> bytes:
@@ -138,7 +138,7 @@ def reach_chart(reach: Sequence[BroadcastReach], t: Translator, zone: ZoneInfo) 
     ]
     _stack(axes, segments, labels, t, horizontal=False)
     axes.set_ylabel(t._("Recipients"), fontsize=LABEL_SIZE)
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def network_chart(months: Sequence[NetworkMonth], t: Translator) -> bytes:
@@ -163,8 +163,8 @@ def network_chart(months: Sequence[NetworkMonth], t: Translator) -> bytes:
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="y", alpha=0.3)
     axes.set_ylabel(t._("Residents"), fontsize=LABEL_SIZE)
-    _legend(axes)
-    return _png(figure)
+    legend_below(axes)
+    return png_bytes(figure)
 
 
 def _figure(title: str) -> tuple[Figure, Axes]:
@@ -217,10 +217,10 @@ def _stack(
     else:
         axes.set_ylim(0, max([*base, 1]) * 1.15)
     axes.grid(axis="x" if horizontal else "y", alpha=0.3)
-    _legend(axes)
+    legend_below(axes)
 
 
-def _legend(axes: Axes) -> None:
+def legend_below(axes: Axes) -> None:
     """Below the chart, where it covers no bar or line."""
     handles, labels = axes.get_legend_handles_labels()
     if handles:
@@ -229,7 +229,7 @@ def _legend(axes: Axes) -> None:
         )
 
 
-def _png(figure: Figure) -> bytes:
+def png_bytes(figure: Figure) -> bytes:
     """PNG bytes without a software version in them, so equal numbers give equal bytes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 

@@ -8,14 +8,21 @@ software version so equal numbers give equal bytes.
 
 from __future__ import annotations
 
-import io
 import textwrap
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 
 from bot.i18n import N_, Translator
-from bot.reports.charts import BLUE, GREEN, ORANGE, SKY, VERMILION
+from bot.reports.charts import (
+    BLUE,
+    GREEN,
+    ORANGE,
+    SKY,
+    VERMILION,
+    legend_below,
+    png_bytes,
+)
 from bot.reports.quarter import QuarterFigures
 
 if TYPE_CHECKING:
@@ -58,8 +65,8 @@ def participation_chart(figures: QuarterFigures, t: Translator) -> bytes:
     axes.set_ylim(0, highest * 1.2)
     _integers(axes.yaxis)
     axes.set_ylabel(t._("People"), fontsize=LABEL_SIZE)
-    _legend(axes)
-    return _png(figure)
+    legend_below(axes)
+    return png_bytes(figure)
 
 
 def goals_chart(figures: QuarterFigures, t: Translator) -> bytes:
@@ -85,7 +92,7 @@ def goals_chart(figures: QuarterFigures, t: Translator) -> bytes:
     axes.invert_yaxis()
     axes.set_xlim(0, 115)
     axes.set_xticks([0, 25, 50, 75, 100], [t.percent(p) for p in (0, 25, 50, 75, 100)])
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def commitments_chart(figures: QuarterFigures, t: Translator) -> bytes:
@@ -104,8 +111,8 @@ def commitments_chart(figures: QuarterFigures, t: Translator) -> bytes:
     axes.invert_yaxis()
     axes.set_xlim(0, max([*base, 1]) * 1.15)
     _integers(axes.xaxis)
-    _legend(axes)
-    return _png(figure)
+    legend_below(axes)
+    return png_bytes(figure)
 
 
 def _figure(title: str, height: int = HEIGHT) -> tuple[Figure, Axes]:
@@ -123,19 +130,3 @@ def _integers(axis: object) -> None:
     from matplotlib.ticker import MaxNLocator
 
     axis.set_major_locator(MaxNLocator(integer=True))  # type: ignore[attr-defined]
-
-
-def _legend(axes: Axes) -> None:
-    handles, labels = axes.get_legend_handles_labels()
-    if handles:
-        axes.figure.legend(
-            handles, labels, loc="outside lower center", ncols=3, fontsize=TICK_SIZE, frameon=False
-        )
-
-
-def _png(figure: Figure) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    buffer = io.BytesIO()
-    FigureCanvasAgg(figure).print_png(buffer, metadata={"Software": None})
-    return buffer.getvalue()
