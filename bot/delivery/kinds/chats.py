@@ -114,15 +114,7 @@ async def chat_wins(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     if not any(counts.values()):
         return None
     t = ctx.t
-    lines = ["🎉 " + t._("This week in {neighbourhood}", neighbourhood=neighbourhood.name)]
-    if counts["initiatives"]:
-        lines.append(
-            "• " + t.n_("{n} new initiative", "{n} new initiatives", counts["initiatives"])
-        )
-    if counts["actions"]:
-        lines.append("• " + t.n_("{n} activity", "{n} activities", counts["actions"]))
-    if counts["results"]:
-        lines.append("• " + t.n_("{n} result", "{n} results", counts["results"]))
+    lines = digest.week_in_numbers(t, neighbourhood.name, counts)
     lines += await digest.goal_news(ctx, neighbourhood)
     zone = ZoneInfo(neighbourhood.timezone)
     card = WinsCard.of_week(neighbourhood.name, counts, ctx.now, zone)

@@ -56,15 +56,7 @@ async def weekly_digest(ctx: RenderContext, delivery: Delivery) -> Reply | None:
     if not any(counts.values()):
         return None
     t = ctx.t
-    lines = ["🎉 " + t._("This week in {neighbourhood}", neighbourhood=neighbourhood.name)]
-    if counts["initiatives"]:
-        lines.append(
-            "• " + t.n_("{n} new initiative", "{n} new initiatives", counts["initiatives"])
-        )
-    if counts["actions"]:
-        lines.append("• " + t.n_("{n} activity", "{n} activities", counts["actions"]))
-    if counts["results"]:
-        lines.append("• " + t.n_("{n} result", "{n} results", counts["results"]))
+    lines = week_in_numbers(t, neighbourhood.name, counts)
     if ctx.person is not None and Category.UPDATES.value in ctx.person.opt_outs:
         # News of followed initiatives comes here, not one message at a time.
         titles = await followed_news(ctx.session, ctx.person.id, ctx.now - timedelta(days=7))
@@ -171,6 +163,20 @@ async def read_news(session: AsyncSession, neighbourhood_id: int, since: datetim
         Group(titles.get(key, "") if key is not None else "", tuple(items))
         for key, items in by_initiative.items()
     ]
+
+
+def week_in_numbers(t: Translator, name: str, counts: dict[str, int]) -> list[str]:
+    """The heading and the week's new initiatives, activities and results, as lines."""
+    lines = ["🎉 " + t._("This week in {neighbourhood}", neighbourhood=name)]
+    if counts["initiatives"]:
+        lines.append(
+            "• " + t.n_("{n} new initiative", "{n} new initiatives", counts["initiatives"])
+        )
+    if counts["actions"]:
+        lines.append("• " + t.n_("{n} activity", "{n} activities", counts["actions"]))
+    if counts["results"]:
+        lines.append("• " + t.n_("{n} result", "{n} results", counts["results"]))
+    return lines
 
 
 def news_line(t: Translator, item: News) -> str:
