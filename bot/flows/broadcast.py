@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.chat.limits import CAPTION_LIMIT
+from bot.chat.limits import CAPTION_LIMIT, plain_text
 from bot.chat.replies import Reply
 from bot.config import SUPPORTED_LOCALES
 from bot.delivery import broadcasting
@@ -87,7 +87,7 @@ class Overview(Step):
                 buttons.append(
                     (
                         ctx.button(
-                            "🗑️ " + t._("Cancel: {text}", text=short(item.text, 20)),
+                            "🗑️ " + plain_text(t._("Cancel: {text}", text=short(item.text, 20))),
                             "cancel",
                             item.id,
                         ),

@@ -11,6 +11,7 @@ yet, waiting; and they get the activity's check-in QR code (`bot.flows.check_in`
 
 from __future__ import annotations
 
+from bot.chat.limits import plain_text
 from bot.chat.replies import Button, File, Reply
 from bot.delivery import places
 from bot.domain import actions, attendance, waiting_list
@@ -78,11 +79,18 @@ def action_buttons(ctx: Context, action: Action, signup: Signup | None) -> tuple
     t = ctx.t
     short = action.title if len(action.title) <= 24 else action.title[:23] + "…"
     if signup is None or signup.status is SignupStatus.LEFT:
-        return (ctx.button("🙋 " + t._("Join: {title}", title=short), "join", action.id),)
-    buttons = [ctx.button("↩️ " + t._("Leave: {title}", title=short), "leave", action.id)]
+        return (
+            ctx.button("🙋 " + plain_text(t._("Join: {title}", title=short)), "join", action.id),
+        )
+    buttons = [
+        ctx.button("↩️ " + plain_text(t._("Leave: {title}", title=short)), "leave", action.id)
+    ]
     if signup.status is SignupStatus.OFFERED:
         buttons.insert(
-            0, ctx.button("🎟️ " + t._("Take the place: {title}", title=short), "take", action.id)
+            0,
+            ctx.button(
+                "🎟️ " + plain_text(t._("Take the place: {title}", title=short)), "take", action.id
+            ),
         )
     if signup.status is SignupStatus.JOINED:
         buttons.append(ctx.button("📅 " + t._("Calendar"), "ics", action.id))
@@ -110,7 +118,9 @@ async def under_way(ctx: Context) -> list[tuple[Button, ...]]:
     return [
         (
             ctx.button(
-                "📷 " + ctx.t._("Check-in QR: {title}", title=short(item.title, 24)), "qr", item.id
+                "📷 " + plain_text(ctx.t._("Check-in QR: {title}", title=short(item.title, 24))),
+                "qr",
+                item.id,
             ),
         )
         for item in begun

@@ -13,7 +13,7 @@ overview ──> own initiative ──> post an update: text ─> photo? ─> pe
 
 from __future__ import annotations
 
-from bot.chat.limits import bounded
+from bot.chat.limits import bounded, plain_text
 from bot.chat.replies import Reply
 from bot.delivery.audiences import tell_followers
 from bot.domain import actions, activity_reports, initiatives
@@ -77,7 +77,7 @@ class Overview(Step):
         buttons += [
             (
                 ctx.button(
-                    "↩️ " + t._("Stop supporting: {title}", title=short(item.title, 24)),
+                    "↩️ " + plain_text(t._("Stop supporting: {title}", title=short(item.title, 24))),
                     "unsupport",
                     item.id,
                 ),
@@ -140,7 +140,7 @@ class Own(Step):
         buttons += [
             (
                 ctx.button(
-                    "📷 " + t._("Check-in QR: {title}", title=short(action.title, 24)),
+                    "📷 " + plain_text(t._("Check-in QR: {title}", title=short(action.title, 24))),
                     "qr",
                     action.id,
                 ),

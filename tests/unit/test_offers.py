@@ -165,14 +165,16 @@ async def test_forgetting_while_holding_an_offer_passes_it_on(app: App) -> None:
     assert await offers_to(app, cem_id) == 1
 
 
-async def test_the_offer_answers_pop_up_a_typed_title_as_typed(app: App) -> None:
+async def test_the_offer_answers_and_buttons_show_a_typed_title_as_typed(app: App) -> None:
     title = "<3 & co"
     await action(app, NOW + timedelta(days=2), title=title, capacity=1)
     (ann, _), (bob, bob_id) = [await someone(app, user_id) for user_id in (83, 84)]
     for chat in (ann, bob):
         await chat.press("📅")
+        assert f"🙋 Join: {title}" in chat.labels  # a button's label is plain text too
         await chat.press("🙋")
-    await ann.press("↩️")  # Leave
+    assert f"↩️ Leave: {title}" in ann.labels
+    await ann.press(f"Leave: {title}")
     offer = await pushed(app, bob_id, "place_offered")
     assert offer is not None
     await bob.press_on(offer, "✅")
