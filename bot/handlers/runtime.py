@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
+from bot.chat.limits import popup_text
 from bot.chat.replies import Answer, Reply
 from bot.config import Runtime, Settings
 from bot.delivery import chat_posts
@@ -153,7 +154,7 @@ class TelegramRuntime:
                 "That was a lot at once. I answer what you sent first; "
                 "please wait a moment before you send more."
             )
-            owed = replace(owed, answer=Answer([Reply(Html(text))], notice=text))
+            owed = replace(owed, answer=Answer([Reply(Html(text))], notice=popup_text(text)))
         await send_answer(self.api, owed)
 
     async def set_commands(self) -> None:
