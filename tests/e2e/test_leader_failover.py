@@ -59,8 +59,12 @@ async def test_the_leader_killed_during_a_broadcast_is_replaced_and_the_broadcas
         broadcasts.schedule(item, datetime.now(UTC))  # due: the leader's first sweep sends it
 
     async with webhook_cluster(emulator, postgresql, **SETTINGS) as (_, (first, second)):
-        await first.start()  # the leader
-        assert "wijkbot_leader 1.0" in (await first.get("/metrics"))[1]
+        await first.start()  # the leader, within a moment of being ready
+
+        async def first_leads() -> bool:
+            return "wijkbot_leader 1.0" in (await first.get("/metrics"))[1]
+
+        await until(first_leads, within=10)
         await second.start()
         assert "wijkbot_leader 0.0" in (await second.get("/metrics"))[1]  # standing by
 
