@@ -49,6 +49,10 @@ class SentMarks:
             self._writing = True
             try:
                 await self._write_all()
+            except BaseException:
+                if done.done():  # the writer raises the error itself: its own future is read
+                    done.exception()
+                raise
             finally:
                 self._writing = False
         await done

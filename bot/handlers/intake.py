@@ -224,11 +224,12 @@ class Intake:
         fresh = await self._not_stored(session, updates)
         queued, warned = await self._queues(session, {chat_key(item) for item in fresh})
         kept_of = {id(item): essentials(item) for item in fresh}
+        reading_of = {key: read_update(kept) for key, kept in kept_of.items() if kept is not None}
         # A group's upgrade to a supergroup is kept only for Wijkbot's own chats.
         migrations = {
-            id(item): reading
-            for item in fresh
-            if isinstance(reading := read_update(kept_of[id(item)] or {}), ChatMigration)
+            key: reading
+            for key, reading in reading_of.items()
+            if isinstance(reading, ChatMigration)
         }
         if migrations:
             followed = await chat_links.followed(
@@ -255,7 +256,7 @@ class Intake:
             }
             if kept is None:
                 continue  # nothing Wijkbot acts on (a group's chatter): nothing is kept
-            turn = read_update(kept)
+            turn = reading_of[id(item)]
             if isinstance(turn, Turn) and queued.get(key, 0) >= self.per_chat_cap:
                 row["error"] = FLOODED
                 if key not in warned:  # one "slow down" per burst, not one per update
