@@ -1,0 +1,1 @@
+"""Tests of the WhatsApp Cloud API emulator (bot/emulator/whatsapp)."""
