@@ -8,7 +8,6 @@ trusting the emulator's helper), and can be told to fail the next POSTs.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -23,15 +22,16 @@ VERIFY_TOKEN = "verify-me"
 
 
 class HookServer:
-    def __init__(self, app_secret: str, verify_token: str = VERIFY_TOKEN):
+    def __init__(self, app_secret: str, verify_token: str = VERIFY_TOKEN, port: int = 0):
         self.app_secret = app_secret
+        self.port = port
+        self.raw: list[bytes] = []
         self.verify_token = verify_token
         self.payloads: list[dict[str, Any]] = []
         self.bad_signatures = 0
         self.fail_next = 0  # answer the next N POSTs with 500
         self.attempts = 0
         self.echo_wrong = False
-        self._arrived = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -41,9 +41,10 @@ class HookServer:
         app.router.add_post("/hook", self._receive)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}/hook"
+        self.port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{self.port}/hook"
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -70,8 +71,8 @@ class HookServer:
         if self.fail_next > 0:
             self.fail_next -= 1
             return web.Response(status=500)
+        self.raw.append(raw)
         self.payloads.append(json.loads(raw))
-        self._arrived.set()
         return web.Response(text="ok")
 
     # -- reading what arrived -------------------------------------------------------------
