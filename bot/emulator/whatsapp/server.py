@@ -388,10 +388,13 @@ class CloudAPIEmulator:
             self._check_auth(request)
             self._check_phone(request)
             try:
-                body = await request.json()
+                parsed = await request.json()
             except ValueError as exc:
                 raise GraphError.of(100, "The request body is not valid JSON") from exc
-            if isinstance(body, dict) and body.get("status") == "read":
+            if not isinstance(parsed, dict):
+                raise GraphError.of(100, "The request body must be a JSON object")
+            body = parsed
+            if body.get("status") == "read":
                 return await self._answer("mark_read", body, lambda: self.mark_read(body))
         except GraphError as exc:
             return self._refuse("messages", body, exc)

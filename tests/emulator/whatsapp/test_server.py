@@ -92,6 +92,8 @@ async def test_invalid_message_is_refused_and_logged(emu: CloudAPIEmulator, grap
     assert body["error"]["code"] == 100
     assert "4096" in body["error"]["error_data"]["details"]
     assert not emu.calls[-1].ok and emu.calls[-1].code == 100
+    path = f"/{emu.phone_number_id}/messages"
+    assert code(await graph.post(path, ["not", "an", "object"])) == (400, 100)  # type: ignore[arg-type]
     assert emu.messages == []
 
 
