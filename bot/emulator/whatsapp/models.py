@@ -160,6 +160,7 @@ class Person:
 
     wa_id: str
     name: str
+    user_id: str  # the business-scoped user id (BSUID), e.g. "NL.1349120865530274191"
     blocked: bool = False  # blocked the business: messages fail with 131026
     last_inbound: float | None = None  # now() of their last message: opens the window
     received: list[ReceivedMessage] = field(default_factory=list)

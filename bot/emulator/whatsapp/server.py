@@ -23,6 +23,7 @@ import asyncio
 import base64
 import contextlib
 import dataclasses
+import hashlib
 import itertools
 import logging
 import secrets
@@ -60,6 +61,18 @@ WINDOW_SECONDS = 24 * 3600  # the customer service window
 _MAX_BODY = 120 * 1024 * 1024  # above Meta's largest upload (100 MB documents)
 _VERSION = r"{version:v[0-9]+(?:\.[0-9]+)?}"
 _DOWNLOAD_PATH = "/whatsapp_business/attachments/"  # as on lookaside.fbsbx.com
+
+
+# Calling codes of the countries a neighbourhood bot meets most, for the BSUID prefix.
+_COUNTRIES = {"31": "NL", "32": "BE", "49": "DE", "44": "GB", "33": "FR", "90": "TR",
+              "48": "PL", "380": "UA", "212": "MA", "963": "SY", "20": "EG", "1": "US"}  # fmt: skip
+
+
+def business_scoped_id(waba_id: str, wa_id: str) -> str:
+    """A stable BSUID as Meta forms them ("<country>.<digits>"); "ZZ" for other countries."""
+    country = next((code for prefix, code in _COUNTRIES.items() if wa_id.startswith(prefix)), "ZZ")
+    digest = hashlib.blake2b(f"{waba_id}:{wa_id}".encode(), digest_size=8).digest()
+    return f"{country}.{int.from_bytes(digest, 'big')}"
 
 
 class CloudAPIEmulator:
@@ -219,7 +232,8 @@ class CloudAPIEmulator:
             raise ValueError("a wa_id is a phone number in digits, at most 15")
         existing = self._people.get(wa_id)
         if existing is None:
-            existing = self._people[wa_id] = SimulatedUser(self, Person(wa_id, name))
+            person = Person(wa_id, name, business_scoped_id(self.waba_id, wa_id))
+            existing = self._people[wa_id] = SimulatedUser(self, person)
         return existing
 
     @property
@@ -275,8 +289,12 @@ class CloudAPIEmulator:
         }
         if context is not None:
             message["context"] = {"from": self.display_phone_number, "id": context}
-        contacts = [{"profile": {"name": person.name}, "wa_id": person.wa_id}]
-        self._push(person.wa_id, {"contacts": contacts, "messages": [message]})
+        contact = {
+            "profile": {"name": person.name},
+            "wa_id": person.wa_id,
+            "user_id": person.user_id,
+        }
+        self._push(person.wa_id, {"contacts": [contact], "messages": [message]})
         return message
 
     def read_by_user(self, messages: list[ReceivedMessage]) -> None:
@@ -297,7 +315,13 @@ class CloudAPIEmulator:
         }
         if message.error is not None:
             entry["errors"] = [message.error.to_status_error()]
-        self._push(message.to, {"statuses": [entry]})
+        # Since the business-scoped user ids (2026) statuses name the person too; a number
+        # not on WhatsApp has no such id.
+        contact = {"wa_id": message.to}
+        user = self._people.get(message.to)
+        if user is not None:
+            contact["user_id"] = user.person.user_id
+        self._push(message.to, {"contacts": [contact], "statuses": [entry]})
 
     def _push(self, wa_id: str, value: dict[str, Any]) -> None:
         payload = {

@@ -116,3 +116,45 @@ async def test_outside_the_window_pywa_sees_success_then_a_failed_status(
     assert (failed["id"], failed["status"]) == (sent.id, "failed")
     error = failed["errors"][0]
     assert ReEngagementMessage.__error_codes__ == (error["code"],)
+
+
+async def test_webhook_payloads_parse_with_pywas_own_types(emu: CloudAPIEmulator, wa: WhatsApp):
+    ann = emu.user(ANN, "Ann")
+    async with HookServer(emu.app_secret) as hook:
+        await emu.subscribe(hook.url, hook.verify_token)
+        await ann.send("hoi")
+        await wa.send_message(ANN, "Kies", buttons=[types.Button("Ja", "yes")])
+        rows = [types.SectionRow("Tuin", "p:1")]
+        await wa.send_message(
+            ANN, "Lijst", buttons=types.SectionList("Open", [types.Section("G", rows)])
+        )
+        await ann.replies()
+        await ann.press("Ja")
+        await ann.press("Tuin")
+        await ann.send_image(b"\xff\xd8 photo", caption="Lamp")
+        await ann.send_location(52.09, 5.12)
+        ann.block()
+        await wa.send_message(ANN, "weg")
+        await emu.wait_webhooks()
+    parsed = []
+    for payload in hook.payloads:
+        value = payload["entry"][0]["changes"][0]["value"]
+        if "statuses" in value:
+            status = types.MessageStatus.from_update(client=wa, update=payload)
+            parsed.append(("status", str(status.status), status.error and status.error.code))
+            continue
+        kind = value["messages"][0]["type"]
+        if kind == "interactive":
+            reply = value["messages"][0]["interactive"]["type"]
+            cls = types.CallbackButton if reply == "button_reply" else types.CallbackSelection
+            callback = cls.from_update(client=wa, update=payload)
+            parsed.append((kind, callback.data, callback.from_user.wa_id))
+        else:
+            message = types.Message.from_update(client=wa, update=payload)
+            parsed.append((kind, str(message.type), message.from_user.bsuid))
+    bsuid = emu.user(ANN).person.user_id
+    assert ("text", "text", bsuid) in parsed
+    assert ("interactive", "yes", ANN) in parsed and ("interactive", "p:1", ANN) in parsed
+    assert ("image", "image", bsuid) in parsed and ("location", "location", bsuid) in parsed
+    assert ("status", "read", None) in parsed
+    assert parsed[-1] == ("status", "failed", 131026)

@@ -65,7 +65,9 @@ async def test_message_webhook_is_signed_and_shaped_like_metas(emu: CloudAPIEmul
         "display_phone_number": emu.display_phone_number,
         "phone_number_id": emu.phone_number_id,
     }
-    assert value["contacts"] == [{"profile": {"name": "Zoë"}, "wa_id": ANN}]
+    [contact] = value["contacts"]
+    assert contact["profile"] == {"name": "Zoë"} and contact["wa_id"] == ANN
+    assert contact["user_id"].startswith("NL.")  # the business-scoped user id
     [message] = value["messages"]
     assert message == sent
     assert message["from"] == ANN and message["type"] == "text"
