@@ -164,6 +164,17 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--language", default=None, help="nl, en, tr, ar, pl or uk")
     report.set_defaults(handler=_report)
 
+    whatsapp = commands.add_parser("whatsapp", help="the WhatsApp channel").add_subparsers(
+        title="commands", metavar="COMMAND", required=True
+    )
+    templates = whatsapp.add_parser(
+        "templates",
+        help="print the message templates to submit to Meta",
+        description=_whatsapp_templates.__doc__,
+    )
+    templates.add_argument("--out", type=Path, help="write them to this file instead")
+    templates.set_defaults(handler=_whatsapp_templates)
+
     i18n = commands.add_parser("i18n", help="translation catalogs").add_subparsers(
         title="commands", metavar="COMMAND", required=True
     )
@@ -646,6 +657,20 @@ async def _bot_username(settings: Settings) -> str:
         ) from None
     finally:
         await api.close()
+
+
+async def _whatsapp_templates(_: Settings, args: argparse.Namespace) -> int:
+    """Print every WhatsApp message template in every language as JSON for Meta's template
+    creation API (name, language, category, components), to submit for approval: outside
+    the 24-hour window only approved templates can be sent. No database or token needed."""
+    from bot.handlers.whatsapp import templates
+
+    text = templates.printed()
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, encoding="utf-8")
+    return 0
 
 
 async def _i18n(_: Settings, args: argparse.Namespace) -> int:
