@@ -369,7 +369,8 @@ class CloudAPIEmulator:
         message = ReceivedMessage(self._wamid(to), to, kind, body, self.now(), image=image)
         self.messages.append(message)
         user = self._people.get(to)
-        if user is None or user.person.blocked:
+        person = user.person if user is not None and not user.person.blocked else None
+        if person is None:
             message.error = GraphError.of(
                 131026, "Message undeliverable: the recipient cannot receive this message"
             )
@@ -379,11 +380,11 @@ class CloudAPIEmulator:
                 "Message failed to send because more than 24 hours have passed since the "
                 "customer last replied to this number.",
             )
-        if message.error is not None:
+        if person is None or message.error is not None:
             message.status = "failed"
             self._status(message, "failed")
         else:
-            user.person.record(message)  # type: ignore[union-attr]
+            person.record(message)
             self._status(message, "sent")
             message.status = "delivered"
             self._status(message, "delivered")

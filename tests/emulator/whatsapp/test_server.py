@@ -3,6 +3,8 @@ unknown numbers, templates, throughput and pair rate limits, faults, media, stat
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import pytest
 
@@ -293,3 +295,28 @@ async def test_statuses_can_be_switched_off(emu: CloudAPIEmulator, graph: Graph,
     await ann.replies()
     await emu.wait_webhooks()
     assert hook.statuses == [] and len(hook.messages) == 1
+
+
+async def test_delay_holds_the_answer_but_the_message_goes(emu: CloudAPIEmulator, graph: Graph):
+    ann = emu.user(ANN, "Ann")
+    await ann.send("hallo")
+    emu.delay(1.5, times=1)
+    sending = asyncio.ensure_future(graph.text(ANN, "slow"))
+    [reply] = await ann.replies()  # delivered before the answer comes back
+    assert reply.text == "slow" and not sending.done()
+    assert (await sending)[0] == 200
+
+
+async def test_faults_on_media_routes(emu: CloudAPIEmulator, graph: Graph):
+    ann = emu.user(ANN, "Ann")
+    sent = await ann.send_image(b"\xff\xd8 photo")
+    media_url = f"{emu.api_url}/{sent['image']['id']}"
+    emu.fail(2, route="media_url")
+    async with graph.session.get(media_url, headers=graph.headers) as response:
+        assert (response.status, (await response.json())["error"]["code"]) == (503, 2)
+    async with graph.session.get(media_url, headers=graph.headers) as response:
+        url = (await response.json())["url"]
+    emu.fail(131000, route="download")
+    assert (await graph.get(url))[0] == 500
+    assert await graph.get(url) == (200, b"\xff\xd8 photo")
+    assert [c.ok for c in emu.calls_for("download")] == [False, True]
