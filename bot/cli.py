@@ -251,30 +251,73 @@ async def _send(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _start(settings: Settings, *, sender_only: bool, extra: bool = False) -> int:
-    settings.require_token()
+    if settings.telegram:
+        settings.require_token()
     from bot.app import build_app
     from bot.handlers.operations import Probes, serving
-    from bot.handlers.runtime import TelegramRuntime
 
     app = build_app(settings)
     try:
         await ensure_schema(settings, app.engine)
         stop = _stop_on_signals()
-        runtime = TelegramRuntime(app)  # on the framework RUNTIME names
+        telegram, whatsapp = _runtimes(settings, app)
+        lead = telegram or whatsapp  # whose scheduler and sender run: one of each per process
+        assert lead is not None
         async with contextlib.AsyncExitStack() as servers:
             if settings.metrics_port:  # /metrics, /healthz, /readyz on a port of their own
-                probes = Probes(app.sessions, app.clock, runtime.background.health)
+                probes = Probes(app.sessions, app.clock, lead.background.health)
                 await servers.enter_async_context(
                     serving(probes, settings.listen_host, settings.metrics_port)
                 )
             if settings.site_live and not sender_only:  # the results page at /results/
                 await servers.enter_async_context(_live_site(settings, app))
-            work = runtime.run_sender(stop, extra=extra) if sender_only else runtime.run(stop)
+            if sender_only:
+                work = lead.run_sender(stop, extra=extra)
+            else:
+                works = [telegram.run(stop)] if telegram else []
+                if whatsapp is not None:
+                    # On Telegram's webhook server when there is one, else on LISTEN.
+                    on_own = telegram is None or not settings.webhook_url
+                    works.append(whatsapp.run(stop, serve=on_own, lead=telegram is None))
+                work = run_together(stop, works)
             await stopping_within(work, stop, settings.shutdown_timeout)
     finally:
         await app.close()
     logs.event(log, "bot.stopped")
     return 0
+
+
+def _runtimes(settings: Settings, app: Any) -> tuple[Any, Any]:
+    """The runtimes CHANNELS names (None for a channel not used); only their code is
+    imported. With both and a Telegram webhook, WhatsApp's webhook is on its server."""
+    telegram = whatsapp = None
+    if settings.telegram:
+        from bot.handlers.runtime import TelegramRuntime
+
+        telegram = TelegramRuntime(app)  # on the framework RUNTIME names
+    if settings.whatsapp:
+        from bot.handlers.whatsapp.runtime import WhatsAppRuntime
+
+        whatsapp = WhatsAppRuntime(app)
+        if telegram is not None and settings.webhook_url:
+            telegram.also_serve.append(whatsapp.add_routes)
+    return telegram, whatsapp
+
+
+async def run_together(stop: asyncio.Event, works: Sequence[Coroutine[Any, Any, None]]) -> None:
+    """Run the channels' runtimes side by side; when one ends (or fails) the others are
+    stopped too, and the first failure is raised once all have ended."""
+    tasks = [asyncio.ensure_future(work) for work in works]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        stop.set()
+        await asyncio.wait(tasks)
+    finally:
+        for task in tasks:
+            task.cancel()  # a no-op for the ended ones; ours (a forced stop) reaches them
+        await asyncio.wait(tasks)
+    for task in tasks:
+        task.result()
 
 
 def _photos(settings: Settings) -> Any:

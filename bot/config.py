@@ -18,6 +18,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API_URL = "https://api.telegram.org"
+WHATSAPP_API_URL = "https://graph.facebook.com"
+WHATSAPP_API_VERSION = "23.0"  # the Graph API version the WhatsApp channel is written for
 READY_BACKLOG = 1000  # updates waiting above which /readyz says "not ready"
 # Seconds a process holds a claimed update without renewing it (renewed every third of it):
 # what a resident waits at most, after a crash, for the step or answer a dead process owed.
@@ -92,6 +94,22 @@ class Runtime(StrEnum):
     PTB = "ptb"
 
 
+class Channel(StrEnum):
+    """A messenger Wijkbot can talk through (CHANNELS names one or more)."""
+
+    TELEGRAM = "telegram"
+    WHATSAPP = "whatsapp"
+
+
+# Settings the WhatsApp channel cannot run without, and where each comes from.
+_WHATSAPP_NEEDS = (
+    ("whatsapp_phone_number_id", "the phone number id of the WhatsApp Business number"),
+    ("whatsapp_token", "an access token of the Meta app (a system user's)"),
+    ("whatsapp_app_secret", "the Meta app's secret, which signs the webhooks"),
+    ("whatsapp_verify_token", "a secret of your choice, also given to Meta with the webhook"),
+)
+
+
 class LogFormat(StrEnum):
     TEXT = "text"  # key=value lines, for a person reading a terminal
     JSON = "json"  # one JSON object a line, for a log shipper
@@ -102,6 +120,15 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = Field(default=None, description="token from @BotFather")
     telegram_api_url: str = Field(default=TELEGRAM_API_URL)
+    # Which messengers this deployment runs (README, "Configuration"), e.g. telegram,whatsapp.
+    channels: str = Field(default=Channel.TELEGRAM.value)
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_url: str = Field(default=WHATSAPP_API_URL)
+    whatsapp_api_version: str = Field(default=WHATSAPP_API_VERSION, pattern=r"^\d{1,3}\.\d$")
+    whatsapp_webhook_path: str = Field(default="/whatsapp/hook", pattern=r"^/[\w./-]*$")
     database_url: str = Field(default="sqlite+aiosqlite:///wijkbot.db")
     runtime: Runtime = Runtime.AIOGRAM
     default_locale: str = "nl"
@@ -125,6 +152,7 @@ class Settings(BaseSettings):
     delivery_concurrency: int = Field(default=1, ge=1, le=64)
     allow_paid_broadcast: bool = False
     delivery_paid_rate: float = Field(default=1000.0, gt=0, le=1000)
+    delivery_whatsapp_rate: float = Field(default=80.0, gt=0, le=1000)
     # The public results page served by `wijkbot run` at /results/ (README, "Public results page").
     site_live: bool = False
     site_port: int = Field(default=8090, ge=1, le=65535)
@@ -146,7 +174,29 @@ class Settings(BaseSettings):
                 raise ValueError("expected the form 123456:ABC... as given by @BotFather")
         return value
 
-    @field_validator("telegram_api_url", "webhook_url")
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, value: str) -> str:
+        names = [name.strip().lower() for name in value.split(",") if name.strip()]
+        known = [channel.value for channel in Channel]
+        unknown = [name for name in names if name not in known]
+        if unknown or not names:
+            what = f"unknown channel {unknown[0]!r}" if unknown else "no channel named"
+            raise ValueError(
+                f"{what}: use one or more of {', '.join(known)}, e.g. telegram,whatsapp"
+            )
+        return ",".join(dict.fromkeys(names))  # in the order given, each once
+
+    @field_validator("whatsapp_phone_number_id")
+    @classmethod
+    def _phone_number_id(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip().isdigit():
+            raise ValueError(
+                "expected the digits of the phone number id Meta shows (not the number)"
+            )
+        return value.strip() if value is not None else None
+
+    @field_validator("telegram_api_url", "webhook_url", "whatsapp_api_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
@@ -201,6 +251,18 @@ class Settings(BaseSettings):
         return value.upper()
 
     @property
+    def channel_set(self) -> frozenset[Channel]:
+        return frozenset(Channel(name) for name in self.channels.split(","))
+
+    @property
+    def telegram(self) -> bool:
+        return Channel.TELEGRAM in self.channel_set
+
+    @property
+    def whatsapp(self) -> bool:
+        return Channel.WHATSAPP in self.channel_set
+
+    @property
     def listen_host(self) -> str:
         return self.listen.rpartition(":")[0]
 
@@ -245,6 +307,26 @@ class Settings(BaseSettings):
                 "links, e.g. the output of `openssl rand -hex 32`"
             )
 
+    def check_whatsapp(self) -> None:
+        """With whatsapp in CHANNELS, every setting the channel needs is there (secrets are
+        named, never shown)."""
+        if not self.whatsapp:
+            return
+        for name, what in _WHATSAPP_NEEDS:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            if not value:
+                raise ConfigError(
+                    f"{name.upper()} is not set: CHANNELS names whatsapp, which needs {what}"
+                )
+        if not self.telegram and not (self.invite_secret and self.invite_secret.get_secret_value()):
+            # Without Telegram there is no bot token to derive the invite links' key from.
+            raise ConfigError(
+                "INVITE_SECRET is not set: without telegram in CHANNELS invite links need their "
+                "own key, e.g. the output of `openssl rand -hex 32`"
+            )
+
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:
     """Read settings; any problem becomes one `ConfigError` line that names the setting."""
@@ -256,4 +338,5 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> 
         reason = str(error["msg"]).removeprefix("Value error, ")
         raise ConfigError(f"{name} is malformed: {reason}") from None
     settings.check_webhook()
+    settings.check_whatsapp()
     return settings

@@ -39,6 +39,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -51,15 +52,9 @@ from bot.config import INTAKE_LEASE
 from bot.domain import chat_links
 from bot.domain.dialect import insert_ignoring_duplicates
 from bot.domain.models import ReceivedUpdate, UpdateStatus
+from bot.handlers import telegram
 from bot.handlers.owed import Owed
-from bot.handlers.telegram import (
-    MESSENGER,
-    ChatMigration,
-    Turn,
-    chat_key,
-    essentials,
-    read_update,
-)
+from bot.handlers.telegram import ChatMigration, Turn, chat_key
 from bot.logs import event
 
 log = logging.getLogger(__name__)
@@ -75,6 +70,23 @@ Json = dict[str, Any]
 
 UPDATES = ReceivedUpdate.__table__  # Core statements on the hot path: no ORM bookkeeping
 telegram_chat_key = chat_key  # the name the intake's callers know it by
+
+
+@dataclass(frozen=True, slots=True)
+class Messenger:
+    """How the intake reads one messenger's updates: each is a dict with an int "update_id"
+    (unique per messenger), the chat it belongs to (`chat_key`), what of it is kept
+    (`essentials`, None: nothing Wijkbot acts on) and what the kept part means (`read`)."""
+
+    name: str
+    chat_key: Callable[[Json], str]
+    essentials: Callable[[Json], Json | None]
+    read: Callable[[Json], object]
+
+
+TELEGRAM = Messenger(
+    telegram.MESSENGER, telegram.chat_key, telegram.essentials, telegram.read_update
+)
 
 
 def _claiming(wanted: ColumnElement[bool], **values: Any) -> Update:
@@ -123,10 +135,17 @@ _behind_others = (
 )
 
 
+_ours_to_read = UPDATES.c.messenger == bindparam("reader")  # another intake reads the rest
+
+
 def _to_process(which: ColumnElement[bool]) -> Update:
     """Claim updates `which` selects that wait to be processed and whose chat is free."""
     return _claiming(
-        which & UPDATES.c.status.in_(QUEUED) & UPDATES.c.payload.is_not(None) & ~_behind_others,
+        which
+        & _ours_to_read
+        & UPDATES.c.status.in_(QUEUED)
+        & UPDATES.c.payload.is_not(None)
+        & ~_behind_others,
         status=UpdateStatus.PROCESSING,
         attempts=UPDATES.c.attempts + 1,
         lease_until=bindparam("until"),
@@ -143,6 +162,7 @@ TO_PROCESS_FRESH = _to_process(
 )
 OWED = _claiming(  # answers owed whose sender is gone (its lease or pause has passed)
     (UPDATES.c.status == UpdateStatus.DONE)
+    & _ours_to_read
     & (UPDATES.c.lease_until <= _now)
     & UPDATES.c.answer.is_not(None)
     & UPDATES.c.id.not_in(_mine),
@@ -177,8 +197,10 @@ class Intake:
         *,
         lease: timedelta = LEASE,
         per_chat_cap: int = PER_CHAT_CAP,
+        messenger: Messenger = TELEGRAM,
     ) -> None:
         self.sessions = sessions
+        self.messenger = messenger
         self.clock = clock
         self.lease = lease
         self.per_chat_cap = per_chat_cap
@@ -213,6 +235,7 @@ class Intake:
                 "mine": list(held),
                 "fresh": stored,
                 "limit": len(stored),
+                "reader": self.messenger.name,
             }
             result = await session.execute(TO_PROCESS_FRESH, values)
             claimed = [ReceivedUpdate(**row._mapping) for row in result]
@@ -221,10 +244,11 @@ class Intake:
     async def _store(self, session: AsyncSession, updates: Sequence[Json]) -> list[int]:
         """Insert the updates not stored yet; returns their rows' ids."""
         now = self.clock.now()
+        chat_key, read = self.messenger.chat_key, self.messenger.read
         fresh = await self._not_stored(session, updates)
         queued, warned = await self._queues(session, {chat_key(item) for item in fresh})
-        kept_of = {id(item): essentials(item) for item in fresh}
-        reading_of = {key: read_update(kept) for key, kept in kept_of.items() if kept is not None}
+        kept_of = {id(item): self.messenger.essentials(item) for item in fresh}
+        reading_of = {key: read(kept) for key, kept in kept_of.items() if kept is not None}
         # A group's upgrade to a supergroup is kept only for Wijkbot's own chats.
         migrations = {
             key: reading
@@ -242,7 +266,7 @@ class Intake:
         for item in fresh:
             key, kept = chat_key(item), kept_of[id(item)]
             row: Json = {
-                "messenger": MESSENGER,
+                "messenger": self.messenger.name,
                 "update_id": int(item["update_id"]),
                 "chat_key": key,
                 "payload": None,
@@ -270,10 +294,10 @@ class Intake:
             rows.append(row)
         return await _insert(session, rows)
 
-    @staticmethod
-    async def _not_stored(session: AsyncSession, updates: Sequence[Json]) -> list[Json]:
+    async def _not_stored(self, session: AsyncSession, updates: Sequence[Json]) -> list[Json]:
         ids = [int(item["update_id"]) for item in updates]
-        known = set(await session.scalars(_STORED, {"messenger": MESSENGER, "ids": ids}))
+        values = {"messenger": self.messenger.name, "ids": ids}
+        known = set(await session.scalars(_STORED, values))
         fresh: dict[int, Json] = {}
         for item in updates:
             update_id = int(item["update_id"])
@@ -320,7 +344,12 @@ class Intake:
         skips the history of done updates."""
         now = self.clock.now()
         wanted = [TO_PROCESS, OWED] if now >= self._owed_due else [TO_PROCESS]
-        values = {"now": now, "until": now + self.lease, "mine": list(held)}
+        values = {
+            "now": now,
+            "until": now + self.lease,
+            "mine": list(held),
+            "reader": self.messenger.name,
+        }
         claimed: list[ReceivedUpdate] = []
         # Each claim is one UPDATE, so SQLite takes its write lock before it reads.
         async with self.sessions.begin() as session:

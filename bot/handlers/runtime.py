@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TypeVar
 
@@ -46,7 +46,7 @@ from bot.handlers.telegram import (
     read_update,
 )
 from bot.handlers.webhook import webhook_app
-from bot.i18n import Html, pick_locale, translator
+from bot.i18n import Html, Translator, pick_locale, translator
 from bot.jobs.background import Background
 from bot.logs import event
 
@@ -75,6 +75,8 @@ class TelegramRuntime:
             app.intake, self.process, self.deliver, workers=app.settings.workers
         )
         self.background = Background(app, BotApiTransport(self.api))
+        # More routes on the webhook's server: WhatsApp's webhook, when both channels run.
+        self.also_serve: list[Callable[[web.Application], None]] = []
 
     async def process(self, row: ReceivedUpdate) -> Owed | None:
         """One stored update: its effects, "done" and the answer owed commit together.
@@ -150,10 +152,7 @@ class TelegramRuntime:
                 )
             default = self.app.settings.default_locale
             t = translator(locale or pick_locale(owed.language_code, default))
-            text = t._(
-                "That was a lot at once. I answer what you sent first; "
-                "please wait a moment before you send more."
-            )
+            text = slow_down_text(t)
             owed = replace(owed, answer=Answer([Reply(Html(text))], notice=popup_text(text)))
         await send_answer(self.api, owed)
 
@@ -247,13 +246,16 @@ class TelegramRuntime:
         settings = self.app.settings
         assert settings.webhook_url and settings.webhook_secret
         secret = settings.webhook_secret.get_secret_value()
-        return webhook_app(
+        application = webhook_app(
             settings.webhook_url,
             secret,
             self.app.intake,
             self.processor.receive,
             self.background.health,
         )
+        for add_routes in self.also_serve:
+            add_routes(application)
+        return application
 
     async def _serve_webhook(self, stop: asyncio.Event) -> None:
         settings = self.app.settings
@@ -270,6 +272,14 @@ class TelegramRuntime:
             await stop.wait()
         finally:
             await runner.cleanup()
+
+
+def slow_down_text(t: Translator) -> Html:
+    """The flood control's notice (bot/handlers/intake.py), on every messenger."""
+    return t._(
+        "That was a lot at once. I answer what you sent first; "
+        "please wait a moment before you send more."
+    )
 
 
 async def _until(stop: asyncio.Event, call: Awaitable[T]) -> T | None:

@@ -59,7 +59,11 @@ class Delivery(Base):
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        # A WhatsApp status webhook finds its row by the message id (migration 0016).
+        Index("ix_deliveries_sent_message_id", "sent_message_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
@@ -87,6 +91,8 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # WhatsApp's latest word on a sent message: sent, delivered, read or failed.
+    receipt: Mapped[str | None] = mapped_column(String(16))
     # The sender process that claimed the row while it is 'sending' (bot/delivery/sender.py).
     sender: Mapped[int | None]
     created_at: Mapped[datetime]

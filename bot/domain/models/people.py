@@ -80,6 +80,8 @@ class Identity(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     username: Mapped[str | None] = mapped_column(String(64))
     language_code: Mapped[str | None] = mapped_column(String(16))
+    # When the person last wrote (WhatsApp): free-form messages are allowed for 24 hours after.
+    last_inbound_at: Mapped[datetime | None]
 
     person: Mapped[Person] = relationship(back_populates="identities")
 

@@ -1,0 +1,69 @@
+"""WhatsApp's statuses of the messages Wijkbot pushed, recorded on their outbox rows.
+
+    status webhook ──> Status(wamid, ...) ──message_key(wamid)──> deliveries.sent_message_id
+        sent < delivered < read            ──> deliveries.receipt (never backwards: Meta's
+        failed (131026: blocked / not on WhatsApp) ──> row unreachable, person unreachable
+        failed (any other code)                    ──> row failed, WhatsApp's code and title kept
+
+A message sent as a direct answer has no outbox row: its statuses change nothing.
+Meta may send statuses out of order ("read" before "delivered"); a receipt only
+moves forward, and a failure is final.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain.models import Delivery, DeliveryStatus, Person
+from bot.handlers.whatsapp.api import UNDELIVERABLE
+from bot.handlers.whatsapp.reading import Status, message_key
+
+_ORDER = ("sent", "delivered", "read", "failed")
+
+
+async def record_statuses(
+    sessions: async_sessionmaker[AsyncSession], statuses: Sequence[Status], now: datetime
+) -> int:
+    """Record statuses on their rows in one transaction; returns how many rows changed."""
+    known = [status for status in statuses if status.status in _ORDER]
+    if not known:
+        return 0
+    said: dict[int, list[Status]] = {}  # one body may say several things of one message
+    for status in known:
+        said.setdefault(message_key(status.message_id), []).append(status)
+    changed = 0
+    async with sessions.begin() as session:
+        rows = await session.scalars(
+            select(Delivery).where(Delivery.sent_message_id.in_(list(said)))
+        )
+        for row in rows:
+            for status in said[row.sent_message_id]:  # type: ignore[index]
+                if not _moves_forward(row.receipt, status.status):
+                    continue
+                row.receipt = status.status
+                changed += 1
+                if status.status == "failed":
+                    await _failed(session, row, status, now)
+    return changed
+
+
+def _moves_forward(receipt: str | None, status: str) -> bool:
+    if receipt is None:
+        return True
+    return receipt != "failed" and _ORDER.index(status) > _ORDER.index(receipt)
+
+
+async def _failed(session: AsyncSession, row: Delivery, status: Status, now: datetime) -> None:
+    row.last_error = (status.error or "failed")[:500]
+    if status.error_code != UNDELIVERABLE:
+        row.status = DeliveryStatus.FAILED
+        return
+    row.status = DeliveryStatus.UNREACHABLE  # as a 403 on Telegram: not tried again
+    if row.person_id is not None:
+        person = await session.get(Person, row.person_id)
+        if person is not None and person.unreachable_at is None:
+            person.unreachable_at = now
