@@ -150,9 +150,10 @@ def test_template_messages_keep_meta_limits_whatever_the_text(text: Html) -> Non
             assert name == "Anna-Maria de Vries"
 
 
-def test_a_message_is_plain_text_on_one_line() -> None:
+def test_a_message_is_whatsapp_text_on_one_line() -> None:
     _, body = template_message("notice", "en", "Anna", Reply(ODD_TEXTS["entities"]))
-    assert body["components"][0]["parameters"][1]["text"] == '<3 & co say hi "x"'
+    text = body["components"][0]["parameters"][1]["text"]
+    assert text == '*<3 & co* _say_ hi (https://x.nl) "x"'
     _, body = template_message("notice", "en", "Anna", Reply(ODD_TEXTS["whitespace"]))
     assert body["components"][0]["parameters"][1]["text"] == "a · b c d · e · f g · h"
     reminder = Html("⏰ Reminder: Lunch\nWhen: Saturday\n\nAre you still coming?")

@@ -34,10 +34,11 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.chat.limits import clip, plain_text, utf16_length
+from bot.chat.limits import clip, utf16_length
 from bot.chat.menu import PREFIX as MENU_PREFIX
 from bot.chat.replies import Reply
 from bot.config import SUPPORTED_LOCALES
+from bot.handlers.whatsapp.formatting import to_whatsapp
 from bot.i18n import N_, Html, Translator, translator
 
 NAME_PREFIX = "wijkbot_"
@@ -459,11 +460,12 @@ def template_of(kind: str) -> Template:
 
 
 def one_line(text: Html) -> str:
-    """A reply's text as one line of plain text, as a template parameter must be: no
+    """A reply's text as one line of WhatsApp text, as a template parameter must be: no
     newlines or tabs, no runs of spaces; its lines joined with " · " unless a line ends a
-    sentence, its bullets dropped (the separator shows them)."""
+    sentence, its bullets dropped (the separator shows them). WhatsApp's marks are set
+    per line (`formatting`), so joining lines never pairs a mark with another line's."""
     joined = ""
-    for raw in plain_text(text).splitlines():
+    for raw in to_whatsapp(text).splitlines():
         line = " ".join(raw.split())
         if not line:
             continue
