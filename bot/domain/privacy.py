@@ -115,8 +115,15 @@ def _row(obj: Any) -> dict[str, Any]:
 
 
 async def _chat_keys(session: AsyncSession, person: Person) -> list[str]:
-    chats = await session.scalars(select(Identity.chat_id).where(Identity.person_id == person.id))
-    return [f"chat:{chat_id}" for chat_id in chats]
+    """The intake's `chat_key` of each of the person's chats: "chat:<id>" on Telegram,
+    "wa:<wa_id>" on WhatsApp (bot/handlers/whatsapp/reading.py)."""
+    chats = await session.execute(
+        select(Identity.messenger, Identity.chat_id).where(Identity.person_id == person.id)
+    )
+    return [
+        f"wa:{chat_id}" if messenger == "whatsapp" else f"chat:{chat_id}"
+        for messenger, chat_id in chats
+    ]
 
 
 async def export(session: AsyncSession, person: Person, now: datetime) -> bytes:

@@ -35,7 +35,7 @@ from bot.handlers.parts import App
 from bot.handlers.replying import patiently
 from bot.handlers.runtime import STOP_WITHIN, slow_down_text
 from bot.handlers.whatsapp import reading, receipts, webhook
-from bot.handlers.whatsapp.api import Message, WhatsAppApi, outcome_of
+from bot.handlers.whatsapp.api import Message, WhatsAppApi
 from bot.handlers.whatsapp.reading import MESSENGER, Status, message_key
 from bot.i18n import Translator, escape, translator
 from bot.jobs.background import Background, Health
@@ -114,7 +114,7 @@ class WhatsAppRuntime:
                 for message in self.render(reply, t):
                     await patiently(self.api, lambda message=message: self.api.send(wa_id, message))
         except self.api.errors as exc:
-            if outcome_of(exc).result is not Result.UNREACHABLE:
+            if self.api.outcome_of(exc).result is not Result.UNREACHABLE:
                 raise
             event(log, "answer.blocked", chat=owed.chat_id)
 
@@ -208,7 +208,7 @@ class WhatsAppTransport:
             for message in runtime.render(reply, t):
                 wamid = await runtime.api.send(str(chat_id), message)
         except runtime.api.errors as exc:
-            return outcome_of(exc)
+            return runtime.api.outcome_of(exc)
         return Outcome(Result.SENT, message_id=message_key(wamid) if wamid else None)
 
     async def leave(self, chat_id: int) -> Outcome:

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.app import App
-from bot.chat.replies import Reply
+from bot.chat.replies import Answer, Reply
 from bot.delivery.transport import Outcome, Result
 from bot.domain.models import (
     Delivery,
@@ -24,10 +24,12 @@ from bot.domain.models import (
     ReceivedUpdate,
     UpdateStatus,
 )
+from bot.handlers.owed import Owed
+from bot.handlers.runtime import slow_down_text
 from bot.handlers.whatsapp.reading import message_key
 from bot.handlers.whatsapp.runtime import WhatsAppRuntime
 from bot.handlers.whatsapp.webhook import SIGNATURE_HEADER, signature
-from bot.i18n import Translator
+from bot.i18n import Html, Translator, translator
 from tests.conftest import make_settings
 from tests.factories import resident
 from tests.unit.whatsapp.payloads import AYSE, body, status, text
@@ -220,17 +222,17 @@ async def test_statuses_are_recorded_on_the_outbox_rows(client: TestClient, app:
     row = await _row(app, news)
     assert (row.receipt, row.status) == ("read", DeliveryStatus.SENT)  # never backwards
 
-    failed = status("wamid.LATE", "failed", code=131047, title="Re-engagement message")
+    failed = status("wamid.LATE", "failed", code=131053, title="Media upload error")
     assert await post(client, body(statuses=[failed])) == 200
     row = await _row(app, late)
     assert (row.receipt, row.status, row.last_error) == (
         "failed",
         DeliveryStatus.FAILED,
-        "131047 Re-engagement message",
+        "131053 Media upload error",
     )
     async with app.sessions() as session:
         someone = await session.get(Person, person.id)
-        assert someone is not None and someone.unreachable_at is None  # reachable by a template
+        assert someone is not None and someone.unreachable_at is None  # only this message failed
 
 
 async def test_an_undeliverable_message_marks_the_person_unreachable(
@@ -258,3 +260,40 @@ async def test_a_signed_body_that_is_not_json_is_a_400(client: TestClient) -> No
     raw = b"not json"
     answer = await client.post(PATH, data=raw, headers={SIGNATURE_HEADER: signature(SECRET, raw)})
     assert answer.status == 400
+
+
+async def test_a_notice_is_a_text_only_when_the_answer_has_no_replies(
+    runtime: WhatsAppRuntime,
+) -> None:
+    api: FakeApi = runtime.api  # type: ignore[assignment]
+    await runtime.deliver(Owed(int(AYSE), Answer([], notice="Saved <3 & co")))
+    assert api.sent == [(AYSE, "Saved &lt;3 &amp; co")]  # escaped for the renderer's HTML
+    await runtime.deliver(Owed(int(AYSE), Answer([Reply(Html("Done"))], notice="Saved")))
+    assert api.sent[1:] == [(AYSE, "Done")]
+    await runtime.deliver(Owed(int(AYSE), Answer([], notice=None)))
+    assert len(api.sent) == 2
+
+
+async def test_the_flood_controls_notice_is_sent_in_the_default_language(
+    runtime: WhatsAppRuntime,
+) -> None:
+    api: FakeApi = runtime.api  # type: ignore[assignment]
+    await runtime.deliver(Owed(int(AYSE)))
+    assert api.sent == [(AYSE, slow_down_text(translator("nl")))]
+
+
+async def test_an_answer_to_someone_unreachable_is_dropped_other_failures_are_raised(
+    runtime: WhatsAppRuntime,
+) -> None:
+    api: FakeApi = runtime.api  # type: ignore[assignment]
+    answer = Answer([Reply(Html("Hi"))])
+
+    async def blocked(wa_id: str, outgoing: Sent) -> str:
+        raise RuntimeError("131026")
+
+    api.send = blocked  # type: ignore[method-assign]
+    api.outcome_of = lambda error: Outcome(Result.UNREACHABLE)  # type: ignore[method-assign]
+    await runtime.deliver(Owed(int(AYSE), answer))  # dropped, as a 403 on Telegram
+    api.outcome_of = lambda error: Outcome(Result.TRANSIENT)  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        await runtime.deliver(Owed(int(AYSE), answer))  # kept owed, tried again later
