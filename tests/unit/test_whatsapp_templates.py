@@ -82,6 +82,7 @@ def test_bodies_hold_their_parameters_in_order_inside_enough_words(locale: str) 
         assert len(words) >= 3 * len(PARAMETERS) + 1, (template.kind, locale)
         assert "\t" not in text and "\n\n\n" not in text and "    " not in text
         assert utf16_length(text) <= BODY_LIMIT
+        assert t._("Open") in text, f"{template.kind}: the {locale} body names another button"
 
 
 def test_creation_requests_are_meta_templates_with_examples() -> None:
