@@ -1,6 +1,7 @@
 """Every message kind, and the screens that show typed text, in every language, with the
-longest and oddest text each field accepts, fits Telegram: the reply can be made, and the
-emulator's HTML parser and limits accept it.
+longest and oddest text each field accepts, fits Telegram and WhatsApp: the reply can be
+made, the Telegram emulator's HTML parser and limits accept it, and rendered for WhatsApp
+each of its messages passes the WhatsApp emulator's rules.
 
 Fields are filled up to the limit their step accepts (UTF-16 code units) or, where nothing
 is typed through a step (a neighbourhood's name, an activity's place), up to their column's
@@ -74,6 +75,7 @@ from tests.chat import Chat, onboard, person_with
 from tests.conftest import load_example, make_settings
 from tests.factories import initiative, organisation, person_of, resident
 from tests.telegram_limits import assert_fits
+from tests.whatsapp_limits import assert_fits_whatsapp
 
 # Few, fixed examples per case: the same on every run, and quick enough for CI.
 EXAMPLES = settings(
@@ -156,26 +158,51 @@ class Texts:
     number: int
 
 
+def limits(photo: bool) -> dict[str, tuple[int, bool]]:
+    """Each typed field's limit, and whether it counts UTF-16 units (else characters)."""
+    return {
+        "title": (TITLE_LIMIT, True),
+        "note": (REASON_LIMIT, True),
+        "action_title": (200, False),  # the column's size in characters
+        "place": (200, False),
+        "update": (UPDATE_LIMIT, True),
+        "result": (RESULT_LIMIT, True),
+        "broadcast": (PHOTO_TEXT_LIMIT if photo else BROADCAST_LIMIT, True),
+        "organisation": (120, True),
+        "what": (WHAT_LIMIT, True),
+        "first_name": (64, False),  # Telegram's limit for a first name
+        "neighbourhood": (120, False),
+    }
+
+
 def texts() -> st.SearchStrategy[Texts]:
     photo = st.booleans()
     return photo.flatmap(
         lambda with_photo: st.builds(
             Texts,
             locale=st.sampled_from(SUPPORTED_LOCALES),
-            title=typed(TITLE_LIMIT),
-            note=typed(REASON_LIMIT),
-            action_title=typed(200, units=False),  # the column's size in characters
-            place=typed(200, units=False),
-            update=typed(UPDATE_LIMIT),
-            result=typed(RESULT_LIMIT),
-            broadcast=typed(PHOTO_TEXT_LIMIT if with_photo else BROADCAST_LIMIT),
-            organisation=typed(120),
-            what=typed(WHAT_LIMIT),
-            first_name=typed(64, units=False),  # Telegram's limit for a first name
-            neighbourhood=typed(120, units=False),
             photo=st.just(with_photo),
             number=st.integers(0, 10_000_000),
+            **{
+                name: typed(limit, units=units)
+                for name, (limit, units) in limits(with_photo).items()
+            },
         )
+    )
+
+
+def longest(locale: str) -> Texts:
+    """An example in `locale` with every field at its limit, from all the awkward pieces:
+    for a language the examples above happened to leave out."""
+    every = "".join(PIECES)
+    return Texts(
+        locale=locale,
+        photo=True,
+        number=9_999_999,
+        **{
+            name: cut(every * limit, limit, units=units).strip()
+            for name, (limit, units) in limits(True).items()
+        },
     )
 
 
@@ -501,6 +528,7 @@ CHAT_POSTS = {"chat_welcome", "chat_initiative", "chat_result", "chat_goal", "ch
 
 
 async def render(world: World, kind: str, texts: Texts) -> None:
+    t = translator(texts.locale)
     await fill(world, texts)
     async with world.app.sessions.begin() as session:
         row = {"subject": "", "period": "", "payload": {}, "broadcast_id": None}
@@ -511,12 +539,13 @@ async def render(world: World, kind: str, texts: Texts) -> None:
     async with world.app.sessions() as session:
         person = await session.get(Person, world.person.id)
         assert person is not None
-        t, zone = translator(texts.locale), world.app.settings.zone
+        zone = world.app.settings.zone
         to = None if kind in CHAT_POSTS else person  # a group's post: nobody in particular
         context = RenderContext(session, to, t, zone, world.app.clock.now())
         reply = await KINDS[kind].render(context, delivery)  # a Reply checks its limits
     assert reply is not None, f"{kind} said nothing: the example does not test it"
     assert_fits(reply)
+    assert_fits_whatsapp(reply, t)
 
 
 @pytest.fixture(scope="module")
@@ -557,15 +586,20 @@ def test_every_kind_has_an_example() -> None:
 
 
 @pytest.mark.parametrize("kind", sorted(SETUPS))
-def test_every_message_fits_telegram(
+def test_every_message_fits_telegram_and_whatsapp(
     kind: str, world: World, loop: asyncio.AbstractEventLoop
 ) -> None:
+    spoken: set[str] = set()
+
     @EXAMPLES
     @given(texts())
     def fits(example: Texts) -> None:
+        spoken.add(example.locale)
         loop.run_until_complete(render(world, kind, example))
 
     fits()
+    for locale in sorted(set(SUPPORTED_LOCALES) - spoken):
+        loop.run_until_complete(render(world, kind, longest(locale)))
 
 
 AWKWARD = st.lists(st.sampled_from(PIECES), max_size=400).map("".join)
@@ -591,7 +625,9 @@ def test_fitted_text_parses_and_fits(text: str, locale: str, caption: bool) -> N
         return Html("📣 <b>" + t._("News from “{title}”:", title=text[:80]) + "</b>\n\n" + body)
 
     fitted = fit(frame, text * 10, limit)
-    assert_fits(Reply(fitted, picture=File("p.jpg", file_id="x") if caption else None))
+    reply = Reply(fitted, picture=File("p.jpg", file_id="x") if caption else None)
+    assert_fits(reply)
+    assert_fits_whatsapp(reply, t)
 
 
 @QUICK
@@ -601,6 +637,7 @@ def test_bounded_lists_fit(items: list[str], locale: str) -> None:
     lines, shown = bounded(t, ["<b>head</b>"], [escape(item) or "-" for item in items])
     assert 0 <= shown <= len(items)
     assert_fits(Reply(Html("\n".join(lines))))
+    assert_fits_whatsapp(Reply(Html("\n".join(lines))), t)
 
 
 @dataclass
@@ -660,9 +697,11 @@ async def show_screens(screens: Screens, texts: Texts) -> None:
         await chat.send("/cancel")  # else the menu resumes where the last example left off
         await chat.event(Event.button("m:" + menu))
         assert_fits(chat.last)
+        assert_fits_whatsapp(chat.last, translator(texts.locale))
         (payload,) = [b.payload for row in chat.last.buttons for b in row if action in b.payload]
         await chat.event(Event.button(payload))
         assert_fits(chat.last)
+        assert_fits_whatsapp(chat.last, translator(texts.locale))
         assert texts.note.strip()[:20] in html.unescape(chat.last.text)  # the screen we meant
 
 
@@ -674,18 +713,22 @@ async def person_of_chat(session: AsyncSession, chat: Chat) -> Person:
     return person
 
 
-def test_screens_that_show_typed_text_fit_telegram(
+def test_screens_that_show_typed_text_fit_telegram_and_whatsapp(
     loop: asyncio.AbstractEventLoop, database_template: str, tmp_path: Path
 ) -> None:
     url = _database(loop, database_template, tmp_path)
     screens = loop.run_until_complete(build_screens(url))
+    spoken: set[str] = set()
     try:
 
         @EXAMPLES
         @given(texts())
         def fits(example: Texts) -> None:
+            spoken.add(example.locale)
             loop.run_until_complete(show_screens(screens, example))
 
         fits()
+        for locale in sorted(set(SUPPORTED_LOCALES) - spoken):
+            loop.run_until_complete(show_screens(screens, longest(locale)))
     finally:
         loop.run_until_complete(screens.app.close())

@@ -7,24 +7,26 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, build_app
 from bot.chat.events import Event, Kind
 from bot.chat.menu import PREFIX as MENU_PREFIX
 from bot.chat.replies import Answer, Reply
-from bot.domain.models import ConversationState, Identity, InitiativeStatus
+from bot.config import SUPPORTED_LOCALES
+from bot.domain.models import ConversationState, Identity, InitiativeStatus, Person
 from bot.flows import menu, registry
 from bot.flows.entries import Command, MenuEntry
 from bot.flows.steps import Action, Back, Context, Finish, Flow, FlowError, Next, Outcome, Step
 from bot.flows.widgets import TextStep
 from bot.handlers.telegram import command_menus
-from bot.i18n import N_, Html, escape
+from bot.i18n import N_, Html, Translator, escape, translator
 from tests.chat import Chat, onboard, person_with
 from tests.conftest import load_example, make_settings
 from tests.factories import action, initiative, join, person_of, resident
 from tests.telegram_limits import assert_fits
+from tests.whatsapp_limits import assert_fits_whatsapp
 
 # -- the small flow of the README's "Adding a conversation" ---------------------------------------
 
@@ -106,13 +108,16 @@ async def test_every_step_target_names_a_step_of_its_flow() -> None:
 @pytest.mark.parametrize("name", sorted(registry.build().flows))
 async def test_every_flow_shows_each_of_its_steps(app: App, name: str) -> None:
     """Enter the flow as a person who may use it, then press every button and send a few
-    texts from every step shown, going back to where each started: every step is shown,
-    every reply fits Telegram's rules, and no event fails."""
+    texts from every step shown, going back to where each started, in every language:
+    every step is shown, every reply fits Telegram's rules and, rendered for WhatsApp,
+    WhatsApp's, and no event fails."""
     flow = app.conversation.flows[name]
     chat = await _walker(app, name)
-    entered = await _enter(chat, flow)
-    seen = await _walk(app, chat, flow, entered)
-    assert seen == set(flow.steps) - NOT_SHOWN.get(name, set())
+    for n, locale in enumerate(SUPPORTED_LOCALES):
+        speaker = await _speaking(app, chat, locale, n)
+        entered = await _enter(speaker, flow)
+        seen = await _walk(app, speaker, flow, entered, translator(locale))
+        assert seen == set(flow.steps) - NOT_SHOWN.get(name, set()), locale
 
 
 async def _walker(app: App, name: str) -> Chat:
@@ -140,6 +145,17 @@ async def _walker(app: App, name: str) -> Chat:
     return chat
 
 
+async def _speaking(app: App, chat: Chat, locale: str, n: int) -> Chat:
+    """The walker, now speaking `locale`: a newcomer is a new person with that app language
+    (one per language, as onboarding keeps who started it)."""
+    person = await person_of(app, chat.contact.chat_id)
+    if person is None:
+        return Chat(app, chat.contact.chat_id * 100 + n, language_code=locale)
+    async with app.sessions.begin() as session:
+        await session.execute(update(Person).where(Person.id == person.id).values(locale=locale))
+    return chat
+
+
 async def _enter(chat: Chat, flow: Flow) -> Answer:
     """Open `flow` as a person would: its menu button, else its command, else /start."""
     if flow.menu:
@@ -150,33 +166,42 @@ async def _enter(chat: Chat, flow: Flow) -> Answer:
     return await chat.send("/start")
 
 
-async def _walk(app: App, chat: Chat, flow: Flow, entered: Answer) -> set[str]:
+async def _walk(app: App, chat: Chat, flow: Flow, entered: Answer, t: Translator) -> set[str]:
     """Breadth first from where the person entered: each way on is tried by replaying the
     events that lead to it in one transaction that is then rolled back, so what one try
     changes (a proposal approved, a person forgotten) never spoils the next."""
     async with app.sessions() as session:
         start = await _where(session, chat)
     assert start is not None and start[0] == flow.name, start
+    _fits(entered, t)
     seen, todo = {start[1]}, [([], entered)]
     while todo:
         path, answer = todo.pop(0)
         for event in _events(flow, answer):
-            there, reached = await _try(app, chat, [*path, event])
+            there, reached = await _try(app, chat, [*path, event], t)
             if there is not None and there[0] == flow.name and there[1] not in seen:
                 seen.add(there[1])
                 todo.append(([*path, event], reached))
     return seen
 
 
-async def _try(app: App, chat: Chat, path: list[Event]) -> tuple[tuple[str, str] | None, Answer]:
+async def _try(
+    app: App, chat: Chat, path: list[Event], t: Translator
+) -> tuple[tuple[str, str] | None, Answer]:
     async with app.sessions() as session:
-        for event in path:
-            answer = await app.conversation.handle(session, chat.contact, event)
-            for reply in answer.replies:
-                assert_fits(reply)
+        for event in path[:-1]:  # checked when it was the last of a shorter path
+            await app.conversation.handle(session, chat.contact, event)
+        answer = await app.conversation.handle(session, chat.contact, path[-1])
+        _fits(answer, t)
         there = await _where(session, chat)
         await session.rollback()
     return there, answer
+
+
+def _fits(answer: Answer, t: Translator) -> None:
+    for reply in answer.replies:
+        assert_fits(reply)
+        assert_fits_whatsapp(reply, t)
 
 
 async def _where(session: AsyncSession, chat: Chat) -> tuple[str, str] | None:
