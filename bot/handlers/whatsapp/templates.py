@@ -501,7 +501,7 @@ def template_message(kind: str, locale: str, first_name: str, reply: Reply) -> t
     values = parameters(template, t, first_name, reply.text)
     return "template", {
         "name": template.name,
-        "language": {"code": locale},
+        "language": {"code": locale},  # Wijkbot's language codes are Meta's: nl, en, tr, ...
         "components": [
             {"type": "body", "parameters": [{"type": "text", "text": v} for v in values]},
             {
