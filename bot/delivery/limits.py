@@ -1,15 +1,23 @@
-"""Telegram's limits per chat, kept by the sender before Telegram has to say 429.
+"""The messengers' limits per chat, kept by the sender before the messenger has to refuse.
 
-One message per second per private chat and 20 per minute per group. Times are
-real (monotonic): they pace the network, not the domain, and live only as long
-as the sender does. The bot's overall rate (about 30 messages/s) is shared by
-every sender process: bot/delivery/pacing.py.
+Telegram: one message per second per private chat and 20 per minute per group.
+WhatsApp: a pair rate per person (Meta: about one message every 6 seconds, with a
+burst), a token bucket:
+
+    tokens ──(one per message)──> send      refill: `per_second`, up to `burst`
+    empty  ──> the row waits (deferred) until a token is back; other people go on
+
+Times are real (monotonic): they pace the network, not the domain, and live only as
+long as the sender does. The overall rates (Telegram's about 30 messages/s,
+WhatsApp's 80) are shared by every sender process: bot/delivery/pacing.py.
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict, deque
+
+REMEMBERED = 100_000  # chats remembered; the oldest are long past their interval
 
 
 class SendingLimits:
@@ -41,5 +49,37 @@ class SendingLimits:
         interval = self.group_interval if chat_id < 0 else self.private_interval
         self._chat_ready[chat_id] = time.monotonic() + interval
         self._chat_ready.move_to_end(chat_id)
-        while len(self._chat_ready) > 100_000:  # forget chats long past their interval
+        while len(self._chat_ready) > REMEMBERED:
             self._chat_ready.popitem(last=False)
+
+
+class PairRate:
+    """WhatsApp's pair rate: at most `burst` messages at once to one person, then
+    `per_second` (a bucket per person, full for a person not seen yet)."""
+
+    def __init__(self, per_second: float, burst: int) -> None:
+        self.per_second = per_second
+        self.burst = max(1, burst)
+        self._buckets: OrderedDict[int, tuple[float, float]] = OrderedDict()  # tokens, at
+
+    def _tokens(self, chat_id: int, now: float) -> float:
+        tokens, at = self._buckets.get(chat_id, (float(self.burst), now))
+        return min(float(self.burst), tokens + (now - at) * self.per_second)
+
+    def ready_in(self, chat_id: int) -> float:
+        """Seconds until this person may get another message (0: now)."""
+        missing = 1.0 - self._tokens(chat_id, time.monotonic())
+        return max(0.0, missing / self.per_second)
+
+    def sent(self, chat_id: int) -> None:
+        now = time.monotonic()
+        self._buckets[chat_id] = (self._tokens(chat_id, now) - 1.0, now)
+        self._buckets.move_to_end(chat_id)
+        while len(self._buckets) > REMEMBERED:
+            self._buckets.popitem(last=False)
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """WhatsApp said 131056 (pair rate hit): nothing more to this person for `seconds`."""
+        now = time.monotonic()
+        self._buckets[chat_id] = (1.0 - seconds * self.per_second, now)
+        self._buckets.move_to_end(chat_id)

@@ -1,15 +1,28 @@
-"""The sender: takes due rows from the outbox and sends them within Telegram's limits.
+"""The sender: takes due rows from the outbox and sends them within each messenger's limits.
 
-    claim (pending, due) ──> skip: opted out / unreachable / over nudge cap
+    claim (pending, due; the person's messenger and, on WhatsApp, whether the 24-hour
+           window is open)
+                         ──> skip: opted out / unreachable / over nudge cap
                          ──> skipped: the kind says its subject was dealt with meanwhile
                          ──> defer: quiet hours, chat still cooling down
-                         ──> render in the person's language *now* ──> transport
+                         ──> render in the person's language *now* ──> the messenger's transport
     outcome: sent · 429 (pause, same row again) · 403 (person unreachable)
              · 5xx/time-out (back off, then failed) · 400 (failed, reason kept)
     a group's post: skipped when its chat was unlinked since the claim (checked last);
     400 "upgraded to a supergroup": the link moves to the new chat id, sent there
              · anything raised on the way (a render bug, a reply over Telegram's
                limits, a transport surprise): that row failed, reason kept, next row
+
+Per messenger (the identity's `messenger`):
+
+    telegram   shared pace "global" (DELIVERY_RATE, ~30/s; "paid": 1000/s), 1/s per chat
+    whatsapp   shared pace "whatsapp" (DELIVERY_WHATSAPP_RATE, 80/s), a pair rate per
+               person (a bucket: `whatsapp_pair_*`); the transport is told the push
+               (`Push`): free-form inside the window, the kind's template outside it
+               130429 pauses the "whatsapp" pace only; 131056 defers that row only
+               131026 (now or by a status webhook): the person unreachable, like a 403
+               131047 by a status webhook (the window had closed): bot/handlers/whatsapp/
+               receipts.py puts the row back once, and it goes again as its template
 
 One row can never stop the others: whatever goes wrong with a row is recorded
 on that row, by exception type (and, for a reply over the limits, its lengths),
@@ -22,7 +35,7 @@ one message per crash.
 
 Several senders may run at once (the leader's, and extra ones for paid
 broadcasts: `wijkbot send --extra`, PostgreSQL only). They claim different rows
-(SKIP LOCKED), share Telegram's rate through the database (bot/delivery/pacing.py),
+(SKIP LOCKED), share each messenger's rate through the database (bot/delivery/pacing.py),
 and each holds an advisory lock named by its id while it runs: rows claimed by a
 sender whose lock is free again go back in the queue (`recover`, at the start
 and every RECOVER_EVERY seconds).
@@ -36,6 +49,7 @@ import logging
 import secrets
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -47,11 +61,19 @@ from bot import metrics
 from bot.chat.replies import TooLong
 from bot.clock import Clock
 from bot.delivery.kinds import KINDS, Kind, RenderContext
-from bot.delivery.limits import SendingLimits
+from bot.delivery.limits import PairRate, SendingLimits
 from bot.delivery.marks import SentMarks
 from bot.delivery.pacing import SharedPace
 from bot.delivery.preferences import Category, quiet_until
-from bot.delivery.transport import Outcome, Result, Transport
+from bot.delivery.transport import (
+    TELEGRAM,
+    WHATSAPP,
+    Outcome,
+    Push,
+    PushTransport,
+    Result,
+    Transport,
+)
 from bot.domain import chat_links
 from bot.domain.dialect import sender_gone, sender_lock
 from bot.domain.models import (
@@ -71,6 +93,15 @@ MAX_ATTEMPTS = 6
 LEASE = timedelta(minutes=2)
 NUDGE_WINDOW = timedelta(days=7)
 RECOVER_EVERY = 5.0  # seconds between looks for rows of senders that stopped
+# WhatsApp's customer-service window: free-form messages until 24 hours after the person
+# last wrote. The margin keeps a message claimed in the window's last minutes (it may
+# still wait for its pace or pair rate) from arriving just after it closed.
+WINDOW = timedelta(hours=24)
+WINDOW_MARGIN = timedelta(minutes=10)
+# A row put back by a "failed" status with 131047 (the window had closed after all) keeps
+# that reason in last_error: it goes again as its template (bot/handlers/whatsapp/receipts.py).
+WINDOW_CLOSED = "131047"
+NO_TRANSPORT_WAIT = timedelta(minutes=1)  # a row of a messenger this sender cannot send
 _DELIVERIES = Delivery.__table__
 # How /metrics names what Telegram answered (a time-out or a network error counts as 5xx).
 SEND_RESULTS = {
@@ -92,6 +123,11 @@ class SenderSettings:
     batch: int = 200
     paid_broadcast: bool = False
     idle_poll: float = 1.0
+    whatsapp_per_second: float = 80.0  # Meta's default throughput per business number
+    # Meta's pair rate is about one message every 6 seconds to one person, with a burst;
+    # a smaller burst than Meta's 45 leaves room for the direct answers to that person.
+    whatsapp_pair_per_second: float = 1 / 6
+    whatsapp_pair_burst: int = 10
 
 
 @dataclass(slots=True)
@@ -101,6 +137,8 @@ class Claimed:
     chat_id: int
     zone: ZoneInfo
     locale: str | None = None  # a post's language: its neighbourhood's
+    messenger: str = TELEGRAM
+    window_open: bool = False  # WhatsApp: the person wrote within WINDOW - WINDOW_MARGIN
 
 
 class Sender:
@@ -108,20 +146,26 @@ class Sender:
         self,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        transport: Transport,
+        transports: Transport | Mapping[str, Transport | PushTransport],
         settings: SenderSettings,
         default_zone: ZoneInfo,
     ) -> None:
+        """`transports`: one per messenger name (`Identity.messenger`); a single one is
+        Telegram's."""
         self.sessions = sessions
         self.clock = clock
-        self.transport = transport
+        self.transports: dict[str, Transport | PushTransport] = (
+            dict(transports) if isinstance(transports, Mapping) else {TELEGRAM: transports}
+        )
         self.settings = settings
         self.default_zone = default_zone
         self.limits = SendingLimits(settings.private_per_second, settings.group_per_minute)
-        self.paces = {
+        self.pairs = PairRate(settings.whatsapp_pair_per_second, settings.whatsapp_pair_burst)
+        self.paces = {  # Telegram's, by "paid"
             False: SharedPace(sessions, "global", settings.per_second),
             True: SharedPace(sessions, "paid", settings.paid_per_second),
         }
+        self.whatsapp_pace = SharedPace(sessions, WHATSAPP, settings.whatsapp_per_second)
         self.id = secrets.randbelow(2**31 - 2) + 1  # names this sender's claims and lock
         self.engine = sessions.kw["bind"]
         self.marks = SentMarks(self.engine)
@@ -199,6 +243,7 @@ class Sender:
             else:
                 first[item.chat_id] = item
         if later:
+            # (On WhatsApp too: the person's pair rate then decides when it goes.)
             ready = self.clock.now() + timedelta(seconds=self.limits.private_interval)
             await self._update(later, {"status": DeliveryStatus.PENDING, "next_attempt_at": ready})
         # `concurrency` workers take the batch in order: rendering as many messages at once
@@ -231,6 +276,7 @@ class Sender:
             rows = (
                 await session.execute(
                     select(Delivery, Person, Identity.chat_id, Neighbourhood.timezone)
+                    .add_columns(Identity.messenger, Identity.last_inbound_at)
                     .join(Person, Person.id == Delivery.person_id)
                     .join(Identity, Identity.person_id == Person.id)
                     .outerjoin(Neighbourhood, Neighbourhood.id == Person.neighbourhood_id)
@@ -242,11 +288,18 @@ class Sender:
                 )
             ).all()
             claimed = []
-            for delivery, person, chat_id, zone in rows:
+            window_since = now - (WINDOW - WINDOW_MARGIN)
+            seen: set[int] = set()
+            for delivery, person, chat_id, zone, messenger, inbound in rows:
+                if delivery.id in seen:  # a person with a second identity: sent once, by one
+                    continue
+                seen.add(delivery.id)
                 delivery.status = DeliveryStatus.SENDING
                 delivery.next_attempt_at = now + LEASE
                 delivery.sender = self.id
-                claimed.append(Claimed(delivery, person, chat_id, self._zone(zone)))
+                item = Claimed(delivery, person, chat_id, self._zone(zone), messenger=messenger)
+                item.window_open = inbound is not None and inbound > window_since
+                claimed.append(item)
             posts = await session.execute(
                 select(Delivery, ChatLink.chat_id, Neighbourhood.timezone)
                 .add_columns(Neighbourhood.default_locale)
@@ -269,13 +322,16 @@ class Sender:
     async def leave_chats(self) -> int:
         """Leave the groups and channels that were unlinked, refused or never confirmed;
         a link goes once Telegram says the bot is out (or was out already)."""
+        telegram = self.transports.get(TELEGRAM)
+        if telegram is None:  # only Telegram has groups and channels of Wijkbot's
+            return 0
         async with self.sessions() as session:
             leaving = await chat_links.to_leave(session)
         left = 0
         for link_id, chat_id in leaving:
-            outcome = await self.transport.leave(chat_id)
+            outcome = await telegram.leave(chat_id)
             if outcome.migrated_to is not None:  # the group is a supergroup now: leave that
-                outcome = await self.transport.leave(outcome.migrated_to)
+                outcome = await telegram.leave(outcome.migrated_to)
             if outcome.result in (Result.TRANSIENT, Result.RETRY_AFTER):
                 continue  # tried again with the next batch
             async with self.sessions.begin() as session:
@@ -340,11 +396,24 @@ class Sender:
             if kind.category is Category.NUDGES and await self._over_nudge_cap(person, now):
                 await self._finish(item, DeliveryStatus.CANCELLED, error="weekly nudge cap")
                 return
-        # The chat had a message less than a second ago: this one waits its turn (real
-        # time, like the limit itself); other chats in the batch go on meanwhile.
-        chat_wait = self.limits.chat_ready_in(item.chat_id)
-        metrics.LIMIT_WAIT_SECONDS.labels(limit="chat").inc(chat_wait)
-        await asyncio.sleep(chat_wait)
+        transport = self.transports.get(item.messenger)
+        if transport is None:  # (another sender may have it; the row is never dropped)
+            error = f"no transport for {item.messenger}"
+            await self._defer(item, now + NO_TRANSPORT_WAIT, error=error)
+            return
+        if item.messenger == WHATSAPP:
+            # The person's pair rate is spent: this row waits (seconds, not a sleep).
+            pair_wait = self.pairs.ready_in(item.chat_id)
+            if pair_wait > 0:
+                metrics.LIMIT_WAIT_SECONDS.labels(limit="pair").inc(pair_wait)
+                await self._defer(item, now + timedelta(seconds=pair_wait))
+                return
+        else:
+            # The chat had a message less than a second ago: this one waits its turn (real
+            # time, like the limit itself); other chats in the batch go on meanwhile.
+            chat_wait = self.limits.chat_ready_in(item.chat_id)
+            metrics.LIMIT_WAIT_SECONDS.labels(limit="chat").inc(chat_wait)
+            await asyncio.sleep(chat_wait)
 
         async with self.sessions() as session:
             context = RenderContext(
@@ -355,13 +424,29 @@ class Sender:
             await self._finish(item, DeliveryStatus.CANCELLED, error="nothing to send")
             return
 
+        if item.messenger == WHATSAPP:
+            push = Push(delivery.kind, person.locale, person.first_name, self._window(item))
+            async with self._slots:
+                waited = await self.whatsapp_pace.wait_turn(self._queued + 1)
+                metrics.LIMIT_WAIT_SECONDS.labels(limit=WHATSAPP).inc(waited)
+                outcome = await transport.deliver(item.chat_id, reply, push=push)
+                self.pairs.sent(item.chat_id)
+                await self._record(item, outcome)
+            return
         paid = self.settings.paid_broadcast and delivery.broadcast_id is not None
         async with self._slots:  # (the workers already bound it; kept for direct callers)
             waited = await self.paces[paid].wait_turn(self._queued + 1)
             metrics.LIMIT_WAIT_SECONDS.labels(limit="paid" if paid else "global").inc(waited)
-            outcome = await self.transport.deliver(item.chat_id, reply, paid=paid)
+            outcome = await transport.deliver(item.chat_id, reply, paid=paid)
             self.limits.sent(item.chat_id)
             await self._record(item, outcome, paid)
+
+    @staticmethod
+    def _window(item: Claimed) -> bool:
+        """Free-form is allowed: the window is open, and the row was not put back because
+        WhatsApp found it closed after all (then it goes as its template, once)."""
+        put_back = (item.delivery.last_error or "").startswith(WINDOW_CLOSED)
+        return item.window_open and not put_back
 
     async def _send_post(self, item: Claimed, kind: Kind, memo: dict[object, object]) -> None:
         """A post in a group or channel: no preferences, the neighbourhood's language, and
@@ -394,7 +479,8 @@ class Sender:
             await self._finish(item, DeliveryStatus.SKIPPED, error="chat unlinked")
             return
         item.chat_id = chat_id
-        outcome = await self.transport.deliver(item.chat_id, reply)
+        telegram = self.transports[TELEGRAM]  # only Telegram has Wijkbot's groups and channels
+        outcome = await telegram.deliver(item.chat_id, reply)
         if outcome.migrated_to is not None:
             # The group became a supergroup before Wijkbot read that it did: the link
             # moves to the new id and the post goes there, now.
@@ -402,7 +488,7 @@ class Sender:
                 await chat_links.migrated(session, item.chat_id, outcome.migrated_to)
             event(log, "chat.migrated", link=item.delivery.chat_link_id)
             item.chat_id = outcome.migrated_to
-            outcome = await self.transport.deliver(item.chat_id, reply)
+            outcome = await telegram.deliver(item.chat_id, reply)
         await self._record(item, outcome)
 
     async def _record(self, item: Claimed, outcome: Outcome, paid: bool = False) -> None:
@@ -412,9 +498,21 @@ class Sender:
         if outcome.result is Result.SENT:
             await self._finish(item, DeliveryStatus.SENT, message_id=outcome.message_id)
         elif outcome.result is Result.RETRY_AFTER:
-            await self.paces[paid].pause(outcome.retry_after)
-            event(log, "delivery.retry_after", logging.WARNING, seconds=outcome.retry_after)
-            # Telegram asked us to wait: the same row again, never dropped, not an attempt.
+            if outcome.chat_only:  # this person's pair rate (WhatsApp 131056): others go on
+                self.pairs.hold(item.chat_id, outcome.retry_after)
+            elif item.messenger == WHATSAPP:  # the number's throughput (130429): WhatsApp's pace
+                await self.whatsapp_pace.pause(outcome.retry_after)
+            else:
+                await self.paces[paid].pause(outcome.retry_after)
+            event(
+                log,
+                "delivery.retry_after",
+                logging.WARNING,
+                messenger=item.messenger,
+                seconds=outcome.retry_after,
+                chat_only=outcome.chat_only,
+            )
+            # The messenger asked us to wait: the same row again, never dropped, not an attempt.
             await self._defer(item, now + timedelta(seconds=outcome.retry_after))
         elif outcome.result is Result.UNREACHABLE and item.person is None:
             # Removed from the group or channel: the link goes, and its waiting posts with it.
@@ -459,7 +557,9 @@ class Sender:
     ) -> None:
         values: dict[str, object] = {"status": DeliveryStatus.PENDING, "next_attempt_at": until}
         if attempt:
-            values.update(attempts=Delivery.attempts + 1, last_error=error)
+            values["attempts"] = Delivery.attempts + 1
+        if attempt or error is not None:
+            values["last_error"] = error
         await self._update(item.delivery.id, values)
 
     async def _update(self, delivery_ids: int | list[int], values: dict[str, object]) -> None:

@@ -1,4 +1,10 @@
-"""What the sender needs from a messenger runtime: send one reply, say what happened."""
+"""What the sender needs from a messenger runtime: send one reply, say what happened.
+
+Each messenger has its own transport; the sender picks it by the identity's messenger.
+A messenger that must choose how to say a pushed message (WhatsApp: free-form inside
+the 24-hour window, the kind's approved template outside it) is also told about the
+push (`Push`); Telegram's transport is not.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,9 @@ from enum import StrEnum
 from typing import Protocol
 
 from bot.chat.replies import Reply
+
+TELEGRAM = "telegram"  # Identity.messenger of Telegram's people
+WHATSAPP = "whatsapp"  # Identity.messenger of WhatsApp's people
 
 
 class Result(StrEnum):
@@ -25,6 +34,19 @@ class Outcome:
     error: str = ""
     # A 400 for a group that became a supergroup: its new chat id (ResponseParameters).
     migrated_to: int | None = None
+    # RETRY_AFTER for this one chat only (WhatsApp's pair rate, 131056): the row waits,
+    # the messenger's shared pace does not pause.
+    chat_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Push:
+    """What a messenger may need to choose how to send a pushed message."""
+
+    kind: str  # bot.delivery.kinds
+    locale: str  # the person's language
+    first_name: str
+    window_open: bool  # the person wrote recently enough for a free-form message
 
 
 class Transport(Protocol):
@@ -35,3 +57,16 @@ class Transport(Protocol):
     async def leave(self, chat_id: int) -> Outcome:
         """Leave a group or channel; never raises for messenger errors."""
         ...
+
+
+class PushTransport(Protocol):
+    """A messenger's transport that is told about each push (WhatsApp's)."""
+
+    async def deliver(
+        self, chat_id: int, reply: Reply, *, paid: bool = False, push: Push | None = None
+    ) -> Outcome:
+        """Send `reply` to `chat_id` once, as `push` calls for; never raises for messenger
+        errors."""
+        ...
+
+    async def leave(self, chat_id: int) -> Outcome: ...

@@ -11,8 +11,9 @@ interval. `Health` is what `GET /healthz` shows: an on-call engineer sees a
 sender that keeps crashing there (503), not only in the logs.
 
 The background stands on the infrastructure alone (settings, clock, engine,
-sessions) and a transport: not on the composition root, the conversations or
-the Telegram intake.
+sessions) and the messengers' transports (one per `Identity.messenger`; a single
+one is Telegram's): not on the composition root, the conversations or the
+Telegram intake. With both channels, the one sender sends to both.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from bot.config import READY_BACKLOG
 from bot.delivery.sender import Sender, SenderSettings
-from bot.delivery.transport import Transport
+from bot.delivery.transport import PushTransport, Transport
 from bot.domain.infrastructure import Infrastructure
 from bot.jobs.leader import Leadership, LeadershipLost
 from bot.jobs.retention import Retention
@@ -80,12 +82,15 @@ class Health:
         }
 
 
-def sender_for(parts: Infrastructure, transport: Transport) -> Sender:
+Transports = Transport | Mapping[str, Transport | PushTransport]
+
+
+def sender_for(parts: Infrastructure, transports: Transports) -> Sender:
     settings = parts.settings
     return Sender(
         parts.sessions,
         parts.clock,
-        transport,
+        transports,
         SenderSettings(
             per_second=settings.delivery_rate,
             paid_per_second=settings.delivery_paid_rate,
@@ -93,6 +98,7 @@ def sender_for(parts: Infrastructure, transport: Transport) -> Sender:
             group_per_minute=settings.delivery_group_per_minute,
             concurrency=settings.delivery_concurrency,
             paid_broadcast=settings.allow_paid_broadcast,
+            whatsapp_per_second=settings.delivery_whatsapp_rate,
         ),
         settings.zone,
     )
@@ -102,13 +108,13 @@ class Background:
     def __init__(
         self,
         parts: Infrastructure,
-        transport: Transport,
+        transports: Transports,
         *,
         sweep_every: float = 60.0,
         backoff: tuple[float, float] = (1.0, 60.0),
     ) -> None:
         self.parts = parts
-        self.sender = sender_for(parts, transport)
+        self.sender = sender_for(parts, transports)
         self.sweep_every = sweep_every
         self.backoff = backoff
         self.leadership = Leadership(parts.engine, retry=parts.settings.leader_retry)

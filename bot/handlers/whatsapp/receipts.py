@@ -3,6 +3,8 @@
     status webhook ──> Status(wamid, ...) ──message_key(wamid)──> deliveries.sent_message_id
         sent < delivered < read            ──> deliveries.receipt (never backwards: Meta's
         failed (131026: blocked / not on WhatsApp) ──> row unreachable, person unreachable
+        failed (131047: the 24-hour window had closed after all) ──> row pending again, its
+               reason kept: the sender sends it as its template (bot/delivery/sender.py)
         failed (any other code)                    ──> row failed, WhatsApp's code and title kept
 
 A message sent as a direct answer has no outbox row: its statuses change nothing.
@@ -19,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.models import Delivery, DeliveryStatus, Person
-from bot.handlers.whatsapp.api import UNDELIVERABLE
+from bot.handlers.whatsapp.api import RE_ENGAGEMENT, UNDELIVERABLE
 from bot.handlers.whatsapp.reading import Status, message_key
 
 _ORDER = ("sent", "delivered", "read", "failed")
@@ -59,6 +61,16 @@ def _moves_forward(receipt: str | None, status: str) -> bool:
 
 async def _failed(session: AsyncSession, row: Delivery, status: Status, now: datetime) -> None:
     row.last_error = (status.error or "failed")[:500]
+    if status.error_code == RE_ENGAGEMENT and row.person_id is not None:
+        # Free-form text after the window closed (the person's last message was older than
+        # Wijkbot knew): the row goes again, now, as its template. Meta never refuses a
+        # template for the window, so this happens once per row.
+        row.status = DeliveryStatus.PENDING
+        row.next_attempt_at = now
+        row.sender = None
+        row.receipt = None  # the template's statuses are the row's from now on
+        row.sent_message_id = None
+        return
     if status.error_code != UNDELIVERABLE:
         row.status = DeliveryStatus.FAILED
         return
