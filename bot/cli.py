@@ -296,9 +296,12 @@ def _runtimes(settings: Settings, app: Any) -> tuple[Any, Any]:
 
         telegram = TelegramRuntime(app)  # on the framework RUNTIME names
     if settings.whatsapp:
+        from bot.handlers.whatsapp.reading import MESSENGER
         from bot.handlers.whatsapp.runtime import WhatsAppRuntime
 
         whatsapp = WhatsAppRuntime(app)
+        if telegram is not None:  # Telegram's scheduler and sender lead: they send to both
+            telegram.background.add_transport(MESSENGER, whatsapp.transport)
         if telegram is not None and settings.webhook_url:
             telegram.also_serve.append(whatsapp.add_routes)
     return telegram, whatsapp

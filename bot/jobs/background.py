@@ -120,6 +120,10 @@ class Background:
         self.leadership = Leadership(parts.engine, retry=parts.settings.leader_retry)
         self.health = Health(backlog_limit=parts.settings.ready_backlog)
 
+    def add_transport(self, messenger: str, transport: Transport | PushTransport) -> None:
+        """The sender sends to this messenger's people too (one sender for all channels)."""
+        self.sender.transports[messenger] = transport
+
     async def run(self, stop: asyncio.Event) -> None:
         failures = 0
         while not stop.is_set():

@@ -19,8 +19,9 @@ from aiohttp import web
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot.app import App
+from bot.app import App, build_app
 from bot.chat.replies import Button, Reply
+from bot.cli import _runtimes
 from bot.clock import ManualClock
 from bot.delivery import broadcasting, outbox
 from bot.delivery.kinds import KINDS, Kind, RenderContext
@@ -47,6 +48,7 @@ from bot.handlers.whatsapp.reading import Status
 from bot.handlers.whatsapp.templates import registry_for_emulator
 from bot.handlers.whatsapp.transport import WhatsAppTransport
 from bot.i18n import N_, Html, translator
+from tests.conftest import make_settings
 from tests.e2e.conftest import free_port
 from tests.factories import resident
 
@@ -386,3 +388,26 @@ async def test_a_broadcast_to_a_telegram_and_a_whatsapp_person_each_get_theirs_o
     assert len(whatsapp.emu.messages) == 1
     assert [r.status for r in await rows(app)] == [DeliveryStatus.SENT] * 2
     assert ola.id != jan.id
+
+
+async def test_with_both_channels_the_leading_sender_sends_to_both(
+    database_url: str, clock: ManualClock
+) -> None:
+    settings = make_settings(
+        database_url,
+        channels="telegram,whatsapp",
+        whatsapp_phone_number_id="1234567890",
+        whatsapp_token="token",
+        whatsapp_app_secret="secret",
+        whatsapp_verify_token="verify",
+    )
+    app = build_app(settings, clock)
+    try:
+        telegram, whatsapp = _runtimes(settings, app)
+        transports = telegram.background.sender.transports
+        assert isinstance(transports[TELEGRAM], BotApiTransport)
+        assert transports[WHATSAPP] is whatsapp.transport
+        assert whatsapp.background.sender.transports == {WHATSAPP: whatsapp.transport}
+        await whatsapp.api.close()
+    finally:
+        await app.close()

@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 
 from bot import metrics
 from bot.chat.replies import Reply
-from bot.delivery.transport import Outcome, Result
+from bot.delivery.transport import Result
 from bot.domain.models import Identity, Person, ReceivedUpdate
 from bot.handlers.intake import Intake, Messenger, Processor
 from bot.handlers.operations import Probes
@@ -36,7 +36,8 @@ from bot.handlers.replying import patiently
 from bot.handlers.runtime import STOP_WITHIN, slow_down_text
 from bot.handlers.whatsapp import reading, receipts, webhook
 from bot.handlers.whatsapp.api import Message, WhatsAppApi
-from bot.handlers.whatsapp.reading import MESSENGER, Status, message_key
+from bot.handlers.whatsapp.reading import MESSENGER, Status
+from bot.handlers.whatsapp.transport import WhatsAppTransport
 from bot.i18n import Translator, escape, translator
 from bot.jobs.background import Background, Health
 from bot.logs import event
@@ -69,7 +70,9 @@ class WhatsAppRuntime:
         self.processor = Processor(
             self.intake, self.process, self.deliver, workers=app.settings.workers
         )
-        self.background = Background(app, WhatsAppTransport(self))
+        # The sender's way to WhatsApp people (with Telegram too, Telegram's sender gets it).
+        self.transport = WhatsAppTransport(self.api, default_locale=app.settings.default_locale)
+        self.background = Background(app, {MESSENGER: self.transport})
 
     # -- a stored update, and its answer ---------------------------------------------------
 
@@ -191,25 +194,3 @@ class WhatsAppRuntime:
             await (self.background.send_only(stop) if extra else self.background.run(stop))
         finally:
             await self.api.close()
-
-
-class WhatsAppTransport:
-    """The sender's transport when WhatsApp is the only channel: a reply rendered and sent;
-    its last message's key is the row's `sent_message_id`, which statuses find it by."""
-
-    def __init__(self, runtime: WhatsAppRuntime) -> None:
-        self.runtime = runtime
-
-    async def deliver(self, chat_id: int, reply: Reply, *, paid: bool = False) -> Outcome:
-        runtime = self.runtime
-        t = await runtime.translator_for(chat_id)
-        wamid = ""
-        try:
-            for message in runtime.render(reply, t):
-                wamid = await runtime.api.send(str(chat_id), message)
-        except runtime.api.errors as exc:
-            return runtime.api.outcome_of(exc)
-        return Outcome(Result.SENT, message_id=message_key(wamid) if wamid else None)
-
-    async def leave(self, chat_id: int) -> Outcome:
-        return Outcome(Result.REJECTED, error="WhatsApp has no groups of Wijkbot's to leave")
