@@ -254,6 +254,11 @@ def test_clipped_titles_that_read_the_same_are_numbered() -> None:
     assert len(set(listed)) == 12 and all(utf16_length(t) <= 24 for t in listed)
 
 
+def test_a_title_is_one_line() -> None:
+    sent = assert_fits_whatsapp(Reply(Html("x"), choices("Yes\nplease", "No  thanks")), EN)
+    assert titles(interactive(sent)[0]) == ["Yes please", "No thanks"]
+
+
 def test_one_payload_twice_is_one_choice() -> None:
     reply = Reply(Html("x"), ((Button("Yes", "t:y"), Button("Yes!", "t:y")),))
     assert titles(interactive(assert_fits_whatsapp(reply, EN))[0]) == ["Yes"]

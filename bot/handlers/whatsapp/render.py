@@ -20,7 +20,7 @@ kept unique within a message ("Open", "Open (2)"), as WhatsApp requires.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.chat.capabilities import WHATSAPP
 from bot.chat.limits import clip, utf16_length
@@ -29,6 +29,7 @@ from bot.handlers.whatsapp.formatting import link, to_whatsapp
 from bot.i18n import Translator
 
 CAN = WHATSAPP
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +67,7 @@ def render(reply: Reply, t: Translator) -> list[Outgoing]:
         caption = text if _fits(text, CAN.caption_length) else ""  # else the text follows
         out.append(_file(file, caption, picture=reply.picture is not None))
         text = "" if caption else text
-    if not choices:
-        return out + [_text(part) for part in _split(text, CAN.message_length)]
-    return out + _with_choices(text, choices, t)
+    return out + (_with_choices(text, choices, t) if choices else _texts(text))
 
 
 def _sendable(file: File | None) -> File | None:
@@ -93,52 +92,74 @@ def _text(body: str) -> Outgoing:
     return Outgoing("text", {"body": body, "preview_url": False})
 
 
+def _texts(text: str) -> list[Outgoing]:
+    return [_text(piece) for piece in _split(text, CAN.message_length)]
+
+
 def _with_choices(text: str, choices: list[Button], t: Translator) -> list[Outgoing]:
     """Up to 3 short choices as buttons, else lists; the text as the first body if it fits,
     else on its own before them."""
     assert CAN.quick_replies and CAN.button_text_length and CAN.list_rows
-    assert CAN.text_with_buttons and CAN.list_title_length and CAN.list_description_length
-    quick = len(choices) <= CAN.quick_replies and all(
-        utf16_length(choice.label) <= CAN.button_text_length for choice in choices
-    )
-    parts = [choices] if quick else _balanced(choices, CAN.list_rows)
-    counts = [_count(t, n, len(parts)) for n in range(1, len(parts) + 1)] if len(parts) > 1 else []
-    first = "\n\n".join(part for part in (text, counts[0] if counts else "") if part)
-    out = []
-    if not text or not _fits(first, CAN.text_with_buttons):
-        out = [_text(piece) for piece in _split(text, CAN.message_length)]
-        first = " ".join(filter(None, (to_whatsapp(t._("Please choose:")), *counts[:1])))
-    if quick:
-        titles = unique_titles([choice.label for choice in choices], CAN.button_text_length)
+    labels = [_one_line(choice.label) for choice in choices]
+    if len(choices) <= CAN.quick_replies and all(
+        utf16_length(label) <= CAN.button_text_length for label in labels
+    ):
+        lead, body = _lead_and_body(text, "", t)
+        titles = unique_titles(labels, CAN.button_text_length)
         buttons = [
             {"type": "reply", "reply": {"id": choice.payload, "title": title}}
             for choice, title in zip(choices, titles, strict=True)
         ]
-        body = {"type": "button", "body": {"text": first}, "action": {"buttons": buttons}}
-        return [*out, Outgoing("interactive", body)]
-    titles = iter(unique_titles([choice.label for choice in choices], CAN.list_title_length))
+        message = {"type": "button", "body": {"text": body}, "action": {"buttons": buttons}}
+        return [*_texts(lead), Outgoing("interactive", message)]
+    return _lists(text, choices, labels, t)
+
+
+def _lists(text: str, choices: list[Button], labels: list[str], t: Translator) -> list[Outgoing]:
+    """List messages of up to 10 rows; with several, each body says which it is: "(1/3)"."""
+    assert CAN.list_rows and CAN.list_title_length and CAN.button_text_length
+    parts = _balanced(list(zip(choices, labels, strict=True)), CAN.list_rows)
+    counts = [_count(t, n, len(parts)) for n in range(1, len(parts) + 1)] if len(parts) > 1 else []
+    lead, body = _lead_and_body(text, counts[0] if counts else "", t)
+    titles = iter(unique_titles(labels, CAN.list_title_length))
     more = to_whatsapp(t._("More choices"))
-    label = clip(to_whatsapp(t._("Choose")), CAN.button_text_length)
+    button = clip(to_whatsapp(t._("Choose")), CAN.button_text_length)
+    out = _texts(lead)
     for n, part in enumerate(parts):
-        rows = [_row(choice, next(titles), CAN.list_description_length) for choice in part]
-        action = {"button": label, "sections": [{"rows": rows}]}
-        body = {"text": first if n == 0 else f"{more} {counts[n]}"}
-        out.append(Outgoing("interactive", {"type": "list", "body": body, "action": action}))
+        rows = [_row(choice.payload, label, next(titles)) for choice, label in part]
+        action = {"button": button, "sections": [{"rows": rows}]}
+        message = {"text": body if n == 0 else f"{more} {counts[n]}"}
+        out.append(Outgoing("interactive", {"type": "list", "body": message, "action": action}))
     return out
 
 
-def _row(choice: Button, title: str, room: int) -> dict[str, str]:
-    row = {"id": choice.payload, "title": title}
-    if title != choice.label and not title.startswith(choice.label):
-        row["description"] = clip(choice.label, room)  # the whole label, below its start
+def _lead_and_body(text: str, count: str, t: Translator) -> tuple[str, str]:
+    """The text to send first (if any) and the body above the choices: the text itself when
+    it fits (with its count), else a short "Please choose:"."""
+    body = "\n\n".join(part for part in (text, count) if part)
+    if text and _fits(body, CAN.text_with_buttons):
+        return "", body
+    return text, " ".join(part for part in (to_whatsapp(t._("Please choose:")), count) if part)
+
+
+def _row(payload: str, label: str, title: str) -> dict[str, str]:
+    assert CAN.list_description_length
+    row = {"id": payload, "title": title}
+    if not title.startswith(label):  # clipped: the whole label below its start
+        row["description"] = clip(label, CAN.list_description_length)
     return row
+
+
+def _one_line(label: str) -> str:
+    """A title is one line: runs of spaces and line breaks become one space."""
+    return " ".join(label.split()) or label
 
 
 def _count(t: Translator, n: int, of: int) -> str:
     return f"({t.number(n)}/{t.number(of)})"
 
 
-def _balanced(choices: list[Button], most: int) -> list[list[Button]]:
+def _balanced(choices: list[T], most: int) -> list[list[T]]:
     """The fewest lists of at most `most` rows, as even as can be (25: 9, 8, 8)."""
     count = -(-len(choices) // most)
     size, extra = divmod(len(choices), count)
