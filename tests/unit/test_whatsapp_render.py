@@ -227,7 +227,9 @@ def test_a_keyboard_of_25_long_emoji_arabic_and_html_labels_fits() -> None:
     assert len({row["title"] for row in rows}) == 25
 
 
-@pytest.mark.parametrize(("length", "description"), [(24, False), (25, True), (96, True)])
+@pytest.mark.parametrize(
+    ("length", "description"), [(24, False), (25, True), (72, True), (73, True), (96, True)]
+)
 def test_a_row_title_holds_24_and_the_whole_label_goes_below_it(
     length: int, description: bool
 ) -> None:
