@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import broadcast, crash, faults, profiling, scale_search, sweeps, without_http
+from . import broadcast, crash, faults, profiling, scale_search, sweeps, whatsapp, without_http
 from .databases import (
     ADMIN_URL_SETTING,
     DATABASE,
@@ -26,7 +26,7 @@ from .databases import (
 )
 from .report import Outcome, table, write_json
 
-BENCHMARKS = ("broadcast", "paid", "faults", "crash-resume", "sweeps")
+BENCHMARKS = ("broadcast", "paid", "faults", "crash-resume", "sweeps", "whatsapp")
 PROFILED_RECIPIENTS = 3_000
 FULL = 10_000
 DESCRIPTION = f"""\
@@ -46,8 +46,12 @@ Benchmarks of Wijkbot's pushed messages (README: "Messages Wijkbot sends by itse
                 time: lost 0, at most one duplicate per crash
   sweeps        SQL statements of the action_reminders and weekly_digest sweeps at 1,000
                 and 100,000 residents (must be equal), and the time ratio
+  whatsapp      one broadcast to N WhatsApp residents (CHANNELS=whatsapp, pywa) against the
+                Cloud API emulator at WhatsApp's 80 msg/s x WHATSAPP_SCALE, half of them
+                inside the 24-hour window (free-form), half outside (the template):
+                rate / limit (goal >= 0.95), 130429s, duplicates (0), lost (0)
 
-Each runs on a fresh SQLite file; broadcast and sweeps also on PostgreSQL when it is
+Each runs on a fresh SQLite file; broadcast, sweeps and whatsapp also on PostgreSQL when it is
 reachable, in the database `{DATABASE}` that this command creates (dropping a
 left-over first) and drops, through the maintenance database named by {ADMIN_URL_SETTING}
 (default postgres@127.0.0.1:5432/postgres). No other database is touched.
@@ -103,6 +107,8 @@ def parser() -> argparse.ArgumentParser:
         ("--paid-recipients", _at_least(2), 10_000, "paid broadcast (10,000)"),
         ("--crash-recipients", _at_least(100), 3_000, "crash-resume (3,000)"),
         ("--residents", _at_least(1_001), 100_000, "sweeps: the larger size (100,000)"),
+        ("--whatsapp-recipients", _at_least(2), 2_000, "whatsapp broadcast (2,000)"),
+        ("--whatsapp-scale", _positive, 1.0, "WhatsApp's 80 msg/s x this (default 1)"),
     )
     for flag, kind, default, text in sizes:
         result.add_argument(flag, type=kind, default=default, help=text)
@@ -180,6 +186,8 @@ class Session:
                 await self._crash()
             if self.wants("sweeps"):
                 await self._sweeps(pg)
+            if self.wants("whatsapp"):
+                await self._whatsapp(pg)
 
     async def _broadcasts(self, postgres: ScratchPostgres | None) -> None:
         args = self.args
@@ -243,6 +251,24 @@ class Session:
         if postgres is not None:
             rows += await sweeps.run(sweeps.Run(await postgres.fresh(), sizes))
         self.show("sweep cost", rows)
+
+    async def _whatsapp(self, postgres: ScratchPostgres | None) -> None:
+        args = self.args
+        databases = [self.sqlite.fresh("whatsapp")]
+        if postgres is not None:
+            databases.append(await postgres.fresh())
+        rows = []
+        for database in databases:
+            spec = whatsapp.Run(
+                database,
+                self.folder,
+                self.sqlite.env_file,
+                recipients=args.whatsapp_recipients,
+                scale=args.whatsapp_scale,
+            )
+            rows.append(await whatsapp.run(spec))
+        rate = whatsapp.WHATSAPP_RATE * args.whatsapp_scale
+        self.show(f"whatsapp broadcast ({rate:g} msg/s)", rows)
 
     async def _broadcast(self) -> Outcome:
         spec = broadcast.Run(

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.emulator import BotAPIEmulator, Limits
+from bot.emulator.whatsapp import CloudAPIEmulator
 
 TELEGRAM_GLOBAL = 30.0  # messages a second to different chats, Telegram's limit for a bot
 TELEGRAM_PAID = 1000.0  # messages a second with allow_paid_broadcast (instead of the 30)
@@ -30,15 +31,17 @@ async def telegram(scale: float, chat_ids: Iterable[int]) -> BotAPIEmulator:
 
 @dataclass(slots=True)
 class Tally:
-    """sendMessage calls as the emulator answered them, read incrementally from `calls`."""
+    """sendMessage calls as the emulator answered them, read incrementally from `calls`
+    (WhatsApp's /messages: bench/delivery/whatsapp.py)."""
 
-    emulator: BotAPIEmulator
+    emulator: BotAPIEmulator | CloudAPIEmulator
     accepted: Counter[int] = field(default_factory=Counter)
     refused: Counter[int] = field(default_factory=Counter)  # by HTTP status
     times: list[float] = field(default_factory=list)  # of accepted messages, in order
     _seen: int = 0
 
     def update(self) -> None:
+        assert isinstance(self.emulator, BotAPIEmulator)
         calls = self.emulator.calls
         for call in calls[self._seen :]:
             if call.method.lower() != SEND:

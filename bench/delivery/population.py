@@ -8,7 +8,7 @@ Ids are chosen by the benchmark so identities, signups and chat ids follow from 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +33,7 @@ from bot.domain.models import (
 from bot.domain.people import PRIVACY_VERSION
 
 CHAT_BASE = 7_000_000  # a resident's Telegram chat id is CHAT_BASE + their person id
+WA_BASE = 31_600_000_000  # a WhatsApp resident's wa_id (a Dutch mobile number) is WA_BASE + id
 BATCH = 5_000
 TIMEZONE = "Europe/Amsterdam"
 
@@ -43,6 +44,10 @@ def chat_of(person_id: int) -> int:
 
 def person_of(chat_id: int) -> int:
     return chat_id - CHAT_BASE
+
+
+def wa_id_of(person_id: int) -> str:
+    return str(WA_BASE + person_id)
 
 
 async def neighbourhood(engine: AsyncEngine, now: datetime) -> int:
@@ -72,9 +77,18 @@ async def _insert(engine: AsyncEngine, model: type[Base], rows: Iterator[dict[st
 
 
 async def residents(
-    engine: AsyncEngine, neighbourhood_id: int, first: int, count: int, now: datetime
+    engine: AsyncEngine,
+    neighbourhood_id: int,
+    first: int,
+    count: int,
+    now: datetime,
+    *,
+    whatsapp: Callable[[int], datetime | None] | None = None,
 ) -> range:
     """Onboarded residents with ids first..first+count-1, in all five languages.
+
+    With `whatsapp`, they are on WhatsApp (wa_id_of), and `whatsapp(id)` says when each
+    last wrote (None: never; the 24-hour window is closed).
 
     Quiet hours are off (start == end) so that a run does not depend on the time of day
     it happens at: a non-urgent message in quiet hours waits until morning, by design.
@@ -100,21 +114,28 @@ async def residents(
             for i in ids
         ),
     )
-    await _insert(
-        engine,
-        Identity,
-        (
-            {
-                "person_id": i,
-                "messenger": "telegram",
-                "external_id": str(chat_of(i)),
-                "chat_id": chat_of(i),
-                "language_code": SUPPORTED_LOCALES[i % len(SUPPORTED_LOCALES)],
-            }
-            for i in ids
-        ),
-    )
+    await _insert(engine, Identity, (_identity(i, whatsapp) for i in ids))
     return ids
+
+
+def _identity(i: int, whatsapp: Callable[[int], datetime | None] | None) -> dict[str, Any]:
+    language = SUPPORTED_LOCALES[i % len(SUPPORTED_LOCALES)]
+    if whatsapp is None:
+        return {
+            "person_id": i,
+            "messenger": "telegram",
+            "external_id": str(chat_of(i)),
+            "chat_id": chat_of(i),
+            "language_code": language,
+        }
+    return {
+        "person_id": i,
+        "messenger": "whatsapp",
+        "external_id": wa_id_of(i),
+        "chat_id": int(wa_id_of(i)),
+        "language_code": language,
+        "last_inbound_at": whatsapp(i),
+    }
 
 
 async def broadcast(engine: AsyncEngine, neighbourhood_id: int, now: datetime) -> tuple[int, int]:

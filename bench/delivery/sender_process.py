@@ -13,7 +13,8 @@ import contextlib
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.emulator import DEFAULT_TOKEN
@@ -34,6 +35,7 @@ class SenderConfig:
     concurrency: int = 1
     profile: Path | None = None
     paid: bool = False  # a paid broadcast: ALLOW_PAID_BROADCAST, Telegram's 1000/s
+    more: Mapping[str, str] = field(default_factory=dict)  # further settings (WhatsApp's)
 
     @property
     def rate(self) -> float:
@@ -50,6 +52,7 @@ class SenderConfig:
             DELIVERY_CONCURRENCY=str(self.concurrency),
             LOG_LEVEL="INFO",
             **(paid if self.paid else {}),
+            **self.more,
         )
 
     def command(self, *, extra: bool = False) -> list[str]:
