@@ -39,6 +39,20 @@ def whatsapp_settings(database_url: str, emu: CloudAPIEmulator, **more: Any) -> 
     return make_settings(database_url, **{**values, **more})
 
 
+async def subscribe_when_listening(
+    emu: CloudAPIEmulator, url: str, running: asyncio.Task[None]
+) -> None:
+    """Meta's verification of the webhook at `url`, as soon as its listener answers."""
+    for _ in range(200):
+        with contextlib.suppress(Exception):
+            await emu.subscribe(url, VERIFY_TOKEN)
+            return
+        if running.done():
+            running.result()  # what went wrong
+        await asyncio.sleep(0.02)
+    await emu.subscribe(url, VERIFY_TOKEN)
+
+
 @pytest.fixture
 async def cloud_api() -> AsyncIterator[CloudAPIEmulator]:
     async with CloudAPIEmulator(settle=0.1) as emu:
@@ -61,15 +75,7 @@ class RunningWhatsApp:
         return f"http://{settings.listen}{settings.whatsapp_webhook_path}"
 
     async def subscribed(self) -> None:
-        """Meta's verification, as soon as the listener answers."""
-        for _ in range(200):
-            with contextlib.suppress(Exception):
-                await self.emu.subscribe(self.hook_url, VERIFY_TOKEN)
-                return
-            if self.task.done():
-                self.task.result()
-            await asyncio.sleep(0.02)
-        await self.emu.subscribe(self.hook_url, VERIFY_TOKEN)
+        await subscribe_when_listening(self.emu, self.hook_url, self.task)
 
     async def close(self) -> None:
         self.stop.set()
