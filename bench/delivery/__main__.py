@@ -128,6 +128,14 @@ def parser() -> argparse.ArgumentParser:
         "marks are written together)",
     )
     result.add_argument(
+        "--whatsapp-concurrency",
+        type=int,
+        default=1,
+        metavar="N",
+        help="DELIVERY_CONCURRENCY of the sender in the whatsapp broadcast (default 1, as "
+        "deployed by default)",
+    )
+    result.add_argument(
         "--find-scale",
         action="store_true",
         help="when the rate goal is missed, bisect for the largest scale that meets it",
@@ -265,6 +273,7 @@ class Session:
                 self.sqlite.env_file,
                 recipients=args.whatsapp_recipients,
                 scale=args.whatsapp_scale,
+                concurrency=args.whatsapp_concurrency,
             )
             rows.append(await whatsapp.run(spec))
         rate = whatsapp.WHATSAPP_RATE * args.whatsapp_scale

@@ -42,6 +42,7 @@ class Run:
     env_file: Path
     recipients: int = 2_000
     scale: float = 1.0  # WhatsApp's limit x this
+    concurrency: int = 1  # DELIVERY_CONCURRENCY
     label: str = ""
 
     @property
@@ -137,6 +138,7 @@ async def run(spec: Run) -> Outcome:
             1.0,
             spec.env_file,
             spec.workdir / f"sender-whatsapp-{outcome.label.replace(' ', '-')}.log",
+            spec.concurrency,
             more=settings_for(emulator, spec.rate),
         )
         sender = Senders(config)
@@ -169,6 +171,7 @@ async def run(spec: Run) -> Outcome:
     outcome.figures.update(
         {
             "recipients": spec.recipients,
+            "concurrency": spec.concurrency,
             "limit/s": spec.rate,
             "sent/s": round(rate, 1),
             "rate/limit": round(rate / spec.rate, 3),
