@@ -8,6 +8,7 @@ Both sides read one clock: the emulator's `now()` is the test's ManualClock, so 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ from bot.handlers.botapi import BotApi
 from bot.handlers.replying import BotApiTransport
 from bot.handlers.whatsapp import receipts, webhook
 from bot.handlers.whatsapp.api import WhatsAppApi
-from bot.handlers.whatsapp.reading import Status
+from bot.handlers.whatsapp.reading import Status, message_key
 from bot.handlers.whatsapp.templates import registry_for_emulator
 from bot.handlers.whatsapp.transport import WhatsAppTransport
 from bot.i18n import N_, Html, translator
@@ -411,3 +412,23 @@ async def test_with_both_channels_the_leading_sender_sends_to_both(
         await whatsapp.api.close()
     finally:
         await app.close()
+
+
+async def test_a_failure_told_before_the_row_is_marked_sent_still_finds_its_row(
+    whatsapp: WhatsApp,
+) -> None:
+    app = whatsapp.app
+    ola = await whatsapp.person("31611110061", wrote_ago=timedelta(hours=1))
+    await notify(app, ola)
+    failed = Status("wamid.late", "failed", "31611110061", 131026, "Message undeliverable")
+    recording = asyncio.create_task(
+        receipts.record_statuses(app.sessions, [failed], app.clock.now())
+    )
+    await asyncio.sleep(0.1)  # the sender marks its row only now
+    async with app.sessions.begin() as session:
+        row = await session.scalar(select(Delivery))
+        assert row is not None
+        row.status, row.sent_message_id = DeliveryStatus.SENT, message_key("wamid.late")
+    assert await recording == 1
+    (row,) = await rows(app)
+    assert (row.status, row.receipt) == (DeliveryStatus.UNREACHABLE, "failed")

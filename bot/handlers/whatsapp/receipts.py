@@ -8,12 +8,16 @@
         failed (any other code)                    ──> row failed, WhatsApp's code and title kept
 
 A message sent as a direct answer has no outbox row: its statuses change nothing.
+A failure can arrive before the sender has marked its row sent (Meta answers the send
+and posts the status at about the same moment): a failed status that finds no row is
+looked for again a few times over about a second before it is taken as an answer's.
 Meta may send statuses out of order ("read" before "delivered"); a receipt only
 moves forward, and a failure is final.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -25,24 +29,49 @@ from bot.handlers.whatsapp.api import RE_ENGAGEMENT, UNDELIVERABLE
 from bot.handlers.whatsapp.reading import Status, message_key
 
 _ORDER = ("sent", "delivered", "read", "failed")
+LATE_TRIES = 5  # looks again for the row of a failed status, LATE_WAIT seconds apart
+LATE_WAIT = 0.2
 
 
 async def record_statuses(
     sessions: async_sessionmaker[AsyncSession], statuses: Sequence[Status], now: datetime
 ) -> int:
-    """Record statuses on their rows in one transaction; returns how many rows changed."""
+    """Record statuses on their rows (one transaction, and one per late look); returns how
+    many rows changed."""
     known = [status for status in statuses if status.status in _ORDER]
     if not known:
         return 0
     said: dict[int, list[Status]] = {}  # one body may say several things of one message
     for status in known:
         said.setdefault(message_key(status.message_id), []).append(status)
+    changed, found = await _record(sessions, said, now)
+    for _ in range(LATE_TRIES):
+        late = {
+            key: told
+            for key, told in said.items()
+            if key not in found and any(status.status == "failed" for status in told)
+        }
+        if not late:
+            break
+        await asyncio.sleep(LATE_WAIT)  # the sender may be marking the row sent just now
+        more, found_now = await _record(sessions, late, now)
+        changed, found = changed + more, found | found_now
+    return changed
+
+
+async def _record(
+    sessions: async_sessionmaker[AsyncSession], said: dict[int, list[Status]], now: datetime
+) -> tuple[int, set[int]]:
+    """Record what was said of each message key; returns the rows changed and the keys
+    whose rows were found."""
     changed = 0
+    found: set[int] = set()
     async with sessions.begin() as session:
         rows = await session.scalars(
             select(Delivery).where(Delivery.sent_message_id.in_(list(said)))
         )
         for row in rows:
+            found.add(row.sent_message_id)  # type: ignore[arg-type]
             for status in said[row.sent_message_id]:  # type: ignore[index]
                 if not _moves_forward(row.receipt, status.status):
                     continue
@@ -50,7 +79,7 @@ async def record_statuses(
                 changed += 1
                 if status.status == "failed":
                     await _failed(session, row, status, now)
-    return changed
+    return changed, found
 
 
 def _moves_forward(receipt: str | None, status: str) -> bool:
