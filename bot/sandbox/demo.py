@@ -28,6 +28,7 @@ WELCOME = {
     "tr": "Çarşamba saat 10:00'da mahalle evinde kahve sabahı. Herkes davetlidir!",
     "ar": "صباح القهوة يوم الأربعاء الساعة 10:00 في المركز المجتمعي. الجميع مرحب بهم!",
     "pl": "Kawa sąsiedzka w środę o 10:00 w domu sąsiedzkim. Wszyscy są mile widziani!",
+    "uk": "Кавовий ранок у середу о 10:00 у будинку громади. Ласкаво просимо всіх!",
 }
 WELCOME_AFTER = timedelta(hours=1)
 

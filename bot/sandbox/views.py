@@ -1,8 +1,9 @@
-"""What the page shows, as JSON: people, a chat, the clock and the inspector.
+"""What the page shows, as JSON: people, a Telegram chat, the clock and the inspector.
 
 Text goes out as data (text plus Telegram's entities), never as HTML: the page
 builds its elements from the entities, so nothing a person typed can become
-markup. Times are sandbox times in the neighbourhood's zone.
+markup. Times are sandbox times in the neighbourhood's zone. A WhatsApp chat
+and the Graph API calls have the same shapes (`whatsapp_views.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.models import Delivery, DeliveryStatus, Person
 from bot.emulator import ApiCall, BotAPIEmulator, SentMessage, SimulatedUser, StoredFile
+from bot.emulator.media import image_size
 from bot.sandbox.cast import Character
 from bot.sandbox.clock import JUMPS, RunningClock
 
@@ -30,13 +32,20 @@ WAITING = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)  # rows with a next a
 _SAFE_LINK = ("https://", "http://", "tg://", "mailto:")
 
 
-def person(character: Character, user: SimulatedUser) -> dict[str, Any]:
-    last = user.last
+def person_fields(character: Character) -> dict[str, Any]:
     return {
         "id": character.user_id,
         "name": character.name,
         "language": character.language,
         "role": character.title,
+        "app": character.app,
+    }
+
+
+def person(character: Character, user: SimulatedUser) -> dict[str, Any]:
+    last = user.last
+    return {
+        **person_fields(character),
         "count": len(user.chat.bot_messages) + len(user.chat.incoming),
         "last": last.text[:80] if last else "",
     }
@@ -92,12 +101,17 @@ def clock(times: Times) -> dict[str, Any]:
     }
 
 
-def calls(emulator: BotAPIEmulator, times: Times) -> dict[str, Any]:
-    """The bot's Bot API calls, newest first; getUpdates (long polling) only counted."""
-    shown = [(n, c) for n, c in enumerate(emulator.calls, 1) if c.method != "getUpdates"]
+def calls(
+    emulator: BotAPIEmulator, graph: list[tuple[float, dict[str, Any]]], times: Times
+) -> dict[str, Any]:
+    """The bot's Bot API calls and its Graph API calls (`graph`, as (monotonic time, shown)),
+    newest first; getUpdates (long polling) only counted."""
+    polled = [(n, c) for n, c in enumerate(emulator.calls, 1) if c.method != "getUpdates"]
+    shown = [(c.at, _call(n, c, times)) for n, c in polled[-MAX_CALLS:]]
+    merged = sorted(shown + graph[-MAX_CALLS:], key=lambda pair: pair[0])[-MAX_CALLS:]
     return {
-        "calls": [_call(n, c, times) for n, c in reversed(shown[-MAX_CALLS:])],
-        "polls": len(emulator.calls) - len(shown),
+        "calls": [call for _, call in reversed(merged)],
+        "polls": len(emulator.calls) - len(polled),
     }
 
 
@@ -126,6 +140,7 @@ def _delivery(row: Delivery, recipient: str, times: Times) -> dict[str, Any]:
         "next_attempt": times.moment(row.next_attempt_at) if waiting else None,
         "sent": times.moment(row.sent_at),
         "last_error": row.last_error,
+        "receipt": row.receipt,  # WhatsApp's latest status of the message
     }
 
 
@@ -156,6 +171,8 @@ def _person_message(
         media = emulator.files.get(message["photo"][-1]["file_id"])
     elif kind in _MEDIA_KINDS:
         media = emulator.files.get(message[kind]["file_id"])
+    if kind == "sticker" and media is not None and image_size(media.content) is None:
+        media = None  # the emulator's stand-in bytes: its emoji shows it
     return {
         "id": message["message_id"],
         "from": "person",
@@ -201,13 +218,18 @@ def _media(stored: StoredFile) -> dict[str, Any]:
 # -- the inspector --------------------------------------------------------------------------
 
 
+def monotonic_time(at: float, times: Times) -> str:
+    """An emulator's `time.monotonic()` stamp as the sandbox time it happened at."""
+    return times.real(time.time() - (time.monotonic() - at), "%H:%M:%S")
+
+
 def _call(number: int, call: ApiCall, times: Times) -> dict[str, Any]:
-    happened = time.time() - (time.monotonic() - call.at)
     return {
+        "api": "bot",
         "n": number,
-        "time": times.real(happened, "%H:%M:%S"),
+        "time": monotonic_time(call.at, times),
         "method": call.method,
-        "params": {key: _short(value) for key, value in call.params.items()},
+        "params": {key: short(value) for key, value in call.params.items()},
         "ok": call.ok,
         "error": None if call.ok else f"{call.error_code} {call.description}",
         "result": _result(call.result),
@@ -218,10 +240,10 @@ def _call(number: int, call: ApiCall, times: Times) -> dict[str, Any]:
 def _result(result: Any) -> Any:
     if isinstance(result, dict) and "message_id" in result:
         return f"message #{result['message_id']}"
-    return _short(result)
+    return short(result)
 
 
-def _short(value: Any) -> Any:
+def short(value: Any) -> Any:
     """A parameter as the inspector lists it: scalars as they are, the rest clipped."""
     if value is None or isinstance(value, bool | int | float):
         return value

@@ -16,9 +16,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import SimulatedUser
 from bot.emulator.media import image_size
-from bot.sandbox import views
+from bot.sandbox import views, whatsapp_views
+from bot.sandbox.cast import WHATSAPP, Character
 from bot.sandbox.world import Sandbox
 from bot.site.live import LiveSite
 
@@ -52,10 +52,12 @@ def make_app(sandbox: Sandbox) -> web.Application:
     routes.add_post("/api/people", _add_person)
     routes.add_get("/api/chats/{id:\\d+}", _chat)
     routes.add_post("/api/chats/{id:\\d+}/open", _open)
+    routes.add_post("/api/chats/{id:\\d+}/start", _start)
     routes.add_post("/api/chats/{id:\\d+}/send", _send)
     routes.add_post("/api/chats/{id:\\d+}/press", _press)
     routes.add_post("/api/chats/{id:\\d+}/tap", _tap)
     routes.add_post("/api/chats/{id:\\d+}/photo", _photo)
+    routes.add_post("/api/chats/{id:\\d+}/sticker", _sticker)
     routes.add_get("/api/clock", _clock)
     routes.add_post("/api/clock", _jump)
     routes.add_get("/api/inspector", _inspector)
@@ -69,7 +71,7 @@ def results_page(sandbox: Sandbox) -> LiveSite:
     people sent in the emulator; built again a few seconds after a change."""
 
     async def photos(file_id: str) -> bytes | None:
-        stored = sandbox.emulator.files.get(file_id)
+        stored = sandbox.emulator.files.get(file_id) or sandbox.cloud_api.media.get(file_id)
         return stored.content if stored else None
 
     return LiveSite(sandbox.app.sessions, photos, sandbox.clock, ttl=RESULTS_SECONDS)
@@ -113,7 +115,14 @@ async def _page(_: web.Request) -> web.StreamResponse:
 
 
 async def _file(request: web.Request) -> web.StreamResponse:
-    stored = request.app[SANDBOX].emulator.files.by_path(request.match_info["path"])
+    sandbox, path = request.app[SANDBOX], request.match_info["path"]
+    media_id = path.removeprefix(whatsapp_views.MEDIA.removeprefix(views.FILES))
+    if media_id != path:  # what a WhatsApp person or the bot sent there
+        media = sandbox.cloud_api.media.get(media_id)
+        if media is None:
+            raise KeyError("no such file")
+        return web.Response(body=media.content, content_type=media.mime_type)
+    stored = sandbox.emulator.files.by_path(path)
     if stored is None or not stored.content:
         raise KeyError("no such file")
     return web.Response(
@@ -132,27 +141,38 @@ def _sniffed_type(content: bytes) -> str:
 # -- people and chats -----------------------------------------------------------------------
 
 
+def _summary(sandbox: Sandbox, character: Character) -> dict[str, Any]:
+    """A person as the list of chats shows them."""
+    if character.app == WHATSAPP:
+        user = sandbox.whatsapp.user(character.wa_id)
+        return whatsapp_views.person(character, user, sandbox.whatsapp.written(character.wa_id))
+    return views.person(character, sandbox.user(character.user_id))
+
+
 async def _people(request: web.Request) -> web.Response:
     sandbox = request.app[SANDBOX]
-    people = [
-        views.person(character, sandbox.user(user_id))
-        for user_id, character in sandbox.characters.items()
-    ]
+    people = [_summary(sandbox, character) for character in sandbox.characters.values()]
     return web.json_response({"people": people})
 
 
 async def _add_person(request: web.Request) -> web.Response:
     body = await _json(request)
     sandbox = request.app[SANDBOX]
-    character = sandbox.add_person(str(body.get("name", "")), str(body.get("language", "")))
-    return web.json_response(views.person(character, sandbox.user(character.user_id)), status=201)
+    name, language = str(body.get("name", "")), str(body.get("language", ""))
+    character = sandbox.add_person(name, language, str(body.get("app", "telegram")))
+    return web.json_response(_summary(sandbox, character), status=201)
 
 
 async def _chat(request: web.Request) -> web.Response:
     sandbox, user_id = request.app[SANDBOX], _user_id(request)
-    user = sandbox.user(user_id)
+    character = sandbox.characters[user_id]
     times = views.Times(sandbox.clock, sandbox.zone)
-    return web.json_response(views.chat(sandbox.characters[user_id], user, sandbox.emulator, times))
+    if character.app == WHATSAPP:
+        people = sandbox.whatsapp
+        user, written = people.user(character.wa_id), people.written(character.wa_id)
+        return web.json_response(whatsapp_views.chat(character, user, written, times))
+    user = sandbox.user(user_id)
+    return web.json_response(views.chat(character, user, sandbox.emulator, times))
 
 
 async def _open(request: web.Request) -> web.Response:
@@ -160,23 +180,29 @@ async def _open(request: web.Request) -> web.Response:
     return web.json_response({"invite_opened": started})
 
 
+async def _start(request: web.Request) -> web.Response:
+    await request.app[SANDBOX].start_chat(_user_id(request))
+    return web.json_response({"ok": True})
+
+
 async def _send(request: web.Request) -> web.Response:
     text = _text((await _json(request)).get("text"))
-    await _person(request).send(text)
+    await request.app[SANDBOX].send(_user_id(request), text)
     return web.json_response({"ok": True})
 
 
 async def _press(request: web.Request) -> web.Response:
     body = await _json(request)
     message_id, data = body.get("message_id"), body.get("data")
-    if not isinstance(message_id, int) or not isinstance(data, str):
-        raise ValueError("give message_id (a number) and data (the button's callback data)")
-    await _person(request).press(data, message_id=message_id)
+    if not isinstance(message_id, int | str) or not isinstance(data, str):
+        raise ValueError("give message_id (as the chat shows it) and data (the button's data)")
+    await request.app[SANDBOX].press(_user_id(request), message_id, data)
     return web.json_response({"ok": True})
 
 
 async def _tap(request: web.Request) -> web.Response:
-    await _person(request).tap(_text((await _json(request)).get("text")))
+    text = _text((await _json(request)).get("text"))
+    await request.app[SANDBOX].tap(_user_id(request), text)
     return web.json_response({"ok": True})
 
 
@@ -186,7 +212,14 @@ async def _photo(request: web.Request) -> web.Response:
     if image_size(content) is None:
         raise ValueError("that is not a picture (PNG, JPEG, GIF, WebP or BMP)")
     caption = request.query.get("caption") or None
-    await _person(request).send_photo(content, caption=caption[:1024] if caption else None)
+    await request.app[SANDBOX].send_photo(
+        _user_id(request), content, caption[:1024] if caption else None
+    )
+    return web.json_response({"ok": True})
+
+
+async def _sticker(request: web.Request) -> web.Response:
+    await request.app[SANDBOX].send_sticker(_user_id(request))
     return web.json_response({"ok": True})
 
 
@@ -195,10 +228,6 @@ def _user_id(request: web.Request) -> int:
     if user_id not in request.app[SANDBOX].characters:
         raise KeyError(f"no person {user_id}")
     return user_id
-
-
-def _person(request: web.Request) -> SimulatedUser:
-    return request.app[SANDBOX].user(_user_id(request))
 
 
 def _text(value: object) -> str:
@@ -239,7 +268,8 @@ async def _inspector(request: web.Request) -> web.Response:
     sandbox = request.app[SANDBOX]
     times = views.Times(sandbox.clock, sandbox.zone)
     outbox = await views.deliveries(sandbox.app.sessions, times)
-    return web.json_response({**views.calls(sandbox.emulator, times), "deliveries": outbox})
+    graph = whatsapp_views.calls(sandbox.cloud_api, times)
+    return web.json_response({**views.calls(sandbox.emulator, graph, times), "deliveries": outbox})
 
 
 # -- change events --------------------------------------------------------------------------
@@ -251,6 +281,8 @@ def _fingerprint(sandbox: Sandbox) -> tuple[int, ...]:
     return (
         len(sandbox.emulator.calls),
         sum(len(chat.events) + len(chat.incoming) for chat in chats),
+        len(sandbox.cloud_api.calls),
+        sandbox.whatsapp.count(),
         sandbox.revision,
         int(time.monotonic() // _HEARTBEAT),
     )

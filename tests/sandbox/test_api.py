@@ -115,10 +115,18 @@ async def test_the_page_is_served_from_this_machine_only(client: TestClient) -> 
         assert not re.search(r"https?://", path.read_text(encoding="utf-8")), path.name
 
 
-async def test_the_cast_speaks_five_languages_and_holds_roles(client: TestClient) -> None:
+async def test_the_cast_speaks_six_languages_and_holds_roles(client: TestClient) -> None:
     people = (await (await client.get("/api/people")).json())["people"]
     residents = {p["name"]: p["language"] for p in people if p["role"] == "resident"}
-    assert residents == {"Ayşe": "tr", "Jan": "nl", "Layla": "ar", "Piotr": "pl", "Emma": "en"}
+    assert residents == {
+        "Ayşe": "tr",
+        "Jan": "nl",
+        "Layla": "ar",
+        "Piotr": "pl",
+        "Emma": "en",
+        "Elif": "tr",
+        "Oksana": "uk",
+    }
     assert {p["role"] for p in people} == {"resident", "coordinator", "partner"}
     assert all(p["count"] == 0 for p in people)
 

@@ -5,18 +5,21 @@ Playwright's own browser download is not used: Debian's `chromium` is (see
 elsewhere these tests are skipped, saying what to install.
 
 `WIJKBOT_SANDBOX_SCREENSHOT=docs/sandbox.png pytest tests/sandbox/test_browser.py`
-also saves the README's screenshot.
+also saves the README's screenshots (docs/sandbox.png, and beside it
+sandbox-whatsapp.png: a Telegram chat and a WhatsApp chat side by side).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from PIL import Image
 
 from bot.emulator import make_png
 from bot.i18n import LANGUAGE_NAMES, translator
@@ -75,10 +78,11 @@ class SandboxPage:
         expect(self.page.locator("#chat-name")).to_have_text(name)
         return ChatPage(self.page, name)
 
-    def add_person(self, name: str, language: str) -> ChatPage:
+    def add_person(self, name: str, language: str, app: str = "Telegram") -> ChatPage:
         form = self.page.locator("#add-person")
         form.get_by_placeholder("First name").fill(name)
         form.get_by_role("combobox").select_option(language)
+        form.get_by_role("radio", name=app).check()
         form.get_by_role("button", name="Add").click()
         expect(self.page.locator("#chat-name")).to_have_text(name)
         return ChatPage(self.page, name)
@@ -92,9 +96,20 @@ class SandboxPage:
         return self.page.locator("#clock-now").inner_text()
 
     def calls(self) -> Locator:
-        """The inspector's list of Bot API calls (shows that tab)."""
-        self.page.get_by_role("button", name="Bot API calls").click()
+        """The inspector's list of Bot API and Graph API calls (shows that tab)."""
+        self.page.get_by_role("button", name="API calls").click()
         return self.page.locator("#calls .call")
+
+    def severe_violations(self) -> list[dict[str, Any]]:
+        """What axe-core finds serious or critical on the page as it stands."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        found = Axe().run(self.page).response["violations"]
+        return [
+            {"id": v["id"], "nodes": [n["html"] for n in v["nodes"]][:20]}
+            for v in found
+            if v["impact"] in ("serious", "critical")
+        ]
 
     def outbox(self) -> Locator:
         """The inspector's outbox rows (shows that tab)."""
@@ -151,6 +166,25 @@ class ChatPage:
         return self.bot_messages().last.locator(".text").inner_text()
 
 
+class WhatsAppChatPage(ChatPage):
+    """A WhatsApp chat: reply buttons under a bubble, lists opened as a sheet of rows."""
+
+    def choose(self, label: str) -> WhatsAppChatPage:
+        """Tap a reply button labelled `label`, or else open the newest list and tap its row."""
+        buttons = self.messages.locator(".reply-buttons").get_by_role("button", name=label)
+        lists = self.messages.locator(".list-button")
+        expect(buttons.or_(lists).last).to_be_visible()
+        if buttons.count():
+            buttons.last.click()
+            return self
+        lists.last.click()
+        sheet = self.page.get_by_role("dialog")
+        expect(sheet).to_be_visible()
+        sheet.get_by_role("button", name=label).click()
+        expect(sheet).to_be_hidden()
+        return self
+
+
 def onboard(sandbox: SandboxPage, name: str, locale: str) -> ChatPage:
     """A resident taps Start and answers the onboarding questions."""
     return answer_onboarding(sandbox.chat(name).start(), locale)
@@ -162,6 +196,21 @@ def answer_onboarding(chat: ChatPage, locale: str, buurt: str = "Taagdreef") -> 
     chat.wait_for(t._("Which buurt do you live in?")).press(buurt)
     chat.wait_for(t._("Do you agree that Wijkbot stores this?")).press("✅ " + t._("I agree"))
     return chat.wait_for(buurt)
+
+
+def side_by_side(*shots: bytes) -> bytes:
+    """Screenshots next to each other, as one PNG."""
+    images = [Image.open(io.BytesIO(shot)) for shot in shots]
+    gap = 16
+    width = sum(image.width for image in images) + gap * (len(images) - 1)
+    joined = Image.new("RGB", (width, max(image.height for image in images)), "white")
+    left = 0
+    for image in images:
+        joined.paste(image, (left, 0))
+        left += image.width + gap
+    out = io.BytesIO()
+    joined.save(out, "PNG")
+    return out.getvalue()
 
 
 # -- journeys -------------------------------------------------------------------------------
@@ -258,3 +307,62 @@ def test_a_proposal_is_approved_by_the_coordinator_who_came_by_invite(
         title="Çay saati",
     )
     sandbox.chat("Ayşe").wait_for(news)  # through the outbox and the sender
+
+
+def test_a_whatsapp_resident_onboards_with_a_list_sheet_and_gets_a_template(
+    sandbox: SandboxPage,
+) -> None:
+    tr, nl = translator("tr"), translator("nl")
+    onboard(sandbox, "Jan", "nl")  # on Telegram, for the picture beside
+
+    sandbox.chat("Elif")
+    elif_ = WhatsAppChatPage(sandbox.page, "Elif")
+    chat = sandbox.page.locator("section.chat")
+    expect(chat).to_have_class(re.compile(r"\bwhatsapp\b"))
+    expect(sandbox.page.locator("#chat-about")).to_contain_text("WhatsApp")
+    elif_.start()
+    expect(elif_.messages.locator(".from-person").first).to_contain_text("Merhaba")
+    elif_.wait_for(nl._("Which language do you want to use?"))
+    expect(elif_.messages.locator(".from-person .bubble").first).to_have_css(
+        "background-color",
+        "rgb(217, 253, 211)",  # WhatsApp's green for one's own messages
+    )
+
+    elif_.messages.locator(".list-button").last.click()  # the languages: a list
+    sheet = sandbox.page.get_by_role("dialog")
+    expect(sheet.locator(".row")).to_have_count(len(LANGUAGE_NAMES))
+    assert elif_.page.locator("#sheet").evaluate("sheet => sheet.open")
+    assert (found := sandbox.severe_violations()) == [], found  # with the sheet open
+    sheet.get_by_role("button", name=LANGUAGE_NAMES["tr"]).click()
+    expect(sheet).to_be_hidden()
+
+    elif_.wait_for(tr._("Which buurt do you live in?")).choose("Taagdreef")
+    elif_.wait_for(tr._("Do you agree that Wijkbot stores this?"))
+    elif_.choose("✅ " + tr._("I agree")).wait_for("Taagdreef")
+    assert "Elif" in elif_.last_text()
+    assert elif_.messages.locator(".meta", has_text="edited").count() == 0  # no edits
+    assert (found := sandbox.severe_violations()) == [], found
+
+    calls = sandbox.calls()
+    graph = calls.filter(has=sandbox.page.locator(".tag.app-whatsapp"))
+    expect(graph.first).to_contain_text("messages")
+    assert "31600001006" in graph.first.locator("dd").all_inner_texts()  # to: Elif
+    if SCREENSHOT:
+        sandbox.chat("Jan")
+        telegram = chat.screenshot()
+        sandbox.chat("Elif")
+        expect(elif_.bot_messages().last.locator(".text")).to_contain_text("Taagdreef")
+        whatsapp = chat.screenshot()
+        shot = Path(SCREENSHOT).with_name("sandbox-whatsapp.png")
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        shot.write_bytes(side_by_side(telegram, whatsapp))
+
+    sandbox.jump("+1 day")
+    sandbox.jump("+1 day")  # two days without a word from Elif: her window has closed
+    template = elif_.messages.locator(".bubble.template").last
+    expect(template).to_contain_text(WELCOME["tr"])
+    expect(template.locator(".template-name")).to_contain_text("wijkbot_broadcast")
+    elif_.choose(tr._("Open"))
+    expect(elif_.messages.locator(".from-person").last).to_contain_text(tr._("Open"))
+    expect(elif_.bot_messages()).not_to_have_count(0)
+    expect(elif_.messages.locator(".msg").last).to_have_class(re.compile(r"\bfrom-bot\b"))

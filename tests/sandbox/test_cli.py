@@ -21,8 +21,13 @@ ROOT = Path(__file__).parent.parent.parent
 
 
 async def test_the_command_serves_the_page_and_stops_on_sigint(tmp_path: Path) -> None:
-    # A token in the environment must be ignored: the sandbox uses its own made-up one.
-    env = {**os.environ, "BOT_TOKEN": "999999:REAL-TOKEN-never-to-be-used-here"}
+    # Tokens in the environment must be ignored: the sandbox uses its own made-up ones.
+    env = {
+        **os.environ,
+        "BOT_TOKEN": "999999:REAL-TOKEN-never-to-be-used-here",
+        "WHATSAPP_TOKEN": "EAAREAL-WHATSAPP-TOKEN",
+        "CHANNELS": "telegram",
+    }
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "sandbox", "--port", "0", "--data", str(tmp_path),
         env=env, cwd=tmp_path,
@@ -35,13 +40,14 @@ async def test_the_command_serves_the_page_and_stops_on_sigint(tmp_path: Path) -
         url = line.split()[3]
         async with aiohttp.ClientSession() as http, http.get(url + "api/people") as response:
             people = (await response.json())["people"]
-        assert len(people) == 7
+        assert len(people) == 9
+        assert {p["app"] for p in people} == {"telegram", "whatsapp"}
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, stderr.decode()
     assert (tmp_path / "wijkbot.db").is_file()
-    assert "REAL-TOKEN" not in stderr.decode()
+    assert "REAL-TOKEN" not in stderr.decode() and "EAAREAL" not in stderr.decode()
 
 
 def test_a_busy_port_is_one_line_and_exit_code_2(

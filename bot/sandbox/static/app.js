@@ -1,11 +1,12 @@
 // The sandbox page: chats, clock panel and inspector, refreshed on every change
 // the server announces (server-sent events). No framework, no build step.
-import { el, messageElement } from "./render.js";
+import { el, listRows, messageElement } from "./render.js";
 
 const $ = (selector) => document.querySelector(selector);
 const state = { current: null, lastToast: null, busy: false, again: false, clock: null };
 
 const say = (text) => ($("#status").textContent = text);
+const APPS = { telegram: "Telegram", whatsapp: "WhatsApp" };
 
 // The JSON answer, or null after telling the visitor what went wrong.
 async function api(path, body) {
@@ -42,7 +43,8 @@ function renderPeople(people) {
     const item = el("li", person.id === state.current ? "person current" : "person");
     item.dataset.id = person.id;
     const title = el("div", "title");
-    title.append(el("span", "name", person.name), el("span", "tag", person.language));
+    title.append(el("span", "name", person.name), el("span", "tag", person.language),
+      el("span", `tag app-${person.app}`, APPS[person.app]));
     if (person.role !== "resident") title.append(el("span", "tag role", person.role));
     const last = el("div", "last", person.last || "no messages yet");
     last.dir = "auto";
@@ -54,12 +56,13 @@ function renderPeople(people) {
 
 function renderChat(chat) {
   $("#chat-name").textContent = chat.name;
-  $("#chat-about").textContent = `· ${chat.language} · ${chat.role}`;
+  $("#chat-about").textContent = `· ${APPS[chat.app]} · ${chat.language} · ${chat.role}`;
+  $(".chat").classList.toggle("whatsapp", chat.app === "whatsapp");
   const list = $("#messages");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 60;
   const switched = list.dataset.chat !== String(chat.id);
   list.dataset.chat = chat.id;
-  list.replaceChildren(...chat.messages.map((m) => messageElement(m, press)));
+  list.replaceChildren(...chat.messages.map((m) => messageElement(m, { press, openList })));
   if (atBottom || switched) list.scrollTop = list.scrollHeight;
 
   const keys = $("#reply-keyboard");
@@ -126,7 +129,9 @@ function renderInspector(data) {
     const item = el("li", call.ok ? "call" : "call error");
     const head = el("div", "head");
     const answer = call.ok ? `→ ${call.result}` : `✗ ${call.error}`;
+    const api = call.api === "graph" ? "WhatsApp" : "Telegram";
     head.append(el("span", "n", `#${call.n}`), el("span", "time", call.time),
+      el("span", `tag app-${call.api === "graph" ? "whatsapp" : "telegram"}`, api),
       el("span", "method", call.method), el("span", "answer", answer));
     const params = el("dl", "params");
     for (const [key, value] of Object.entries(call.params)) {
@@ -140,7 +145,7 @@ function renderInspector(data) {
   $("#outbox").replaceChildren(...data.deliveries.map((d) => {
     const row = el("tr", `status-${d.status}`);
     row.append(cell(d.id), cell(d.kind), cell(d.recipient), cell(d.status, "status"),
-      cell(d.next_attempt), cell(d.sent), cell(d.last_error));
+      cell(d.next_attempt), cell(d.sent), cell(d.receipt), cell(d.last_error));
     return row;
   }));
 }
@@ -177,6 +182,18 @@ async function openChat(id) {
 
 const press = (messageId, data) => act("press", { message_id: messageId, data });
 
+// A WhatsApp list's rows as a sheet over the chat; a row sends at once, as in the app.
+function openList(message) {
+  const sheet = $("#sheet");
+  $("#sheet-title").textContent = message.list.button;
+  $("#sheet-rows").replaceChildren(...listRows(message, (data) => {
+    sheet.close();
+    press(message.id, data);
+  }));
+  sheet.showModal();
+}
+$("#sheet-close").addEventListener("click", () => $("#sheet").close());
+
 async function jumpTo(name) {
   const result = await api("/api/clock", { jump: name });
   if (!result) return;
@@ -191,7 +208,8 @@ $("#compose").addEventListener("submit", async (event) => {
   if (input.value.trim() && (await act("send", { text: input.value }))) input.value = "";
 });
 
-$("#start").addEventListener("click", () => act("send", { text: "/start" }));
+$("#start").addEventListener("click", () => act("start", {}));
+$("#sticker").addEventListener("click", () => act("sticker", {}));
 
 $("#photo").addEventListener("change", async (event) => {
   const [file] = event.target.files;
@@ -205,7 +223,9 @@ $("#photo").addEventListener("change", async (event) => {
 $("#add-person").addEventListener("submit", async (event) => {
   event.preventDefault();
   const field = (name) => event.target.elements.namedItem(name);
-  const person = await api("/api/people", { name: field("name").value, language: field("language").value });
+  const person = await api("/api/people", {
+    name: field("name").value, language: field("language").value, app: field("app").value,
+  });
   if (!person) return;
   field("name").value = "";
   await openChat(person.id);

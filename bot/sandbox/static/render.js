@@ -1,5 +1,6 @@
-// Messages as DOM nodes. Text arrives as plain text plus Telegram's entities,
-// so nothing is ever parsed as HTML: whatever a person typed stays text.
+// Messages as DOM nodes. Text arrives as plain text plus Telegram's entities
+// (WhatsApp's marks arrive as entities too), so nothing is ever parsed as HTML:
+// whatever a person typed stays text.
 
 const TAGS = {
   bold: "b", italic: "i", underline: "u", strikethrough: "s", code: "code", pre: "pre",
@@ -91,18 +92,75 @@ function inlineKeyboard(message, press) {
   return keyboard;
 }
 
-export function messageElement(message, press) {
+// WhatsApp's reply buttons (and a template's quick reply, a link button): each a box of its
+// own under the bubble, as the app shows them.
+function replyButtons(message, press) {
+  const box = el("div", "reply-buttons");
+  for (const [button] of message.buttons) {
+    if (button.url) {
+      const link = el("a", "button", "↗ " + button.text);
+      link.href = button.url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      box.append(link);
+    } else {
+      const node = el("button", "button", button.text);
+      node.type = "button";
+      node.addEventListener("click", () => press(message.id, button.data));
+      box.append(node);
+    }
+  }
+  return box;
+}
+
+// A WhatsApp list: a button at the foot of the bubble opens its rows as a sheet.
+function listButton(message, openList) {
+  const button = el("button", "list-button", "☰ " + message.list.button);
+  button.type = "button";
+  button.addEventListener("click", () => openList(message));
+  return button;
+}
+
+export function messageElement(message, actions) {
   const item = el("li", `msg from-${message.from}${message.deleted ? " deleted" : ""}`);
   item.dataset.id = message.id;
-  const bubble = el("div", "bubble");
+  const bubble = el("div", message.template ? "bubble template" : "bubble");
   bubble.dir = "auto";
+  if (message.template) {
+    const about = `Template ${message.template.name} (${message.template.language})`;
+    bubble.append(el("div", "template-name", about));
+  }
+  if (message.header) bubble.append(el("div", "header", message.header));
   if (message.media) bubble.append(media(message.media));
   const body = el("div", "text");
   body.append(...formatted(message.text, message.entities));
   bubble.append(body);
+  if (message.footer) bubble.append(el("div", "footer", message.footer));
   const flags = [message.deleted ? "deleted" : message.edited ? "edited" : "", message.time];
   bubble.append(el("div", "meta", flags.filter(Boolean).join(" · ")));
+  if (message.list) bubble.append(listButton(message, actions.openList));
   item.append(bubble);
-  if (message.buttons.length && !message.deleted) item.append(inlineKeyboard(message, press));
+  if (message.buttons.length && !message.deleted) {
+    const whatsapp = "status" in message;  // only WhatsApp's messages have a status
+    item.append(whatsapp ? replyButtons(message, actions.press) : inlineKeyboard(message, actions.press));
+  }
   return item;
+}
+
+// The rows of a list message, for the sheet: sections with their titles, a button a row.
+export function listRows(message, choose) {
+  return message.list.sections.map((section) => {
+    const group = el("section", "sheet-section");
+    if (section.title) group.append(el("h3", "", section.title));
+    for (const row of section.rows) {
+      const button = el("button", "row");
+      button.type = "button";
+      button.dir = "auto";
+      button.append(el("span", "row-title", row.title));
+      if (row.description) button.append(el("span", "row-description", row.description));
+      button.addEventListener("click", () => choose(row.data));
+      group.append(button);
+    }
+    return group;
+  });
 }
