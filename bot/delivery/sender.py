@@ -424,21 +424,21 @@ class Sender:
             await self._finish(item, DeliveryStatus.CANCELLED, error="nothing to send")
             return
 
+        paid = False  # WhatsApp has no paid broadcasts
         if item.messenger == WHATSAPP:
+            pace, limit = self.whatsapp_pace, WHATSAPP
             push = Push(delivery.kind, person.locale, person.first_name, self._window(item))
-            async with self._slots:
-                waited = await self.whatsapp_pace.wait_turn(self._queued + 1)
-                metrics.LIMIT_WAIT_SECONDS.labels(limit=WHATSAPP).inc(waited)
-                outcome = await transport.deliver(item.chat_id, reply, push=push)
-                self.pairs.sent(item.chat_id)
-                await self._record(item, outcome)
-            return
-        paid = self.settings.paid_broadcast and delivery.broadcast_id is not None
+            options: dict[str, object] = {"push": push}
+            per_chat: PairRate | SendingLimits = self.pairs
+        else:
+            paid = self.settings.paid_broadcast and delivery.broadcast_id is not None
+            pace, limit = self.paces[paid], "paid" if paid else "global"
+            options, per_chat = {"paid": paid}, self.limits
         async with self._slots:  # (the workers already bound it; kept for direct callers)
-            waited = await self.paces[paid].wait_turn(self._queued + 1)
-            metrics.LIMIT_WAIT_SECONDS.labels(limit="paid" if paid else "global").inc(waited)
-            outcome = await transport.deliver(item.chat_id, reply, paid=paid)
-            self.limits.sent(item.chat_id)
+            waited = await pace.wait_turn(self._queued + 1)
+            metrics.LIMIT_WAIT_SECONDS.labels(limit=limit).inc(waited)
+            outcome = await transport.deliver(item.chat_id, reply, **options)
+            per_chat.sent(item.chat_id)
             await self._record(item, outcome, paid)
 
     @staticmethod
