@@ -257,6 +257,7 @@ async def _start(settings: Settings, *, sender_only: bool, extra: bool = False) 
     from bot.handlers.operations import Probes, serving
 
     app = build_app(settings)
+    whatsapp = None
     try:
         await ensure_schema(settings, app.engine)
         stop = _stop_on_signals()
@@ -282,6 +283,8 @@ async def _start(settings: Settings, *, sender_only: bool, extra: bool = False) 
                 work = run_together(stop, works)
             await stopping_within(work, stop, settings.shutdown_timeout)
     finally:
+        if whatsapp is not None:  # closed by its run too; not run by `wijkbot send` with both
+            await whatsapp.api.close()
         await app.close()
     logs.event(log, "bot.stopped")
     return 0

@@ -40,12 +40,15 @@ async def test_run_with_only_whatsapp_answers_and_stops_cleanly(
     }
     bot = await run_command("run", env=env)
     try:
-        for _ in range(300):
+        hook = f"http://127.0.0.1:{port}/whatsapp/hook"
+        for _ in range(600):  # a fresh process imports, migrates SQLite, then listens
             with contextlib.suppress(Exception):
-                await cloud_api.subscribe(f"http://127.0.0.1:{port}/whatsapp/hook", VERIFY_TOKEN)
+                await cloud_api.subscribe(hook, VERIFY_TOKEN)
                 break
             assert bot.returncode is None, "wijkbot run ended early"
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.1)
+        else:
+            await cloud_api.subscribe(hook, VERIFY_TOKEN)  # raises why it is not listening
         noor = cloud_api.user("31687654321", "Noor Bakker")
         await noor.send("start")
         question = await noor.replies(timeout=20)
