@@ -7,7 +7,8 @@ A sender reserves a few slots at a time (one UPDATE ... RETURNING for about 50 m
 sending at the rate), then sends each message at its slot. However many senders run, the
 slots they are given never overlap, so together they keep the one rate Telegram allows a
 bot (30/s, or 1000/s for paid broadcasts). A 429 pushes `next_at` past its `retry_after`
-for every sender at once.
+for every sender at once. Each pace is one row: "global" and "paid" are Telegram's,
+"whatsapp" is WhatsApp's (80/s a business number; its 130429 pauses only that row).
 
 Slots are wall-clock times (`time.time()`): senders on several machines need synchronised
 clocks (NTP), as a PostgreSQL deployment has anyway. A sender that fell behind may catch
