@@ -58,6 +58,7 @@ def make_app(sandbox: Sandbox) -> web.Application:
     routes.add_post("/api/chats/{id:\\d+}/tap", _tap)
     routes.add_post("/api/chats/{id:\\d+}/photo", _photo)
     routes.add_post("/api/chats/{id:\\d+}/sticker", _sticker)
+    routes.add_post("/api/chats/{id:\\d+}/read", _read)
     routes.add_get("/api/clock", _clock)
     routes.add_post("/api/clock", _jump)
     routes.add_get("/api/inspector", _inspector)
@@ -221,6 +222,10 @@ async def _photo(request: web.Request) -> web.Response:
 async def _sticker(request: web.Request) -> web.Response:
     await request.app[SANDBOX].send_sticker(_user_id(request))
     return web.json_response({"ok": True})
+
+
+async def _read(request: web.Request) -> web.Response:
+    return web.json_response({"read": request.app[SANDBOX].read(_user_id(request))})
 
 
 def _user_id(request: web.Request) -> int:

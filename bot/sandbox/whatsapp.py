@@ -48,6 +48,12 @@ class WhatsAppPeople:
     def written(self, wa_id: str) -> list[Written]:
         return list(self._written.get(wa_id, ()))
 
+    def read(self, wa_id: str) -> int:
+        """The person saw their chat: "read" statuses for what was not read yet; how many."""
+        unread = [m for m in self.user(wa_id).received if m.status != "read"]
+        self.emulator.read_by_user(unread)
+        return len(unread)
+
     def count(self) -> int:
         """Messages both ways, for the page's change events."""
         return len(self.emulator.messages) + sum(map(len, self._written.values()))

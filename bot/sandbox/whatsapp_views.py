@@ -8,7 +8,7 @@ media, times), with what WhatsApp has beyond them:
      "buttons": [[{"text", "data"}], …]       reply buttons, one a row, under the bubble
      "list": {"button", "sections": [{"title", "rows": [{"data", "title", "description"}]}]}
      "template": {"name", "language"}          its quick reply is a button
-     "media", "status": "delivered" | "read", "time"}
+     "media", "status": "delivered" | "read" (once the page has shown it), "time"}
 
 WhatsApp's marks (*bold*, _italic_, ~struck~, ```mono```) become entities, as
 the app shows them: the page never parses text as markup. A template's text is

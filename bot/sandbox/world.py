@@ -282,6 +282,12 @@ class Sandbox:
         else:
             raise ValueError("give message_id as the chat shows it (a number on Telegram)")
 
+    def read(self, user_id: int) -> int:
+        """A WhatsApp chat shown on the page is read: the bot gets "read" statuses (Telegram
+        tells a bot nothing of the kind)."""
+        character = self.character(user_id)
+        return self.whatsapp.read(character.wa_id) if character.app == WHATSAPP else 0
+
     async def tap(self, user_id: int, text: str) -> None:
         """A button of Telegram's reply keyboard (WhatsApp has none)."""
         await self.user(user_id).tap(text)

@@ -362,6 +362,8 @@ def test_a_whatsapp_resident_onboards_with_a_list_sheet_and_gets_a_template(
     template = elif_.messages.locator(".bubble.template").last
     expect(template).to_contain_text(WELCOME["tr"])
     expect(template.locator(".template-name")).to_contain_text("wijkbot_broadcast")
+    # The chat is on screen, so it is read: WhatsApp's receipt on the outbox row says so.
+    expect(sandbox.outbox().filter(has_text="Elif").locator("td").nth(6)).to_have_text("read")
     elif_.choose(tr._("Open"))
     expect(elif_.messages.locator(".from-person").last).to_contain_text(tr._("Open"))
     expect(elif_.bot_messages()).not_to_have_count(0)

@@ -168,6 +168,10 @@ async def test_two_days_later_a_broadcast_comes_as_a_template_with_its_quick_rep
     )
     [row] = [d for d in inspector["deliveries"] if d["recipient"] == "Elif"]
     assert (row["kind"], row["status"], row["receipt"]) == ("broadcast", "sent", "delivered")
+    assert (await post(client, f"/api/chats/{ELIF}/read", {}))["read"] > 0  # the page showed it
+    assert (await post(client, f"/api/chats/{ELIF}/read", {}))["read"] == 0
+    read = await until(client, "/api/inspector", lambda i: i["deliveries"][0]["receipt"] == "read")
+    assert read["deliveries"][0]["recipient"] == "Elif"
     sent = [c for c in inspector["calls"] if c["params"].get("type") == "template"]
     assert len(sent) == 1 and sent[0]["ok"]
     async with sandbox.app.sessions() as session:
@@ -211,3 +215,33 @@ def test_whatsapps_marks_become_entities() -> None:
     typed = "a\u2060*\u2060b c\u2060*\u2060d"  # typed stars, kept inside their words by joiners
     assert formatted(typed) == (typed, [])
     assert formatted("*😀 vet*") == ("😀 vet", [{"type": "bold", "offset": 0, "length": 6}])
+
+
+async def test_a_picture_and_a_link_from_the_bot_show_as_whatsapp_shows_them(
+    client: TestClient, sandbox: Sandbox
+) -> None:
+    wa_id = sandbox.characters[ELIF].wa_id
+    await post(client, f"/api/chats/{ELIF}/send", {"text": "Merhaba"})  # opens her window
+    await chat_until(client, ELIF, lambda c: bool(bot_texts(c)))
+    card = make_png(8, 6)
+    media = sandbox.cloud_api.media.add(card, "image/png")
+    emu = sandbox.cloud_api
+    base = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": wa_id}
+    emu.send({**base, "type": "image", "image": {"id": media.id, "caption": "*Wins* van de week"}})
+    link = {
+        "type": "cta_url",
+        "body": {"text": "De kaart"},
+        "footer": {"text": "Overvecht"},
+        "action": {
+            "name": "cta_url",
+            "parameters": {"display_text": "Open", "url": "https://example.org/kaart"},
+        },
+    }
+    emu.send({**base, "type": "interactive", "interactive": link})
+    chat = await chat_until(client, ELIF, lambda c: c["messages"][-1]["kind"] == "link")
+    picture, shown = chat["messages"][-2:]
+    assert (picture["kind"], picture["text"]) == ("image", "Wins van de week")
+    assert picture["entities"] == [{"type": "bold", "offset": 0, "length": 4}]
+    assert await (await client.get(picture["media"]["url"])).read() == card
+    assert (shown["text"], shown["footer"], shown["list"]) == ("De kaart", "Overvecht", None)
+    assert shown["buttons"] == [[{"text": "Open", "url": "https://example.org/kaart"}]]

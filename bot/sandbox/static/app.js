@@ -77,6 +77,10 @@ function renderChat(chat) {
     return line;
   }));
   $("#start").hidden = chat.messages.length > 0;
+  // On WhatsApp the bot learns that a shown chat was read (its outbox rows: receipt "read").
+  if (chat.messages.some((m) => m.from === "bot" && m.status && m.status !== "read")) {
+    api(`/api/chats/${chat.id}/read`, {});
+  }
 
   const notice = chat.notice;
   if (notice && notice.id !== state.lastToast) {
