@@ -23,8 +23,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.chat.limits import utf16_length
-from bot.emulator.whatsapp import CloudAPIEmulator, GraphCall, ReceivedMessage, SimulatedUser
-from bot.emulator.whatsapp.models import TemplateInfo
+from bot.emulator.whatsapp import (
+    CloudAPIEmulator,
+    GraphCall,
+    ReceivedMessage,
+    SimulatedUser,
+    TemplateInfo,
+)
 from bot.handlers.whatsapp.formatting import JOINER
 from bot.handlers.whatsapp.templates import NAME_PREFIX, PARAMETERS, TEMPLATES
 from bot.i18n import translator
@@ -60,7 +65,7 @@ def person(character: Character, user: SimulatedUser, written: list[Written]) ->
     return {
         **views.person_fields(character),
         "count": len(timeline),
-        "last": _text_of(last)[:80] if last else "",
+        "last": formatted(_text_of(last))[0][:80] if last else "",  # without the marks
     }
 
 
