@@ -95,15 +95,17 @@ class Conversation:
         pushed = self.registry.on_pushed(pressed.topic) if pressed else None
         if pressed is not None and pushed is not None and ctx.person.onboarded:
             return await pushed.run(self, ctx, pressed)
+        # A main-menu button works from any menu message, old or new, and in a flow as its
+        # command does (a pushed message's Open, e.g. a WhatsApp template's quick reply).
+        entry = self.registry.on_menu(event.payload.removeprefix(MENU_PREFIX))
+        menu_pressed = event.kind is Kind.BUTTON and event.payload.startswith(MENU_PREFIX)
+        if menu_pressed and entry is not None and ctx.person.onboarded:
+            return await self.open(ctx, entry)
         if ctx.flow is not None:
             return await self._in_flow(ctx)
         if not ctx.person.onboarded:
             return await self.start(ctx, "onboarding")
         if event.kind is Kind.BUTTON:
-            # A main-menu button works from any menu message, old or new.
-            entry = self.registry.on_menu(event.payload.removeprefix(MENU_PREFIX))
-            if event.payload.startswith(MENU_PREFIX) and entry is not None:
-                return await self.open(ctx, entry)
             return Answer(
                 [menu.main(ctx)], notice=popup_text(ctx.t._("This button is no longer active."))
             )
