@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     whatsapp_api_url: str = Field(default=WHATSAPP_API_URL)
     whatsapp_api_version: str = Field(default=WHATSAPP_API_VERSION, pattern=r"^\d{1,3}\.\d$")
     whatsapp_webhook_path: str = Field(default="/whatsapp/hook", pattern=r"^/[\w./-]*$")
+    # The business number as people dial it, e.g. +31 6 12345678: for wa.me links in
+    # invites and check-in codes (bot.chat.links); without it those show no WhatsApp link.
+    whatsapp_display_number: str | None = None
     database_url: str = Field(default="sqlite+aiosqlite:///wijkbot.db")
     runtime: Runtime = Runtime.AIOGRAM
     default_locale: str = "nl"
@@ -195,6 +198,16 @@ class Settings(BaseSettings):
                 "expected the digits of the phone number id Meta shows (not the number)"
             )
         return value.strip() if value is not None else None
+
+    @field_validator("whatsapp_display_number")
+    @classmethod
+    def _display_number(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        digits = value.strip().removeprefix("+").replace(" ", "").replace("-", "")
+        if not digits.isdigit() or not 7 <= len(digits) <= 15 or digits.startswith("0"):
+            raise ValueError("expected the number in international form, e.g. +31 6 12345678")
+        return digits
 
     @field_validator("telegram_api_url", "webhook_url", "whatsapp_api_url")
     @classmethod

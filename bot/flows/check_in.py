@@ -1,7 +1,7 @@
 """Check-in on the day: the lead's QR code and what someone who scans it hears.
 
     lead or coordinator ──> 📷 Check-in QR (on the activity, bot.flows.joining and
-                            My Wijkbot) ──> a PNG with the t.me link as its caption
+                            My Wijkbot) ──> a PNG per channel, its link as caption
     someone scans it    ──> /start c<id>_<signature> ──> checked in (signed up first
                             when there is room), or why not; nothing changes then
     not onboarded yet   ──> onboarding first, then checked in (bot.flows.onboarding)
@@ -11,6 +11,7 @@ The rules, the signature and the window are `bot.domain.check_in`'s.
 
 from __future__ import annotations
 
+from bot.chat import links
 from bot.chat.replies import File, Reply
 from bot.domain import check_in
 from bot.domain.check_in import CheckedIn
@@ -36,31 +37,29 @@ NOT_YET = N_("Check-in for {title} opens at {when}. Scan the code again then.")
 AFTER_ONBOARDING = N_("Welcome! First a few questions, then I will check you in.")
 
 
-def link(ctx: Context, payload: str) -> str:
-    return f"https://t.me/{ctx.bot_username or 'your_bot'}?start={payload}"
-
-
-async def code(ctx: Context, action: Action) -> Reply:
-    """The activity's check-in QR code with its link; refused (`NotAllowed`) to others."""
+async def codes(ctx: Context, action: Action) -> tuple[Reply, ...]:
+    """The activity's check-in QR code with its link, one per channel (a code opens one
+    app); refused (`NotAllowed`) to others."""
     t = ctx.t
     payload = await check_in.link_for(
         ctx.session, ctx.settings.signing_key(), action, ctx.person.id
     )
-    address = link(ctx, payload)
     opens, _ = check_in.window(action, ctx.settings.zone)
-    caption = Html(
-        "📷 "
-        + t._(
-            "Check-in for {title}: let people scan this code on the day, from {opens}. "
-            "Those who scan it are checked in; people who did not sign up too, if there is room.",
-            title=action.title,
-            opens=t.datetime(opens, ctx.settings.zone),
-        )
-        + "\n"
-        + escape(address)
+    explained = "📷 " + t._(
+        "Check-in for {title}: let people scan this code on the day, from {opens}. "
+        "Those who scan it are checked in; people who did not sign up too, if there is room.",
+        title=action.title,
+        opens=t.datetime(opens, ctx.settings.zone),
     )
-    picture = File(f"check-in-{action.id}.png", data=qr_png(address), mime="image/png")
-    return Reply(caption, picture=picture)
+    shown = links.labelled(ctx.start_links, payload)
+    addresses = [start_link.to(payload) for start_link in ctx.start_links or links.UNKNOWN]
+    return tuple(
+        Reply(
+            Html(explained + "\n" + escape(line)),
+            picture=File(f"check-in-{action.id}.png", data=qr_png(address), mime="image/png"),
+        )
+        for line, address in zip(shown, addresses, strict=True)
+    )
 
 
 async def scanned(ctx: Context, payload: str) -> Reply:

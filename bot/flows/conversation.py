@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.chat import answers
 from bot.chat.events import Event, Kind
 from bot.chat.limits import popup_text
+from bot.chat.links import StartLink
 from bot.chat.menu import PREFIX as MENU_PREFIX
 from bot.chat.replies import Answer, Reply
 from bot.clock import Clock
@@ -55,7 +56,9 @@ class Conversation:
         self.clock = clock
         self.registry = registry
         self.flows = registry.flows
-        self.bot_username = ""  # set by the runtime once Telegram told it (getMe)
+        # Each channel's link that opens Wijkbot with a payload (invites, check-in), by
+        # messenger: set by its runtime once it knows its address (bot.chat.links).
+        self.start_links: dict[str, StartLink] = {}
 
     async def handle(self, session: AsyncSession, contact: people.Contact, event: Event) -> Answer:
         now = self.clock.now()
@@ -73,7 +76,7 @@ class Conversation:
             registry=self.registry,
             flow=self.flows.get(state.flow or ""),
             grants=await roles.grants_of(session, person.id) if seen.has_roles else [],
-            bot_username=self.bot_username,
+            start_links=tuple(self.start_links.values()),
         )
         try:
             answer = await self._route(ctx)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.chat import links
 from bot.chat.replies import Button, Reply
 from bot.domain import invites, roles
 from bot.domain.errors import NotAllowed, TooManyOpenInvites
@@ -20,6 +21,12 @@ from bot.flows.entries import NOT_ALLOWED, Command, MenuEntry
 from bot.flows.steps import Context, Finish, Flow, Next, Outcome, Step
 from bot.flows.widgets import TextStep
 from bot.i18n import N_, Html, escape
+
+SEND_LINK = N_("Send this link to the person you invite. It works once, until {when}:")
+# With several channels (CHANNELS=telegram,whatsapp): a link for each app, labelled.
+SEND_ONE_OF_THE_LINKS = N_(
+    "Send the person you invite the link for the app they use. It works once, until {when}:"
+)
 
 
 def _neighbourhood(ctx: Context) -> int | None:
@@ -104,15 +111,10 @@ async def make_link(ctx: Context, role: Role, organisation_name: str | None) -> 
         now=ctx.now,
         ttl=timedelta(hours=ctx.settings.invite_ttl_hours),
     )
-    link = f"https://t.me/{ctx.bot_username or 'your_bot'}?start={payload}"
-    text = Html(
-        t._(
-            "Send this link to the person you invite. It works once, until {when}:",
-            when=t.datetime(invite.expires_at, ctx.settings.zone),
-        )
-        + "\n"
-        + escape(link)
-    )
+    shown = links.labelled(ctx.start_links, payload)
+    when = t.datetime(invite.expires_at, ctx.settings.zone)
+    send = t._(SEND_LINK if len(shown) == 1 else SEND_ONE_OF_THE_LINKS, when=when)
+    text = Html(send + "\n" + "\n".join(map(escape, shown)))
     return Finish([Reply(text), menu.main(ctx)])
 
 

@@ -138,7 +138,7 @@ async def press(ctx: Context, action: str, arg: str) -> Refresh | None:
     t = ctx.t
     item = await _action(ctx, arg)
     if action == "qr" and item is not None:  # a coordinator's may be another neighbourhood
-        return Refresh(extra=(await check_in.code(ctx, item),))
+        return Refresh(extra=await check_in.codes(ctx, item))
     if item is None or item.neighbourhood_id != ctx.person.neighbourhood_id:
         return Refresh(note=t._("This activity no longer exists."))
     if action == "join":

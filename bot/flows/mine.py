@@ -163,7 +163,7 @@ class Own(Step):
         if action == "qr" and arg.isdigit():
             coming = await ctx.session.get(Action, int(arg))
             if coming is not None and coming.initiative_id == item.id:
-                return Refresh(extra=(await check_in.code(ctx, coming),))
+                return Refresh(extra=await check_in.codes(ctx, coming))
         return Refresh(note=ctx.t._("That is not possible any more."))
 
 

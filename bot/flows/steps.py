@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.chat.answers import Pressed
 from bot.chat.events import Event
+from bot.chat.links import StartLink
 from bot.chat.replies import Answer, Button, Reply
 from bot.domain.roles import PERMISSIONS, Permission
 from bot.flows.entries import Command, MenuEntry
@@ -88,7 +89,7 @@ class Context:
     flow: Flow | None = None
     forgotten: bool = False  # the person was erased while handling this event
     grants: list[RoleGrant] = field(default_factory=list)  # the person's roles, read per event
-    bot_username: str = ""  # for t.me links; known once the runtime has asked Telegram
+    start_links: tuple[StartLink, ...] = ()  # a channel's link, once its runtime knows it
 
     def neighbourhoods_for(self, permission: Permission) -> list[int]:
         """Neighbourhoods where the person holds `permission` (their own first)."""

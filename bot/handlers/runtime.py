@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
+from bot.chat import links
 from bot.chat.limits import popup_text
 from bot.chat.replies import Answer, Reply
 from bot.config import Runtime, Settings
@@ -166,7 +167,8 @@ class TelegramRuntime:
         """Receive (by webhook when WEBHOOK_URL is set, else polling) and process until `stop`."""
         try:
             username = await self.api.start()
-            self.app.conversation.bot_username = username  # for t.me links (invites, check-in)
+            # t.me links (invites, check-in): bot.chat.links
+            self.app.conversation.start_links[MESSENGER] = links.telegram(username)
             event(
                 log,
                 "bot.started",

@@ -13,6 +13,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.app import App
+from bot.chat import links
 from bot.chat.events import Event
 from bot.chat.limits import CAPTION_LIMIT, visible_length
 from bot.clock import ManualClock
@@ -164,7 +165,7 @@ async def test_the_lead_gets_the_code_and_a_neighbour_is_checked_in_with_it(
     app: App, clock: ManualClock
 ) -> None:
     lead_chat, item = await lead_and_activity(app)
-    app.conversation.bot_username = "wijkbot_test_bot"
+    app.conversation.start_links["telegram"] = links.telegram("wijkbot_test_bot")
     await lead_chat.press("My Wijkbot")
     await lead_chat.press("Garden")
     await lead_chat.press("Check-in QR: Planting")
@@ -321,7 +322,7 @@ async def test_every_language_gets_the_code_and_is_checked_in_in_its_own_words(
 ) -> None:
     """The longest title an activity can have still fits the photo's caption, in every
     language; and whoever scans hears it in their own language."""
-    app.conversation.bot_username = "wijkbot_test_bot"
+    app.conversation.start_links["telegram"] = links.telegram("wijkbot_test_bot")
     title = "Planting " + "x" * 191  # the 200 characters an activity's title may have
     for n, locale in enumerate(SUPPORTED_LOCALES):
         t = translator(locale)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.app import App
+from bot.chat import links
 from bot.domain.models import Commitment, CommitmentStatus, Delivery, Result, Support
 from bot.jobs.sweeps import commitment_reminders
 from tests.chat import Chat, onboard, person_with
@@ -118,7 +119,7 @@ async def test_a_lead_publishes_for_their_own_initiative(app: App) -> None:
 
 
 async def test_an_invite_made_in_the_chat_works(app: App) -> None:
-    app.conversation.bot_username = "wijkbot_test_bot"
+    app.conversation.start_links["telegram"] = links.telegram("wijkbot_test_bot")
     coordinator = await person_with(app, "coordinator", 840)
     await coordinator.press("Invite a partner")
     await coordinator.press("A partner organisation")

@@ -4,6 +4,7 @@
     "unut"    ─┼─> normalised (case, accents, punctuation) ─> Event(Kind.COMMAND, command="forget")
     "forget"  ─┘
     "/forget" ──> Event.from_text, as on Telegram
+    "start i…" ──> /start with an invite's or check-in's payload (a wa.me link's text)
 
 A keyword is the whole message ("vergeet", not "vergeet mijn voorstel"), in any of
 Wijkbot's languages: a person who has not chosen a language yet, or who writes
@@ -18,8 +19,10 @@ import re
 import unicodedata
 from functools import cache
 
+from bot.chat import links
 from bot.chat.events import Event, Kind
 from bot.config import SUPPORTED_LOCALES
+from bot.domain import check_in, invites
 from bot.i18n import N_, translator
 
 # Every command of the registry (bot/flows/registry.py) and its keywords' msgid;
@@ -73,8 +76,25 @@ def keyword_commands() -> dict[str, str]:
     return found
 
 
+def _start_with_payload(text: str) -> Event | None:
+    """ "start <payload>", as a wa.me link of an invite or a check-in code types it
+    (bot.chat.links): /start <payload>. Only a payload of those shapes, so that a title
+    typed as "Start the garden" stays text."""
+    head, _, payload = text.strip().partition(" ")
+    payload = payload.strip()
+    if normalised(head) != links.START:
+        return None
+    if invites.looks_like_invite(payload) or check_in.looks_like_check_in(payload):
+        return Event(Kind.COMMAND, text=text, command=links.START, args=payload)
+    return None
+
+
 def event_of_text(text: str) -> Event:
-    """A typed message: a command when it is a keyword or starts with "/", else text."""
+    """A typed message: a command when it is a keyword (or "start" with an invite's or a
+    check-in's payload) or starts with "/", else text."""
+    started = _start_with_payload(text)
+    if started is not None:
+        return started
     if len(text) <= _LONGEST:
         command = keyword_commands().get(normalised(text))
         if command is not None:

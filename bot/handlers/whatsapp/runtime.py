@@ -24,6 +24,7 @@ from aiohttp import web
 from sqlalchemy import select, update
 
 from bot import metrics
+from bot.chat import links
 from bot.chat.replies import Reply
 from bot.delivery.transport import Result
 from bot.domain.models import Identity, Person, ReceivedUpdate
@@ -73,6 +74,9 @@ class WhatsAppRuntime:
         # The sender's way to WhatsApp people (with Telegram too, Telegram's sender gets it).
         self.transport = WhatsAppTransport(self.api, default_locale=app.settings.default_locale)
         self.background = Background(app, {MESSENGER: self.transport})
+        number = app.settings.whatsapp_display_number
+        if number:  # wa.me links in invites and check-in codes (bot.chat.links)
+            app.conversation.start_links[MESSENGER] = links.whatsapp(number)
 
     # -- a stored update, and its answer ---------------------------------------------------
 
