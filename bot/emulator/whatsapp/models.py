@@ -55,12 +55,24 @@ class ReceivedMessage:
 
     id: str  # wamid
     to: str
-    type: str  # text | image | interactive | template
+    type: str  # text | image | document | interactive | template
     body: dict[str, Any]  # the full POSTed body
     at: float  # the emulator's now() when accepted
     status: str = "sent"
     error: GraphError | None = None
-    image: bytes | None = None
+    media: bytes | None = None  # an image's or a document's bytes
+
+    @property
+    def image(self) -> bytes | None:
+        return self.media if self.type == "image" else None
+
+    @property
+    def document(self) -> bytes | None:
+        return self.media if self.type == "document" else None
+
+    @property
+    def filename(self) -> str | None:
+        return self.content.get("filename") if self.type == "document" else None
 
     @property
     def content(self) -> dict[str, Any]:
@@ -75,7 +87,7 @@ class ReceivedMessage:
         """The text a person reads: body, caption, or the interactive body."""
         if self.type == "text":
             return self.content["body"]
-        if self.type == "image":
+        if self.type in ("image", "document"):
             return self.content.get("caption", "")
         if self.type == "interactive":
             return self.content["body"]["text"]
@@ -83,7 +95,7 @@ class ReceivedMessage:
 
     @property
     def caption(self) -> str | None:
-        return self.content.get("caption") if self.type == "image" else None
+        return self.content.get("caption") if self.type in ("image", "document") else None
 
     @property
     def header(self) -> str | None:

@@ -51,8 +51,10 @@ ROW_TITLE_MAX = 24
 ROW_DESCRIPTION_MAX = 72
 SECTION_TITLE_MAX = 24
 CTA_DISPLAY_MAX = 20
+FILENAME_MAX = 240  # Meta gives none; a file system's usual limit, with room to spare
 
-SUPPORTED_TYPES = ("text", "image", "interactive", "template")
+SUPPORTED_TYPES = ("text", "image", "document", "interactive", "template")
+MEDIA_TYPES = ("image", "document")
 _TOP_LEVEL = {
     "messaging_product",
     "recipient_type",
@@ -95,8 +97,8 @@ def check_message(message: Mapping[str, Any], templates: Templates | None = None
         raise GraphError.of(100, f"The parameter {kind} is required.")
     if kind == "text":
         _check_text(content)
-    elif kind == "image":
-        _check_image(content)
+    elif kind in MEDIA_TYPES:
+        _check_media(kind, content)
     elif kind == "interactive":
         _check_interactive(content)
     else:
@@ -111,18 +113,24 @@ def _check_text(text: Mapping[str, Any]) -> None:
         raise GraphError.of(100, "Param text.preview_url must be a boolean")
 
 
-def _check_image(image: Mapping[str, Any]) -> None:
-    media_id, link = image.get("id"), image.get("link")
+def _check_media(kind: str, media: Mapping[str, Any]) -> None:
+    """An image or a document: by an uploaded media id or a link, with a caption; a
+    document may name its file (the name the person's app shows and saves it under)."""
+    media_id, link = media.get("id"), media.get("link")
     if (media_id is None) == (link is None):
-        raise GraphError.of(100, "Exactly one of image.id and image.link is required")
+        raise GraphError.of(100, f"Exactly one of {kind}.id and {kind}.link is required")
     if media_id is not None and not (isinstance(media_id, str) and media_id.isdigit()):
         raise GraphError.of(100, f"Invalid media id {media_id!r}")
     if link is not None and not (
         isinstance(link, str) and link.startswith(("http://", "https://"))
     ):
-        raise GraphError.of(100, "Param image.link must be a URL")
-    if "caption" in image:
-        _length(image["caption"], "image.caption", 0, CAPTION_MAX, code=100)
+        raise GraphError.of(100, f"Param {kind}.link must be a URL")
+    if "caption" in media:
+        _length(media["caption"], f"{kind}.caption", 0, CAPTION_MAX, code=100)
+    if kind == "document" and "filename" in media:
+        _length(media["filename"], "document.filename", 1, FILENAME_MAX, code=100)
+    elif "filename" in media:
+        raise GraphError.of(100, f'Unexpected key "filename" on param "{kind}"')
 
 
 # -- interactive ------------------------------------------------------------------------

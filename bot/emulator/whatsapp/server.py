@@ -38,7 +38,7 @@ from .faults import Faults
 from .limits import Limits, ThroughputLimiter
 from .media import MAX_BYTES, MediaStore
 from .models import GraphCall, Person, ReceivedMessage
-from .rules import check_message
+from .rules import MEDIA_TYPES, check_message
 from .users import SimulatedUser
 from .webhooks import WebhookDeliverer
 
@@ -357,16 +357,16 @@ class CloudAPIEmulator:
         check_message(body, self.templates)
         to = body["to"]
         kind = body.get("type", "text")
-        image = None
-        if kind == "image" and "id" in body["image"]:
-            stored = self.media.get(body["image"]["id"])
+        content = None  # an image's or a document's bytes, as the person receives them
+        if kind in MEDIA_TYPES and "id" in body[kind]:
+            stored = self.media.get(body[kind]["id"])
             if stored is None:
-                raise GraphError.of(131009, f"media id {body['image']['id']} does not exist")
-            image = stored.content
+                raise GraphError.of(131009, f"media id {body[kind]['id']} does not exist")
+            content = stored.content
         limit = self.limiter.acquire(to)
         if limit is not None:
             raise GraphError.of(limit, "Message failed to send because of a rate limit")
-        message = ReceivedMessage(self._wamid(to), to, kind, body, self.now(), image=image)
+        message = ReceivedMessage(self._wamid(to), to, kind, body, self.now(), media=content)
         self.messages.append(message)
         user = self._people.get(to)
         person = user.person if user is not None and not user.person.blocked else None

@@ -153,6 +153,17 @@ def test_image_caption_and_source():
     refused(message("image", {"id": "AgAD-telegram-file"}), 100)
 
 
+def test_document_caption_name_and_source():
+    check_message(message("document", {"id": "123", "caption": "c" * 1024, "filename": "a.csv"}))
+    check_message(message("document", {"link": "https://example.org/a.ics"}))
+    check_message(message("document", {"id": "123", "filename": "n" * 240}))
+    refused(message("document", {"id": "123", "filename": "n" * 241}), 100)
+    refused(message("document", {"id": "123", "filename": ""}), 100)
+    refused(message("document", {"id": "123", "caption": "c" * 1025}), 100)
+    refused(message("document", {}), 100)
+    refused(message("image", {"id": "123", "filename": "a.png"}), 100)  # images have none
+
+
 # -- reply buttons ------------------------------------------------------------------------
 def test_button_body_length():
     check_message(buttons("A", body="b" * 1024))
