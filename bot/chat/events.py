@@ -25,6 +25,9 @@ class Event:
     photo: str | None = None  # the messenger's file id
     location: tuple[float, float] | None = None
     other: str = ""  # what kind of unsupported content it was
+    # A command typed as a word, without "/" (WhatsApp has no commands): where the step
+    # asks for text, the word may be meant as text (bot.flows.conversation).
+    keyword: bool = False
 
     @classmethod
     def from_text(cls, text: str) -> Event:

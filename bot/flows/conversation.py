@@ -1,6 +1,7 @@
 """The conversation engine: one event from one person in, an answer out.
 
-    event ──> a command ──> its flow or action (from the registry)
+    event ──> a command ──> its flow or action (from the registry); a command typed as a
+              word (WhatsApp's "taal") that the current step takes as text is that text
           └─> a pushed message's button ──> its answer (from the registry), whatever
               flow the person is in, which stays where it was
           └─> the person's current flow and step ──> outcome ──> state saved
@@ -45,6 +46,9 @@ from bot.flows.steps import (
     WorkingState,
 )
 from bot.i18n import Html, pick_locale, translator
+
+# Commands a typed word always means, even where a step asks for text: the ways out.
+ALWAYS_COMMANDS = frozenset({"cancel", "menu", "help", "forget"})
 
 TRAIL = "_trail"
 RESUME = "_resume"
@@ -93,6 +97,10 @@ class Conversation:
     async def _route(self, ctx: Context) -> Answer:
         event = ctx.event
         if event.kind is Kind.COMMAND:
+            if event.keyword and event.command not in ALWAYS_COMMANDS and ctx.flow is not None:
+                taken = await self._keyword_as_text(ctx)
+                if taken is not None:
+                    return taken
             return await commands.run(self, ctx)
         pressed = answers.parse(event.payload) if event.kind is Kind.BUTTON else None
         pushed = self.registry.on_pushed(pressed.topic) if pressed else None
@@ -249,6 +257,17 @@ class Conversation:
                 hint = Html(t._("I cannot use that kind of message here.") + " " + hint)
             outcome = Retry(hint)
         return await self._apply(ctx, outcome, edit=event.kind is Kind.BUTTON)
+
+    async def _keyword_as_text(self, ctx: Context) -> Answer | None:
+        """A word that names a command, typed where the step asks for text: a proposal
+        titled "Taal" or "Group" is a title, not /language or /group. What the step does
+        not take as an answer (a button step, a date it cannot read) stays the command."""
+        assert ctx.flow is not None and ctx.state.step is not None
+        step = ctx.flow.steps[ctx.state.step]
+        outcome = await step.on_text(ctx, ctx.event.text.strip())
+        if outcome is None or isinstance(outcome, Retry):
+            return None
+        return await self._apply(ctx, outcome, edit=False)
 
     @staticmethod
     def _where(ctx: Context) -> Html:

@@ -98,5 +98,5 @@ def event_of_text(text: str) -> Event:
     if len(text) <= _LONGEST:
         command = keyword_commands().get(normalised(text))
         if command is not None:
-            return Event(Kind.COMMAND, text=text, command=command)
+            return Event(Kind.COMMAND, text=text, command=command, keyword=True)
     return Event.from_text(text)
