@@ -11,6 +11,7 @@ starts with or contains.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import timedelta
@@ -46,20 +47,32 @@ def titles(message: ReceivedMessage) -> list[str]:
     return message.buttons + [row.title for row in message.rows]
 
 
+def shows(title: str, text: str) -> bool:
+    """Whether a button titled `title` shows `text`: whole, or clipped with "…" (an emoji
+    before the label counts for nothing)."""
+    if text in title:
+        return True
+    clipped = title.removesuffix("…")
+    label = clipped.split(" ", 1)[-1]
+    return clipped != title and (text.startswith(clipped) or text.startswith(label))
+
+
 def choice(messages: Sequence[ReceivedMessage], text: str) -> str:
-    """The title of the button or list row that shows `text` (titles may be clipped)."""
+    """The title of the newest button or list row that shows `text`."""
     for message in reversed(messages):
         for title in titles(message):
-            if text in title or (title.rstrip("…") in text and title.endswith("…")):
+            if shows(title, text):
                 return title
     offered = [titles(message) for message in messages]
     raise AssertionError(f"no choice like {text!r} in {offered}")
 
 
-async def press(user: SimulatedUser, text: str) -> list[ReceivedMessage]:
-    """Press the newest choice that shows `text`; returns the answer."""
+async def press(user: SimulatedUser, text: str, count: int | None = None) -> list[ReceivedMessage]:
+    """Press the newest choice that shows `text`; returns the answer (`count` messages when
+    it is known to take several: on a busy machine a pause between them may be longer than
+    the emulator's settle time)."""
     await user.press(choice(user.received, text))
-    return await user.replies()
+    return await user.replies(count=count)
 
 
 async def onboard(user: SimulatedUser, locale: str, area: str = "Taagdreef") -> str:
@@ -110,3 +123,28 @@ async def invite_payload(
             ttl=timedelta(hours=hours),
         )
     return payload
+
+
+async def invited(
+    user: SimulatedUser, app: App, role: Role, locale: str = "en", organisation: str | None = None
+) -> list[ReceivedMessage]:
+    """Someone who opens an invite's wa.me link (it types "start <payload>") and onboards;
+    returns the welcome (their main menu: two lists for a coordinator or a partner)."""
+    t = translator(locale)
+    await user.send(f"start {await invite_payload(app, role, organisation)}")
+    await user.replies(count=2)  # the role, then the language question
+    await press(user, LANGUAGE_NAMES[locale])
+    await press(user, "Taagdreef")
+    return await press(user, t._("I agree"), count=2)
+
+
+async def received_one(user: SimulatedUser, text: str, within: float = 10.0) -> ReceivedMessage:
+    """The message with `text` the person got, or gets `within` seconds: for what the sender
+    pushes while answers come too, so it may arrive with an answer or after it."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        found = [message for message in user.received if text in message.text]
+        if found:
+            return found[-1]
+        await user.replies(timeout=max(deadline - loop.time(), 0.01))
