@@ -1,11 +1,12 @@
 """A coordinator on WhatsApp broadcasts to the whole neighbourhood while both channels run
 (CHANNELS=telegram,whatsapp, one process, one webhook server, Telegram's scheduler and sender
 for both): the preview counts everyone, and the message reaches a WhatsApp and a Telegram
-resident, each in their language."""
+resident, each in their language; an invite made on WhatsApp has a link for each app."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -53,6 +54,7 @@ async def test_a_broadcast_from_whatsapp_reaches_residents_on_both_channels(
         listen=f"127.0.0.1:{port}",
         webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
         webhook_secret="s3cret_hook-token",
+        whatsapp_display_number="+1 555 000 1234",
     )
     app = build_app(settings, clock)
     await load_example(app, "overvecht.yaml")
@@ -90,6 +92,24 @@ async def test_a_broadcast_from_whatsapp_reaches_residents_on_both_channels(
 
         assert await sweep(app, telegram.background.sender.wake, "finished_broadcasts") == 1
         await received_one(cem, "Sent: 3. Could not be reached: 0. Failed: 0.")
+
+        # An invite made on WhatsApp has a link for each app; Jan opens Telegram's.
+        await press(cem, "Invite a partner")
+        await press(cem, "A partner organisation")
+        await cem.send("Mitros")
+        made = await received_one(cem, "the link for the app they use")
+        telegram_link = re.search(
+            r"Telegram: https://t\.me/wijkbot_test_bot\?start=(\S+)", made.text
+        )
+        whatsapp_link = re.search(
+            r"WhatsApp: https://wa\.me/15550001234\?text=start%20(\S+)", made.text
+        )
+        assert telegram_link is not None and whatsapp_link is not None
+        assert telegram_link[1] == whatsapp_link[1]
+        await jan.send(f"/start {telegram_link[1]}")
+        welcomed = "\n".join(message.text for message in await jan.replies())
+        expected = "You are now a partner in {neighbourhood}, for {organisation}."
+        assert nl._(expected, neighbourhood="Overvecht", organisation="Mitros") in welcomed
     finally:
         stop.set()
         async with asyncio.timeout(TEARDOWN_WITHIN):

@@ -9,8 +9,10 @@ comes as its template, whose Open quick reply opens the menu entry.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import select
@@ -28,7 +30,10 @@ AYSE, LAYLA = "905321234567", "212612345678"
 
 
 @pytest.fixture
-async def cloud_api(clock: ManualClock) -> AsyncIterator[CloudAPIEmulator]:
+async def cloud_api(
+    clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[CloudAPIEmulator]:
+    monkeypatch.setenv("WHATSAPP_DISPLAY_NUMBER", "+1 555 000 1234")  # read by whatsapp_bot
     async with journey_api(clock) as emu:
         yield emu
 
@@ -110,7 +115,22 @@ async def test_an_arabic_resident_supports_joins_is_reminded_and_is_forgotten(
     confirmed = await press(layla, ar._("Yes, I am coming"))
     assert confirmed
 
-    app.clock.set(later - timedelta(hours=3))  # 28 hours after her last message
+    app.clock.set(soon - timedelta(minutes=30))  # check-in is open: Ayşe shows the code
+    tr = translator("tr")
+    await press(ayse, tr._("My Wijkbot"))
+    await press(ayse, "Garden")
+    shown = await press(ayse, tr._("Check-in QR: {title}", title="Planting"))
+    (code,) = [message for message in shown if message.type == "image"]
+    assert code.image is not None and code.image.startswith(b"\x89PNG")  # uploaded first
+    found = re.search(r"https://wa\.me/15550001234\?text=(\S+)", code.text)
+    assert found is not None
+    await layla.send(unquote(found[1]))  # scanned: WhatsApp opens with the text typed
+    checked_in = await layla.replies()
+    assert ar._("✅ You are checked in for {title}. Welcome!", title="Planting") in text_of(
+        checked_in
+    )
+
+    app.clock.set(later - timedelta(hours=3))  # 26 hours after her last message
     assert not cloud_api.window_open(LAYLA)
     assert await sweep(app, wake, "action_reminders") == 1
     (templated,) = await layla.replies()
