@@ -7,30 +7,13 @@ import json
 import aiohttp
 from sqlalchemy import func, select
 
-from bot.domain.models import Identity, Person, ReceivedUpdate
-from bot.emulator.whatsapp import CloudAPIEmulator, ReceivedMessage, sign
+from bot.domain.models import Identity, ReceivedUpdate
+from bot.emulator.whatsapp import CloudAPIEmulator, sign
 from bot.i18n import LANGUAGE_NAMES, translator
+from tests.e2e.whatsapp.chat import choice, person_of
 from tests.e2e.whatsapp.conftest import RunningWhatsApp
 
 AYSE = "905321234567"
-
-
-def choice(messages: list[ReceivedMessage], text: str) -> str:
-    """The title of the button or list row that shows `text` (titles may be clipped)."""
-    for message in messages:
-        for title in message.buttons + [row.title for row in message.rows]:
-            if text in title or title.rstrip("…") in text:
-                return title
-    raise AssertionError(f"no choice like {text!r} in {[m.text for m in messages]}")
-
-
-async def person(bot: RunningWhatsApp, wa_id: str) -> Person | None:
-    async with bot.app.sessions() as session:
-        return await session.scalar(
-            select(Person)
-            .join(Identity, Identity.person_id == Person.id)
-            .where(Identity.messenger == "whatsapp", Identity.external_id == wa_id)
-        )
 
 
 async def test_a_resident_onboards_in_turkish_and_types_unut_to_be_forgotten(
@@ -55,7 +38,7 @@ async def test_a_resident_onboards_in_turkish_and_types_unut_to_be_forgotten(
     text = "\n".join(m.text for m in welcome)
     assert "Ayşe" in text and "Yılmaz" not in text  # the first name only
     assert "Vechtzoom-Zuid" in text
-    resident = await person(whatsapp_bot, AYSE)
+    resident = await person_of(whatsapp_bot.app, AYSE)
     assert resident is not None and resident.locale == "tr" and resident.onboarded
     async with whatsapp_bot.app.sessions() as session:
         identity = await session.scalar(select(Identity).where(Identity.external_id == AYSE))
@@ -70,7 +53,7 @@ async def test_a_resident_onboards_in_turkish_and_types_unut_to_be_forgotten(
     farewell = await ayse.replies()
     done = t._("Done. Wijkbot has forgotten you. Send /start if you ever want to come back.")
     assert any(done in m.text for m in farewell), [m.text for m in farewell]
-    assert await person(whatsapp_bot, AYSE) is None
+    assert await person_of(whatsapp_bot.app, AYSE) is None
     async with whatsapp_bot.app.sessions() as session:
         left = await session.scalar(select(func.count()).select_from(Identity))
         kept = (
