@@ -21,6 +21,7 @@ import yaml
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot import logs, operator
+from bot.chat import links
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain import db, invites, neighbourhoods, roles
 from bot.domain.errors import InvalidNeighbourhoodFile
@@ -524,7 +525,9 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _invite(settings: Settings, args: argparse.Namespace) -> int:
-    """Print a t.me link that makes whoever opens it a coordinator, partner or admin.
+    """Print a link that makes whoever opens it a coordinator, partner or admin: one for
+    each channel of CHANNELS (Telegram's t.me link; WhatsApp's wa.me link to
+    WHATSAPP_DISPLAY_NUMBER), labelled with the app's name when there are several.
 
     The link works once and expires after INVITE_TTL_HOURS.
     """
@@ -532,7 +535,13 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
     if role is Role.PARTNER and not args.organisation:
         raise ConfigError("--organisation is required for a partner invite")
     key = settings.signing_key()
-    username = args.bot_username or await _bot_username(settings)
+    start_links = []
+    if settings.telegram:
+        start_links.append(links.telegram(args.bot_username or await _bot_username(settings)))
+    if settings.whatsapp and settings.whatsapp_display_number:
+        start_links.append(links.whatsapp(settings.whatsapp_display_number))
+    if not start_links:
+        raise ConfigError("WHATSAPP_DISPLAY_NUMBER is not set: a WhatsApp invite links to it")
 
     async def work(engine: Any) -> int:
         from bot.clock import SystemClock
@@ -554,7 +563,7 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
                 now=now,
                 ttl=timedelta(hours=settings.invite_ttl_hours),
             )
-        print(f"https://t.me/{username.lstrip('@')}?start={payload}")
+        print("\n".join(links.labelled(start_links, payload)))
         print(f"valid once, until {invite.expires_at:%Y-%m-%d %H:%M} UTC", file=sys.stderr)
         return 0
 

@@ -150,6 +150,30 @@ def test_admin_load_invite_and_db_commands_work_on_sqlite(tmp_path: Path) -> Non
     current = run_cli("db", "current", env=env)
     assert "up to date" in current.stdout
 
+    on_whatsapp = {
+        **env,
+        "CHANNELS": "telegram,whatsapp",
+        "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
+        "WHATSAPP_TOKEN": "EAAG-whatsapp-token",
+        "WHATSAPP_APP_SECRET": "app-secret",
+        "WHATSAPP_VERIFY_TOKEN": "verify-token",
+        "WHATSAPP_DISPLAY_NUMBER": "+31 6 12345678",
+    }
+    both = run_cli(
+        "admin", "invite", "coordinator", "--neighbourhood", "overvecht",
+        "--bot-username", "wijkbot_test_bot", env=on_whatsapp,
+    )  # fmt: skip
+    assert both.returncode == 0, both.stderr
+    telegram, whatsapp = both.stdout.strip().splitlines()
+    assert telegram.startswith("Telegram: https://t.me/wijkbot_test_bot?start=i")
+    assert whatsapp == "WhatsApp: https://wa.me/31612345678?text=start%20" + telegram.split("=")[1]
+    only = run_cli(
+        "admin", "invite", "coordinator", "--neighbourhood", "overvecht",
+        env={**on_whatsapp, "CHANNELS": "whatsapp", "INVITE_SECRET": "b" * 64},
+    )  # fmt: skip
+    assert only.returncode == 0, only.stderr
+    assert only.stdout.startswith("https://wa.me/31612345678?text=start%20i")
+
 
 def test_admin_load_names_the_wrong_field(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
