@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import logging
-import signal
 
 from .limits import Limits
 from .server import DEFAULT_TOKEN, BotAPIEmulator
+from .standalone import argument_parser, run, serve_until_signal
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bot.emulator", description="Local Telegram Bot API emulator"
+    parser = argument_parser(
+        "python -m bot.emulator", "Local Telegram Bot API emulator", port=8081, token=DEFAULT_TOKEN
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8081)
-    parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--username", default="wijkbot_test_bot", help="the bot's username")
     parser.add_argument("--no-limits", action="store_true", help="disable flood limits")
     parser.add_argument(
@@ -46,21 +40,11 @@ async def _serve(args: argparse.Namespace) -> None:
     print(f"Telegram Bot API emulator on {emu.url}  (token {emu.token})", flush=True)
     print(f"  aiogram: TelegramAPIServer.from_base({emu.url!r})", flush=True)
     print(f"  python-telegram-bot: base_url={emu.url + '/bot'!r}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # not available on Windows
-            loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await emu.stop()
+    await serve_until_signal(emu)
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(_parse_args(argv)))
+    run(_serve(_parse_args(argv)))
 
 
 if __name__ == "__main__":

@@ -8,9 +8,6 @@ drives simulated people (`emu.user(...)`) and inspects what they received.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import dataclasses
 import logging
 import re
 import time
@@ -22,6 +19,7 @@ from aiohttp import web
 from .errors import ApiError, not_found, unauthorized
 from .faults import Faults
 from .limits import Limits, RateLimiter
+from .local_server import LocalServer
 from .media import FileStore
 from .methods import ADMIN_RIGHTS, METHODS, BotApiMethods
 from .models import ApiCall, CallbackQueryRecord, ChatState, SentMessage, UserProfile
@@ -42,7 +40,7 @@ _MAX_BODY = 64 * 1024 * 1024  # above Telegram's 50 MB upload limit
 Stub = Callable[[dict[str, Any]], Any] | Any
 
 
-class BotAPIEmulator:
+class BotAPIEmulator(LocalServer[Limits]):
     """A Telegram Bot API server for one bot, with simulated people and fault injection."""
 
     def __init__(
@@ -71,8 +69,7 @@ class BotAPIEmulator:
             "first_name": bot_first_name,
             "username": bot_username,
         }
-        self.host = host
-        self.port = port
+        super().__init__(host, port, max_body=_MAX_BODY)
         self.strict_html = strict_html  # refuse a bare "&" (see html_rules)
         self.settle = settle  # default quiet time for replies()
 
@@ -91,75 +88,36 @@ class BotAPIEmulator:
             retry_delay=webhook_retry_delay,
             max_retry_delay=webhook_max_retry_delay,
         )
-        self._limits = limits or Limits()
-        self.limiter = RateLimiter(self._limits)
+        self.limits = limits or Limits()
         self._people: dict[int, SimulatedUser] = {}
         self._groups: dict[int, SimulatedGroup] = {}
         self._stubs: dict[str, tuple[str, Stub]] = {}
         self._methods = BotApiMethods(self)
         self._callback_seq = 0
-        self._runner: web.AppRunner | None = None
-        self._url: str | None = None
-        self._stopping = asyncio.Event()
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> str:
-        """Listen on host:port (a free port when port=0) and return the base URL."""
-        app = web.Application(client_max_size=_MAX_BODY)
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        self._url = f"http://{self.host}:{self.port}"
-        self._stopping.clear()
-        self.updates.closing = False
-        return self._url
+        """Listen on host:port (a free port when port=0) and return the base URL, e.g.
+        "http://127.0.0.1:8081" (Bot API at {url}/bot<token>/<method>)."""
+        self.updates.closing = False  # long polls wait again after a restart
+        return await super().start()
 
-    async def stop(self) -> None:
-        """Stop serving; long polls and delayed responses still waiting return at once."""
-        self._stopping.set()
+    def _add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_route("*", "/{tail:.*}", self._handle)
+
+    async def _close(self) -> None:
+        """Long polls still waiting return at once; webhook deliveries end."""
         self.updates.closing = True
         self.updates.notify()
         await self.webhook.stop()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> BotAPIEmulator:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
-
-    @property
-    def url(self) -> str:
-        """Base URL, e.g. "http://127.0.0.1:8081" (Bot API at {url}/bot<token>/<method>)."""
-        if self._url is None:
-            raise RuntimeError("the emulator is not started; await emu.start() first")
-        return self._url
 
     @property
     def api_url(self) -> str:
         return f"{self.url}/bot{self.token}"
 
-    # -- limits ---------------------------------------------------------------------------
-    @property
-    def limits(self) -> Limits:
-        return self._limits
-
-    @limits.setter
-    def limits(self, limits: Limits) -> None:
-        """Replace the limits; all rate-limit buckets start full again."""
-        self._limits = limits
+    # -- limits (`emu.limits`, `emu.set_limits(...)`: LocalServer) ------------------------
+    def _use_limits(self, limits: Limits) -> None:
         self.limiter = RateLimiter(limits)
-
-    def set_limits(self, **changes: Any) -> Limits:
-        """Change some limits, e.g. `emu.set_limits(time_scale=100)`; returns the new ones."""
-        self.limits = dataclasses.replace(self._limits, **changes)
-        return self._limits
 
     # -- people and chats -----------------------------------------------------------------
     def user(
@@ -520,10 +478,6 @@ class BotAPIEmulator:
 
     async def _execute_webhook_reply(self, method: str, params: dict[str, Any]) -> None:
         await self.invoke(method, params, source="webhook")
-
-    async def _sleep(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     # -- HTTP -----------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.StreamResponse:

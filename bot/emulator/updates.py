@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 import aiohttp
 
 from .errors import conflict
+from .retries import RetryingDeliverer, cancel_and_wait
 from .wire import decode_fields, merge_parts, read_multipart
 
 __all__ = ["UpdateQueue", "WebhookDeliverer", "update_type"]
@@ -195,7 +196,7 @@ class UpdateQueue:
 ReplyExecutor = Callable[[str, dict[str, Any]], Awaitable[Any]]
 
 
-class WebhookDeliverer:
+class WebhookDeliverer(RetryingDeliverer):
     """Pushes pending updates to the bot's webhook like Telegram's Bot API server: in
     parallel across chats, in order within a chat, retrying an update that got no 2xx."""
 
@@ -208,11 +209,9 @@ class WebhookDeliverer:
         max_retry_delay: float = 1.0,
         timeout: float = 10.0,
     ):
+        super().__init__(retry_delay=retry_delay, max_retry_delay=max_retry_delay, timeout=timeout)
         self.queue = queue
         self._execute_reply = execute_reply
-        self.retry_delay = retry_delay
-        self.max_retry_delay = max_retry_delay
-        self.timeout = timeout
         self.url = ""
         self.secret_token: str | None = None
         self.max_connections = 40
@@ -239,8 +238,7 @@ class WebhookDeliverer:
         self.url = ""
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
-            await asyncio.wait([task])  # (suppressing CancelledError would swallow our own)
+            await cancel_and_wait([task])
 
     def info(self) -> dict[str, Any]:
         """The Bot API `WebhookInfo` object."""
@@ -275,10 +273,7 @@ class WebhookDeliverer:
                         task.add_done_callback(tasks.discard)
                     await self.queue.wait(None)
             finally:
-                for task in tasks:
-                    task.cancel()
-                if tasks:
-                    await asyncio.wait(tasks)
+                await cancel_and_wait(tasks)
 
     async def _deliver(
         self, session: aiohttp.ClientSession, entry: _Pending, busy: set[object]
@@ -291,9 +286,7 @@ class WebhookDeliverer:
                 self.last_error_date = int(time.time())
                 self.last_error_message = error
                 log.info("webhook delivery of update %s failed: %s", entry.update_id, error)
-                await asyncio.sleep(
-                    min(self.retry_delay * 2 ** (failures - 1), self.max_retry_delay)
-                )
+                await self.pause(failures)
         finally:
             busy.discard(entry.chat)
             self.queue.notify()

@@ -2,11 +2,17 @@
 
 `RawApi` talks to the emulator over plain HTTP in each of the encodings real clients use,
 and checks on every response that the HTTP status equals the body's error_code.
+`standalone(...)` runs an emulator's command line (both emulators' tests use it).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -65,3 +71,25 @@ def error(body: dict[str, Any]) -> tuple[int, str]:
     """(error_code, description) of a failed call, for compact assertions."""
     assert body["ok"] is False, body
     return body["error_code"], body["description"]
+
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextlib.asynccontextmanager
+async def standalone(module: str, *args: str) -> AsyncIterator[str]:
+    """Run `python -m module args...`, yield the first line it prints (where it listens),
+    then end it with SIGTERM and check that it exits with 0."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", module, *args),
+        cwd=REPO_ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        assert process.stdout is not None
+        yield (await asyncio.wait_for(process.stdout.readline(), 10)).decode()
+    finally:
+        process.terminate()
+        assert await asyncio.wait_for(process.wait(), 10) == 0

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import sys
-from pathlib import Path
 
 import aiohttp
 import pytest
 
 from bot.emulator import BotAPIEmulator, make_png
-from tests.emulator import RawApi, error
+from tests.emulator import RawApi, error, standalone
 
 
 @pytest.fixture
@@ -279,25 +276,8 @@ async def test_invoke_without_http(emu: BotAPIEmulator) -> None:
     assert [m.text for m in ann.messages] == ["direct"]
 
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
 async def test_command_line_entry_point() -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.emulator",
-        "--port",
-        "0",
-        "--user",
-        "1001:Ann",
-        cwd=REPO_ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), 10)).decode()
+    async with standalone("bot.emulator", "--port", "0", "--user", "1001:Ann") as line:
         url = re.search(r"http://127\.0\.0\.1:\d+", line)
         assert url is not None, line
         async with aiohttp.ClientSession() as session:
@@ -307,6 +287,3 @@ async def test_command_line_entry_point() -> None:
             ) as response:
                 body = await response.json()
         assert body["result"]["chat"]["first_name"] == "Ann"
-    finally:
-        process.terminate()
-        assert await asyncio.wait_for(process.wait(), 10) == 0

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import logging
-import signal
 
+from ..standalone import argument_parser, run, serve_until_signal
 from .limits import Limits
 from .server import DEFAULT_APP_SECRET, DEFAULT_PHONE_NUMBER_ID, DEFAULT_TOKEN, CloudAPIEmulator
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bot.emulator.whatsapp", description="Local WhatsApp Cloud API emulator"
+    parser = argument_parser(
+        "python -m bot.emulator.whatsapp",
+        "Local WhatsApp Cloud API emulator",
+        port=8090,
+        token=DEFAULT_TOKEN,
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8090)
-    parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--phone-number-id", default=DEFAULT_PHONE_NUMBER_ID)
     parser.add_argument("--app-secret", default=DEFAULT_APP_SECRET)
     parser.add_argument("--no-limits", action="store_true", help="disable throughput limits")
@@ -57,21 +54,11 @@ async def _serve(args: argparse.Namespace) -> None:
     if args.webhook:
         await emu.subscribe(args.webhook, args.verify_token)
         print(f"  webhook verified: {args.webhook}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # not available on Windows
-            loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await emu.stop()
+    await serve_until_signal(emu)
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(_parse_args(argv)))
+    run(_serve(_parse_args(argv)))
 
 
 if __name__ == "__main__":

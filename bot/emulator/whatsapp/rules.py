@@ -176,14 +176,7 @@ def _check_header(header: Any, *, text_only: bool) -> None:
 
 
 def _check_buttons(action: Mapping[str, Any]) -> None:
-    buttons = action.get("buttons")
-    if not isinstance(buttons, list) or not 1 <= len(buttons) <= BUTTONS_MAX:
-        count = len(buttons) if isinstance(buttons, list) else 0
-        raise GraphError.of(
-            131009,
-            f"Invalid buttons count ({count}). Min allowed buttons: 1, "
-            f"Max allowed buttons: {BUTTONS_MAX}",
-        )
+    buttons = _counted(action.get("buttons"), "buttons", BUTTONS_MAX)
     titles: set[str] = set()
     ids: set[str] = set()
     for button in buttons:
@@ -205,14 +198,7 @@ def _check_buttons(action: Mapping[str, Any]) -> None:
 
 def _check_list(action: Mapping[str, Any]) -> None:
     _length(action.get("button"), "Button label", 1, LIST_LABEL_MAX)
-    sections = action.get("sections")
-    if not isinstance(sections, list) or not 1 <= len(sections) <= SECTIONS_MAX:
-        count = len(sections) if isinstance(sections, list) else 0
-        raise GraphError.of(
-            131009,
-            f"Invalid sections count ({count}). Min allowed sections: 1, "
-            f"Max allowed sections: {SECTIONS_MAX}",
-        )
+    sections = _counted(action.get("sections"), "sections", SECTIONS_MAX)
     ids: set[str] = set()
     total = 0
     for section in sections:
@@ -336,6 +322,17 @@ def _length(value: Any, what: str, low: int, high: int, *, code: int = 131009) -
         raise GraphError.of(100, f"Param {what} must be a string")
     if not low <= len(value) <= high:
         raise GraphError.of(code, f"{what} length invalid. Min length: {low}, Max length: {high}")
+    return value
+
+
+def _counted(value: Any, what: str, high: int) -> list[Any]:
+    """`value` as a list of 1..`high` items, else GraphError 131009."""
+    if not isinstance(value, list) or not 1 <= len(value) <= high:
+        count = len(value) if isinstance(value, list) else 0
+        raise GraphError.of(
+            131009,
+            f"Invalid {what} count ({count}). Min allowed {what}: 1, Max allowed {what}: {high}",
+        )
     return value
 
 

@@ -19,10 +19,7 @@ Rules across calls, as Meta applies them:
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
-import dataclasses
 import hashlib
 import itertools
 import logging
@@ -33,6 +30,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..local_server import LocalServer
 from .errors import GraphError
 from .faults import Faults
 from .limits import Limits, ThroughputLimiter
@@ -75,7 +73,7 @@ def business_scoped_id(waba_id: str, wa_id: str) -> str:
     return f"{country}.{int.from_bytes(digest, 'big')}"
 
 
-class CloudAPIEmulator:
+class CloudAPIEmulator(LocalServer[Limits]):
     """The Cloud API for one business phone number, with simulated people and faults."""
 
     def __init__(
@@ -108,8 +106,7 @@ class CloudAPIEmulator:
         self.settle = settle  # replies()' default quiet time
         self.display_phone_number = display_phone_number
         self.statuses = statuses
-        self.host = host
-        self.port = port
+        super().__init__(host, port, max_body=_MAX_BODY)
 
         self.calls: list[GraphCall] = []
         self.messages: list[ReceivedMessage] = []  # every accepted message, failed ones too
@@ -121,75 +118,31 @@ class CloudAPIEmulator:
             max_retry_delay=webhook_max_retry_delay,
             max_attempts=webhook_max_attempts,
         )
-        self._limits = limits or Limits()
-        self.limiter = ThroughputLimiter(self._limits, now)
+        self.limits = limits or Limits()
         self._people: dict[str, SimulatedUser] = {}
         self._inbound: dict[str, str] = {}  # wamid of a person's message -> wa_id
         self.read_receipts: list[str] = []  # wamids the bot marked as read
         self._serial = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self._url: str | None = None
-        self._stopping = asyncio.Event()
 
-    # -- lifecycle ------------------------------------------------------------------------
-    async def start(self) -> str:
-        """Listen on host:port (a free port when port=0) and return the base URL."""
-        app = web.Application(client_max_size=_MAX_BODY)
-        app.router.add_post(f"/{_VERSION}/{{phone}}/messages", self._handle_messages)
-        app.router.add_post(f"/{_VERSION}/{{phone}}/media", self._handle_upload)
-        app.router.add_get(f"/{_VERSION}/{{media_id:[0-9]+}}", self._handle_media_url)
-        app.router.add_get(_DOWNLOAD_PATH, self._handle_download)
-        app.router.add_route("*", "/{tail:.*}", self._handle_unknown)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        self._url = f"http://{self.host}:{self.port}"
-        self._stopping.clear()
-        return self._url
+    # -- lifecycle (start, stop, url, `async with`: LocalServer) --------------------------
+    def _add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post(f"/{_VERSION}/{{phone}}/messages", self._handle_messages)
+        router.add_post(f"/{_VERSION}/{{phone}}/media", self._handle_upload)
+        router.add_get(f"/{_VERSION}/{{media_id:[0-9]+}}", self._handle_media_url)
+        router.add_get(_DOWNLOAD_PATH, self._handle_download)
+        router.add_route("*", "/{tail:.*}", self._handle_unknown)
 
-    async def stop(self) -> None:
-        self._stopping.set()
+    async def _close(self) -> None:
         await self.webhooks.stop()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> CloudAPIEmulator:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
-
-    @property
-    def url(self) -> str:
-        """Base URL, e.g. "http://127.0.0.1:8090"."""
-        if self._url is None:
-            raise RuntimeError("the emulator is not started; await emu.start() first")
-        return self._url
 
     @property
     def api_url(self) -> str:
         """What to use as the Graph API base URL: "{url}/v{api_version}"."""
         return f"{self.url}/v{self.api_version}"
 
-    # -- limits and faults ----------------------------------------------------------------
-    @property
-    def limits(self) -> Limits:
-        return self._limits
-
-    @limits.setter
-    def limits(self, limits: Limits) -> None:
-        """Replace the limits; all buckets start full again."""
-        self._limits = limits
+    # -- limits (`emu.limits`, `emu.set_limits(...)`: LocalServer) and faults -------------
+    def _use_limits(self, limits: Limits) -> None:
         self.limiter = ThroughputLimiter(limits, self.now)
-
-    def set_limits(self, **changes: Any) -> Limits:
-        """Change some limits, e.g. `emu.set_limits(pair_per_second=1/6)`."""
-        self.limits = dataclasses.replace(self._limits, **changes)
-        return self._limits
 
     def fail(
         self,
@@ -514,8 +467,7 @@ class CloudAPIEmulator:
             response = web.json_response(result)
         pause = self.faults.take_delay(route)
         if pause:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), pause)
+            await self._sleep(pause)
         return response
 
     def _refuse(self, route: str, body: dict[str, Any], error: GraphError) -> web.Response:

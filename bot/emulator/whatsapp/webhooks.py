@@ -25,6 +25,8 @@ from typing import Any
 
 import aiohttp
 
+from ..retries import RetryingDeliverer, cancel_and_wait
+
 __all__ = ["WebhookDeliverer", "WebhookVerificationError", "sign"]
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,10 @@ def encode(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=True).replace("/", "\\/").encode()
 
 
-class WebhookDeliverer:
+class WebhookDeliverer(RetryingDeliverer):
+    """Meta's deliveries to one subscribed URL (the pause between attempts and the
+    time-out: `RetryingDeliverer`)."""
+
     def __init__(
         self,
         app_secret: str,
@@ -54,11 +59,9 @@ class WebhookDeliverer:
         max_attempts: int = 10,
         timeout: float = 10.0,
     ):
+        super().__init__(retry_delay=retry_delay, max_retry_delay=max_retry_delay, timeout=timeout)
         self.app_secret = app_secret
-        self.retry_delay = retry_delay
-        self.max_retry_delay = max_retry_delay
         self.max_attempts = max_attempts
-        self.timeout = timeout
         self.url: str | None = None
         self.failures = 0  # failed attempts (non-2xx, refused connection, time-out)
         self.delivered = 0  # POSTs answered 2xx
@@ -111,10 +114,7 @@ class WebhookDeliverer:
         self.url = None
         workers = list(self._workers.values())
         self._workers.clear()
-        for task in workers:
-            task.cancel()
-        if workers:
-            await asyncio.wait(workers)
+        await cancel_and_wait(workers)
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -138,7 +138,7 @@ class WebhookDeliverer:
                     break
                 self.failures += 1
                 if attempt + 1 < self.max_attempts:
-                    await asyncio.sleep(min(self.retry_delay * 2**attempt, self.max_retry_delay))
+                    await self.pause(attempt + 1)
             else:
                 log.warning("webhook given up after %d attempts", self.max_attempts)
                 self.dropped.append(json.loads(body))

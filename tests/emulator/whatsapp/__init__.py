@@ -127,6 +127,16 @@ class Graph:
     async def text(self, to: str, text: str = "hello") -> tuple[int, dict]:
         return await self.send(to, "text", {"body": text})
 
+    async def upload(self, content: bytes, filename: str, mime_type: str) -> tuple[int, dict]:
+        """POST a file to /media as a multipart form, as pywa does."""
+        form = aiohttp.FormData()
+        form.add_field("file", content, filename=filename, content_type=mime_type)
+        form.add_field("type", mime_type)
+        form.add_field("messaging_product", "whatsapp")
+        url = f"{self.emu.api_url}/{self.emu.phone_number_id}/media"
+        async with self.session.post(url, data=form, headers=self.headers) as response:
+            return response.status, await response.json()
+
     async def get(self, url: str) -> tuple[int, bytes]:
         async with self.session.get(url, headers=self.headers) as response:
             return response.status, await response.read()

@@ -17,12 +17,6 @@ ANN = "31612345678"
 
 
 @pytest.fixture
-async def emu():
-    async with CloudAPIEmulator(templates={"reopen": {"nl": 1}}, settle=0.05) as emu:
-        yield emu
-
-
-@pytest.fixture
 async def wa(emu: CloudAPIEmulator):
     session = httpx.AsyncClient(timeout=10)
     client = WhatsApp(emu.phone_number_id, emu.token, session=session, api_version=emu.api_version)
@@ -91,27 +85,25 @@ async def test_media_from_a_person_is_downloaded_by_pywa(emu: CloudAPIEmulator, 
     assert emu.read_receipts == [sent["id"]]
 
 
-async def test_signed_webhook_reaches_an_aiohttp_server(emu: CloudAPIEmulator, wa: WhatsApp):
+async def test_signed_webhook_reaches_an_aiohttp_server(
+    emu: CloudAPIEmulator, wa: WhatsApp, hook: HookServer
+):
     ann = emu.user(ANN, "Ann")
-    async with HookServer(emu.app_secret) as hook:
-        await emu.subscribe(hook.url, hook.verify_token)
-        await ann.send("Hoi")
-        sent = await wa.send_message(ANN, "Dag Ann")
-        await ann.replies()
-        await emu.wait_webhooks()
+    await ann.send("Hoi")
+    sent = await wa.send_message(ANN, "Dag Ann")
+    await ann.replies()
+    await emu.wait_webhooks()
     assert hook.bad_signatures == 0
     assert [m["text"]["body"] for m in hook.messages] == ["Hoi"]
     assert hook.statuses_of(sent.id) == ["sent", "delivered", "read"]
 
 
 async def test_outside_the_window_pywa_sees_success_then_a_failed_status(
-    emu: CloudAPIEmulator, wa: WhatsApp
+    emu: CloudAPIEmulator, wa: WhatsApp, hook: HookServer
 ):
     emu.user(ANN, "Ann")  # never wrote
-    async with HookServer(emu.app_secret) as hook:
-        await emu.subscribe(hook.url, hook.verify_token)
-        sent = await wa.send_message(ANN, "Hallo?")
-        await emu.wait_webhooks()
+    sent = await wa.send_message(ANN, "Hallo?")
+    await emu.wait_webhooks()
     [failed] = hook.statuses
     assert (failed["id"], failed["status"]) == (sent.id, "failed")
     error = failed["errors"][0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import aiohttp
 import pytest
 
 from bot.emulator.whatsapp import WINDOW_SECONDS, CloudAPIEmulator, Limits
@@ -29,24 +28,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def emu(clock: Clock):
-    templates = {"reopen": {"nl": 1, "en": 1}}
-    async with CloudAPIEmulator(templates=templates, now=clock, settle=0.05) as emu:
-        yield emu
-
-
-@pytest.fixture
-async def graph(emu: CloudAPIEmulator):
-    graph = Graph(emu)
-    yield graph
-    await graph.close()
-
-
-@pytest.fixture
-async def hook(emu: CloudAPIEmulator):
-    async with HookServer(emu.app_secret) as hook:
-        await emu.subscribe(hook.url, hook.verify_token)
-        yield hook
+def emu_options(clock: Clock) -> dict:
+    return {"now": clock}
 
 
 def template(name: str = "reopen", language: str = "nl", *params: str) -> dict:
@@ -240,14 +223,9 @@ async def test_mark_as_read(emu: CloudAPIEmulator, graph: Graph):
 async def test_media_upload_describe_download(emu: CloudAPIEmulator, graph: Graph):
     ann = emu.user(ANN, "Ann")
     await ann.send("hallo")
-    form = aiohttp.FormData()
-    form.add_field("file", b"\x89PNG fake", filename="a.png", content_type="image/png")
-    form.add_field("type", "image/png")
-    form.add_field("messaging_product", "whatsapp")
-    url = f"{emu.api_url}/{emu.phone_number_id}/media"
-    async with graph.session.post(url, data=form, headers=graph.headers) as response:
-        assert response.status == 200
-        media_id = (await response.json())["id"]
+    status, uploaded = await graph.upload(b"\x89PNG fake", "a.png", "image/png")
+    assert status == 200, uploaded
+    media_id = uploaded["id"]
     assert media_id.isdigit()
     async with graph.session.get(f"{emu.api_url}/{media_id}", headers=graph.headers) as response:
         info = await response.json()
@@ -262,14 +240,8 @@ async def test_media_upload_describe_download(emu: CloudAPIEmulator, graph: Grap
 
 
 async def test_upload_refuses_unsupported_types(emu: CloudAPIEmulator, graph: Graph):
-    form = aiohttp.FormData()
-    form.add_field("file", b"MZ", filename="x.exe", content_type="application/x-msdownload")
-    form.add_field("type", "application/x-msdownload")
-    form.add_field("messaging_product", "whatsapp")
-    url = f"{emu.api_url}/{emu.phone_number_id}/media"
-    async with graph.session.post(url, data=form, headers=graph.headers) as response:
-        assert response.status == 400
-        assert (await response.json())["error"]["code"] == 131053
+    answer = await graph.upload(b"MZ", "x.exe", "application/x-msdownload")
+    assert code(answer) == (400, 131053)
 
 
 async def test_statuses_sent_delivered_then_read(

@@ -13,19 +13,6 @@ ANN = "31612345678"
 
 
 @pytest.fixture
-async def emu():
-    async with CloudAPIEmulator(templates={"reopen": {"nl": 1}}, settle=0.05) as emu:
-        yield emu
-
-
-@pytest.fixture
-async def graph(emu: CloudAPIEmulator):
-    graph = Graph(emu)
-    yield graph
-    await graph.close()
-
-
-@pytest.fixture
 async def ann(emu: CloudAPIEmulator):
     ann = emu.user(ANN, "Ann")
     await ann.send("hallo")
@@ -176,13 +163,11 @@ async def test_a_blocking_person_does_not_write(emu: CloudAPIEmulator, ann):
         await ann.send("x")
 
 
-async def test_hook_gets_button_reply(emu: CloudAPIEmulator, graph: Graph, ann):
-    async with HookServer(emu.app_secret) as hook:
-        await emu.subscribe(hook.url, hook.verify_token)
-        wamid(await graph.send(ANN, "interactive", buttons(("yes", "Ja"))))
-        await ann.replies()
-        await ann.press("Ja")
-        await emu.wait_webhooks()
+async def test_hook_gets_button_reply(emu: CloudAPIEmulator, graph: Graph, ann, hook: HookServer):
+    wamid(await graph.send(ANN, "interactive", buttons(("yes", "Ja"))))
+    await ann.replies()
+    await ann.press("Ja")
+    await emu.wait_webhooks()
     assert [m["type"] for m in hook.messages] == ["text", "interactive"]
     assert hook.messages[-1]["interactive"]["button_reply"]["id"] == "yes"
 

@@ -18,11 +18,8 @@ BOB = "31687654321"
 
 
 @pytest.fixture
-async def emu():
-    async with CloudAPIEmulator(
-        webhook_retry_delay=0.01, webhook_max_retry_delay=0.05, settle=0.05
-    ) as emu:
-        yield emu
+def emu_options() -> dict:
+    return {"webhook_retry_delay": 0.01, "webhook_max_retry_delay": 0.05}
 
 
 async def wait_until(condition, timeout: float = 5.0) -> None:  # noqa: ASYNC109
