@@ -112,8 +112,9 @@ async def test_an_arabic_resident_supports_joins_is_reminded_and_is_forgotten(
     reminder = await layla.replies()
     assert "Planting" in text_of(reminder) and "Taagdreef 12" in text_of(reminder)
     assert ar._("Are you still coming?") in text_of(reminder)
+    assert [m.type for m in reminder] == ["interactive"]  # not a template
     confirmed = await press(layla, ar._("Yes, I am coming"))
-    assert confirmed
+    assert confirmed and all(m.status != "failed" for m in layla.received)
 
     app.clock.set(soon - timedelta(minutes=30))  # check-in is open: Ayşe shows the code
     tr = translator("tr")
