@@ -1,6 +1,7 @@
 """Coordinators and partners on WhatsApp, end to end through pywa and the Cloud API emulator:
 review requests pushed to a coordinator, decisions told to the resident, an invite made in
-the chat as a wa.me link that the partner opens, and a commitment reminded and updated.
+the chat as a wa.me link that the partner opens, and a commitment reminded (as its template
+after a day of silence, whose Open lists the commitments) and updated.
 
 The deployment knows its WhatsApp number (WHATSAPP_DISPLAY_NUMBER), so invites carry a
 wa.me link whose text is "start <payload>".
@@ -150,14 +151,19 @@ async def test_a_partner_joins_by_a_wa_me_invite_and_keeps_a_commitment(
     await press(cem, "Mitros")
     await cem.send("Lampen in de passage repareren")
     await cem.replies()
-    due = (app.clock.now() + timedelta(days=2)).astimezone(app.settings.zone)
+    due = (app.clock.now() + timedelta(days=3)).astimezone(app.settings.zone)
     await cem.send(f"{due.day}-{due.month}-{due.year}")
     assert "Saved: Lampen in de passage repareren" in text_of(await cem.replies())
 
+    app.clock.advance(timedelta(hours=25))  # Pieter has not written for a day
     assert await sweep(app, wake, "commitment_reminders") == 1
-    (reminder,) = await pieter.replies()  # he wrote minutes ago: free-form, with its button
-    assert "Lampen in de passage repareren" in reminder.text
-    await press(pieter, nl._("Our commitments"))
+    (reminder,) = await pieter.replies()  # so the reminder comes as its template
+    assert reminder.template is not None and reminder.template.language == "nl"
+    assert reminder.template.name == "wijkbot_commitment_due"
+    assert "Lampen in de passage repareren" in reminder.template.parameters[1]
+    await pieter.press(reminder.template.quick_replies[0])  # Open: Our commitments
+    listed = await pieter.replies()
+    assert "Lampen in de passage repareren" in text_of(listed)
     await press(pieter, "Lampen in de passage repareren")
     busy = await press(pieter, nl._("In progress"))
     assert nl._("in progress") in text_of(busy)
