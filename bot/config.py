@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     allow_paid_broadcast: bool = False
     delivery_paid_rate: float = Field(default=1000.0, gt=0, le=1000)
     delivery_whatsapp_rate: float = Field(default=80.0, gt=0, le=1000)
+    # One WhatsApp person: Meta allows about one message every 6 seconds, with a burst.
+    delivery_whatsapp_pair_rate: float = Field(default=1 / 6, gt=0, le=10)
+    delivery_whatsapp_pair_burst: int = Field(default=10, ge=1, le=45)
     # The public results page served by `wijkbot run` at /results/ (README, "Public results page").
     site_live: bool = False
     site_port: int = Field(default=8090, ge=1, le=65535)

@@ -99,6 +99,8 @@ def sender_for(parts: Infrastructure, transports: Transports) -> Sender:
             concurrency=settings.delivery_concurrency,
             paid_broadcast=settings.allow_paid_broadcast,
             whatsapp_per_second=settings.delivery_whatsapp_rate,
+            whatsapp_pair_per_second=settings.delivery_whatsapp_pair_rate,
+            whatsapp_pair_burst=settings.delivery_whatsapp_pair_burst,
         ),
         settings.zone,
     )

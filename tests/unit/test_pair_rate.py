@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.app import build_app
+from bot.clock import ManualClock
+from bot.config import ConfigError
 from bot.delivery.limits import PairRate
+from bot.jobs.background import sender_for
+from tests.conftest import make_settings
 
 
 def test_a_burst_then_one_message_per_interval_per_person() -> None:
@@ -23,3 +30,18 @@ def test_131056_holds_that_person_only_for_the_seconds_asked() -> None:
     assert pairs.ready_in(316) == 0
     pairs.sent(316)
     assert pairs.ready_in(316) > 4.0
+
+
+async def test_the_pair_rate_comes_from_the_settings(database_url: str, clock: ManualClock) -> None:
+    settings = make_settings(
+        database_url, delivery_whatsapp_pair_rate="0.5", delivery_whatsapp_pair_burst="2"
+    )
+    app = build_app(settings, clock)
+    try:
+        sender = sender_for(app, {})
+        assert (sender.pairs.per_second, sender.pairs.burst) == (0.5, 2)
+        assert sender.whatsapp_pace.interval == 1 / settings.delivery_whatsapp_rate
+    finally:
+        await app.close()
+    with pytest.raises(ConfigError, match="DELIVERY_WHATSAPP_PAIR_BURST"):
+        make_settings(database_url, delivery_whatsapp_pair_burst="0")
