@@ -237,7 +237,7 @@ async def test_outside_the_window_the_kinds_template_in_the_persons_language(
 async def paces(app: App) -> dict[str, float]:
     async with app.sessions() as session:
         found = await session.execute(select(SendPace.name, SendPace.next_at))
-        return dict(found.tuples().all())
+        return {key: value for key, value in found.all()}
 
 
 async def test_130429_pauses_whatsapps_pace_only_and_the_row_goes_once_later(
