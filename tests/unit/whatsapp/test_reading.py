@@ -77,7 +77,7 @@ def test_photos_locations_and_anything_else() -> None:
 
 def test_typed_keywords_and_slash_commands_are_commands() -> None:
     turns = read(text("Unut", wamid="w1"), text("/start abc", wamid="w2"))
-    assert turns[0].event == Event(Kind.COMMAND, text="Unut", command="forget")
+    assert turns[0].event == Event(Kind.COMMAND, text="Unut", command="forget", keyword=True)
     assert turns[1].event == Event(Kind.COMMAND, text="/start abc", command="start", args="abc")
 
 
