@@ -92,7 +92,7 @@ async def invited(
         )
     user = emulator.user(user_id, first_name="Fatima", language_code=locale)
     await user.send(f"/start {payload}")
-    await user.replies()
+    await user.replies(count=2)  # the invite's answer, then the language question
     t = translator(locale)
     await user.press(LANGUAGE_NAMES[locale])
     await user.replies()
