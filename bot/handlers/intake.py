@@ -82,6 +82,8 @@ class Messenger:
     chat_key: Callable[[Json], str]
     essentials: Callable[[Json], Json | None]
     read: Callable[[Json], object]
+    # False where a chat id is personal data in itself (WhatsApp's is the phone number).
+    chat_in_logs: bool = True
 
 
 TELEGRAM = Messenger(
@@ -287,7 +289,8 @@ class Intake:
                     warned.add(key)
                     row.update(answer=slow_down(turn).to_json(), lease_until=now)  # owed
                     self._owed_due = now
-                    event(log, "intake.flooded", chat=turn.chat_id)
+                    said = {"chat": turn.chat_id} if self.messenger.chat_in_logs else {}
+                    event(log, "intake.flooded", messenger=self.messenger.name, **said)
             else:
                 row.update(payload=kept, status=UpdateStatus.PENDING.value, processed_at=None)
                 queued[key] = queued.get(key, 0) + 1

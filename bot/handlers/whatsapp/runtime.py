@@ -38,20 +38,17 @@ from bot.handlers.runtime import STOP_WITHIN, slow_down_text
 from bot.handlers.whatsapp import reading, receipts, webhook
 from bot.handlers.whatsapp.api import Message, WhatsAppApi
 from bot.handlers.whatsapp.reading import MESSENGER, Status
+from bot.handlers.whatsapp.render import render as render_reply
 from bot.handlers.whatsapp.transport import WhatsAppTransport
 from bot.i18n import Translator, escape, translator
 from bot.jobs.background import Background, Health
 from bot.logs import event
 
 log = logging.getLogger(__name__)
-INTAKE = Messenger(MESSENGER, reading.chat_key, reading.essentials, reading.read_update)
+INTAKE = Messenger(
+    MESSENGER, reading.chat_key, reading.essentials, reading.read_update, chat_in_logs=False
+)
 Render = Callable[[Reply, Translator], Sequence[Message]]
-
-
-def _render() -> Render:
-    from bot.handlers.whatsapp.render import render  # the renderer's module
-
-    return render
 
 
 class WhatsAppRuntime:
@@ -60,7 +57,7 @@ class WhatsAppRuntime:
     ) -> None:
         self.app = app
         self.api = api or WhatsAppApi(app.settings)
-        self.render = render or _render()
+        self.render = render or render_reply
         self.intake = Intake(
             app.sessions,
             app.clock,
@@ -123,7 +120,7 @@ class WhatsAppRuntime:
         except self.api.errors as exc:
             if self.api.outcome_of(exc).result is not Result.UNREACHABLE:
                 raise
-            event(log, "answer.blocked", chat=owed.chat_id)
+            event(log, "answer.blocked", channel=MESSENGER)  # a chat id here is a number
 
     async def translator_for(self, chat_id: int) -> Translator:
         async with self.app.sessions() as session:

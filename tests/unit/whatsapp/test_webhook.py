@@ -297,3 +297,20 @@ async def test_an_answer_to_someone_unreachable_is_dropped_other_failures_are_ra
     api.outcome_of = lambda error: Outcome(Result.TRANSIENT)  # type: ignore[method-assign]
     with pytest.raises(RuntimeError):
         await runtime.deliver(Owed(int(AYSE), answer))  # kept owed, tried again later
+
+
+async def test_a_flood_is_told_once_and_logged_without_the_number(
+    client: TestClient, app: App, runtime: WhatsAppRuntime, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A WhatsApp chat id is the person's phone number: the intake's flood warning names the
+    channel, never the chat."""
+    runtime.intake.per_chat_cap = 2
+    caplog.set_level("INFO")
+    said = [text(f"hi {n}", wamid=f"wamid.F{n}") for n in range(4)]
+    assert await post(client, body(*said)) == 200
+    [flooded] = [r for r in caplog.records if r.getMessage() == "intake.flooded"]
+    assert flooded.fields == {"messenger": "whatsapp"}  # type: ignore[attr-defined]
+    logged = [f"{r.getMessage()} {getattr(r, 'fields', '')}" for r in caplog.records]
+    assert not [line for line in logged if AYSE[-9:] in line]
+    rows = await stored(app)
+    assert len(rows) == 4 and sum(row.error is not None for row in rows) == 2
