@@ -73,8 +73,11 @@ class SandboxPage:
         self.page = page
 
     def chat(self, name: str) -> ChatPage:
-        """Open the chat with `name` (as a click in the list of chats)."""
-        self.page.locator("#people .person").filter(has_text=name).first.click()
+        """Open the chat with `name` (as a click in the list of chats): by the name shown,
+        not by any text of the entry (another's last message may name this person)."""
+        exactly = re.compile(rf"^{re.escape(name)}$")
+        named = self.page.locator(".name").filter(has_text=exactly)  # within each entry
+        self.page.locator("#people .person").filter(has=named).first.click()
         expect(self.page.locator("#chat-name")).to_have_text(name)
         return ChatPage(self.page, name)
 
