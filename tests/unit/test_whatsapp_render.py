@@ -14,7 +14,7 @@ from bot.chat.capabilities import TELEGRAM, WHATSAPP
 from bot.chat.limits import utf16_length
 from bot.chat.replies import Button, File, Reply
 from bot.config import SUPPORTED_LOCALES
-from bot.handlers.whatsapp.formatting import JOINER, link, to_whatsapp
+from bot.handlers.whatsapp.formatting import JOINER, link, link_spans, neutralized, to_whatsapp
 from bot.handlers.whatsapp.render import Outgoing, render, unique_titles
 from bot.i18n import Html, escape, translator
 from tests.whatsapp_limits import assert_fits_whatsapp
@@ -105,12 +105,13 @@ def spans(text: str, mark: str) -> list[str]:
     """What WhatsApp would set in `mark`, line by line: a mark opens after a space, a
     punctuation mark or the line's start and before a non-space; it closes after a
     non-space and before a space, a punctuation mark or the line's end. A word joiner
-    belongs to its word."""
+    belongs to its word; a mark inside a link sets nothing."""
     found = []
     for line in text.split("\n"):
         start = None
+        links = link_spans(line)
         for i, character in enumerate(line):
-            if character != mark:
+            if character != mark or any(a <= i < b for a, b in links):
                 continue
             before = line[i - 1] if i else " "
             after = line[i + 1] if i + 1 < len(line) else " "
@@ -353,3 +354,11 @@ def test_a_document_is_uploaded_with_its_name() -> None:
     (sent,) = assert_fits_whatsapp(Reply(Html("Your data"), document=document), EN)
     assert sent.type == "document" and sent.file is document
     assert sent.body == {"filename": "wijkbot.json", "caption": "Your data"}
+
+
+def test_a_link_in_the_text_keeps_its_marks_as_they_are() -> None:
+    """An invite's link holds "_" and "-" (its code): a word joiner there would break it."""
+    url = "https://wa.me/31612345678?text=start%20i_-Ab_c_"
+    said = neutralized(f"Open _this_: {url} or *that*")
+    assert f" {url} " in said
+    assert said.startswith(f"Open {JOINER}_{JOINER}")  # outside the link, still neutral

@@ -20,6 +20,7 @@ the edge of a word, and has no escape character. So:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -151,13 +152,24 @@ def _marked(group: list[_Run]) -> str:
     return lead + "".join(marks) + inner + "".join(reversed(marks)) + trail
 
 
+# What WhatsApp shows as a link: no mark inside it pairs, and nothing may be added to it.
+LINK = re.compile(r"https?://[A-Za-z0-9._/?#@!$&'()+,;=%:-]+")  # no * ~ `: marks, not a link's
+
+
+def link_spans(text: str) -> list[tuple[int, int]]:
+    return [found.span() for found in LINK.finditer(text)]
+
+
 def neutralized(text: str, *, code: bool = False) -> str:
     """`text` as typed, with each formatting mark that could pair with another kept inside
     its word by word joiners (inside ```mono``` only a backtick could end it)."""
     dangerous = frozenset("`") if code else MARKS
+    # A link stays as it is: a joiner inside it would break it (an invite's code has "_").
+    links = link_spans(text)
     out: list[str] = []
     for index, character in enumerate(text):
-        if character in dangerous and not _inside_word(text, index):
+        in_link = any(start <= index < end for start, end in links)
+        if character in dangerous and not in_link and not _inside_word(text, index):
             out.append(JOINER + character + JOINER)
         else:
             out.append(character)
